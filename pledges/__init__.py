@@ -1,0 +1,1 @@
+"""Industrial Capacity Expansion Pledge national plans, and Defence Investment Pledge metrics."""

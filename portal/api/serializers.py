@@ -1,0 +1,35 @@
+from rest_framework import serializers
+
+from portal.models import Nation, User
+from portal.permissions import permissions_for
+
+
+class NationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Nation
+        fields = ["code", "name", "kind", "accession_year", "currency"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    nation = NationSerializer(read_only=True)
+    permissions = serializers.SerializerMethodField(
+        help_text='Grants by model and action, with their scope: {"portal.jobrun": {"view": "all"}}.'
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "role",
+            "role_label",
+            "nation",
+            "is_staff",
+            "permissions",
+        ]
+        read_only_fields = fields
+
+    def get_permissions(self, user) -> dict[str, dict[str, str]]:
+        return permissions_for(user)

@@ -1,0 +1,45 @@
+"""Request id and login enforcement."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+
+from portal.request_context import request_id_var
+
+# Accept a caller's id (load balancer, API client) only if it is short and plain, so it is safe to log.
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIDMiddleware:
+    """Give every request an id, keep it for the audit trail and logs, return it as X-Request-ID."""
+
+    header = "X-Request-ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(self.header, "")
+        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[self.header] = request_id
+        return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Anonymous browsers go to the login page. The JSON API is left to DRF, which answers 401/403
+    in JSON instead of redirecting."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "cls", None) is not None and hasattr(view_func.cls, "authentication_classes"):
+            # A DRF view: it authenticates itself (session or token) and answers in JSON.
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,0 +1,145 @@
+"""Shared core: nations, users with a role and a nation, the audit trail and job runs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import NATION_BOUND_ROLES, JobState, NationKind, Role
+
+alpha3 = RegexValidator(r"^[A-Z]{3}$", _("Use three capital letters."))
+
+
+class Nation(models.Model):
+    """An Ally, partner nation or organisation taking part in the portal.
+
+    ``code`` is ISO 3166-1 alpha-3 for states. The EU has no ISO alpha-3 code; it uses ``EUU``, the
+    code the World Bank and UN statistics use for it.
+    """
+
+    code = models.CharField(max_length=3, unique=True, validators=[alpha3])
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=NationKind.choices, db_index=True)
+    accession_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1949), MaxValueValidator(2100)],
+        help_text=_("Year the nation joined NATO; empty for non-Allies."),
+    )
+    currency = models.CharField(max_length=3, validators=[alpha3], help_text=_("ISO 4217 code."))
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="nation_ally_has_accession_year",
+                condition=Q(kind=NationKind.ALLY, accession_year__isnull=False) | ~Q(kind=NationKind.ALLY),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_ally(self) -> bool:
+        return self.kind == NationKind.ALLY
+
+
+class User(AbstractUser):
+    """A portal user. ``role`` decides what they may do; ``nation`` bounds what directors and
+    partners may see. Staff and superusers are orthogonal to role (they administer the system)."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True, db_index=True)
+    nation = models.ForeignKey(Nation, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_nation_bound_role_has_nation",
+                condition=~Q(role__in=[r.value for r in NATION_BOUND_ROLES]) | Q(nation__isnull=False),
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in NATION_BOUND_ROLES and self.nation_id is None:
+            raise ValidationError(
+                {"nation": _("A %(role)s must belong to a nation.") % {"role": self.get_role_display()}}
+            )
+        if self.role == Role.DIRECTOR and self.nation_id and not self.nation.is_ally:
+            raise ValidationError({"nation": _("A national armaments director represents an Ally.")})
+        if self.role == Role.PARTNER and self.nation_id and self.nation.is_ally:
+            raise ValidationError(
+                {"nation": _("A partner user represents a partner nation or organisation.")}
+            )
+
+
+class ObjectChange(models.Model):
+    """One audited write or business event, recorded in the same transaction as the write."""
+
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept even if the user row goes, so the trail still says who acted.
+    actor_username = models.CharField(max_length=150, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-time"], name="objectchange_target_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        before, after = self.before or {}, self.after or {}
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+class JobRun(models.Model):
+    """One run of a background job. A ``queued`` row is also the outbox entry: if publishing to the
+    broker failed, the sweeper sends it again later, so a job is never silently lost."""
+
+    job_name = models.CharField(max_length=200, db_index=True)
+    args = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "published_at"], name="jobrun_outbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job_name} #{self.pk} ({self.state})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -1,0 +1,49 @@
+"""The main menu. Apps append entries in their ``ready()``; each entry decides who sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable[[object], bool]
+    order: int = 100
+
+
+_items: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    _items.append(item)
+
+
+def menu_for(user) -> list[dict]:
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        for item in sorted(_items, key=lambda i: (i.order, str(i.label)))
+        if item.visible(user)
+    ]
+
+
+def _core() -> None:
+    from portal.choices import Role
+
+    register(NavItem(_("Home"), "home", lambda u: True, order=0))
+    register(NavItem(_("Activity"), "activity", lambda u: True, order=900))
+    register(
+        NavItem(
+            _("Jobs"), "jobs", lambda u: u.is_superuser or u.role in {Role.SECRETARIAT, Role.NSPA}, order=910
+        )
+    )
+    register(NavItem(_("API"), "api-docs", lambda u: True, order=950))
+    register(NavItem(_("Admin"), "admin:index", lambda u: u.is_staff, order=990))
+
+
+_core()

@@ -1,0 +1,159 @@
+"""The authorization matrix (DESIGN.md, "Roles and scope") as code.
+
+Each model registers a rule: for each action, which roles may act and on which rows. Every read in
+a selector starts from ``restrict(queryset, user, action)``; every service re-checks with
+``ensure_allowed`` inside its transaction. Anything not granted is denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+
+from portal.choices import Role
+from portal.exceptions import Forbidden, NotFound
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows of a queryset a user may act on. ``label`` is what /api/me/ reports."""
+
+    label: str
+    apply: Callable[[QuerySet, object], QuerySet]
+
+    def __call__(self, queryset: QuerySet, user) -> QuerySet:
+        return self.apply(queryset, user)
+
+
+ALL = Scope("all", lambda qs, user: qs)
+
+
+def own_nation(path: str = "nation") -> Scope:
+    """Rows whose ``path`` points at the user's nation; nothing for a user without one."""
+    return Scope(
+        "own_nation",
+        lambda qs, user: qs.filter(**{path: user.nation_id}) if user.nation_id else qs.none(),
+    )
+
+
+def own_rows(path: str) -> Scope:
+    """Rows that belong to the user themself (``path`` is a foreign key to the user)."""
+    return Scope("own", lambda qs, user: qs.filter(**{path: user.pk}))
+
+
+Grants = Mapping[str, Mapping[str, Scope]]
+_rules: dict[type[Model], Grants] = {}
+
+
+def register(model: type[Model], grants: Grants) -> None:
+    """Register ``model``'s rule: ``{action: {role: scope}}``. Called from each app's ``ready()``."""
+    for action, by_role in grants.items():
+        unknown = set(by_role) - set(Role.values)
+        if unknown:
+            raise ImproperlyConfigured(f"{model.__name__}.{action}: unknown roles {sorted(unknown)}")
+    _rules[model._meta.concrete_model] = grants
+
+
+def registered_models() -> set[type[Model]]:
+    return set(_rules)
+
+
+def _scope_for(model: type[Model], user, action: str) -> Scope | None:
+    try:
+        grants = _rules[model._meta.concrete_model]
+    except KeyError:
+        # A model without a rule is a programming error, caught by the matrix test; fail closed.
+        raise ImproperlyConfigured(f"No permission rule registered for {model._meta.label}") from None
+    return grants.get(action, {}).get(user.role)
+
+
+def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
+    """``queryset`` narrowed to the rows ``user`` may ``action``; empty when nothing is granted."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    scope = _scope_for(queryset.model, user, action)
+    if scope is None:
+        return queryset.none()
+    return scope(queryset, user)
+
+
+def is_allowed(user, action: str, obj: Model) -> bool:
+    model = type(obj)
+    return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def ensure_allowed(user, action: str, obj: Model) -> None:
+    """Raise ``NotFound`` if the user may not even see ``obj``, ``Forbidden`` if they may see it but
+    not ``action`` it. Services call this inside their transaction before writing."""
+    if action != VIEW and is_allowed(user, action, obj):
+        return
+    if not is_allowed(user, VIEW, obj):
+        raise NotFound(f"{type(obj)._meta.verbose_name} not found.")
+    if action != VIEW:
+        raise Forbidden(f"You may not {action} this {type(obj)._meta.verbose_name}.")
+
+
+def may(user, model: type[Model], action: str) -> bool:
+    """Whether ``user`` has any grant for ``action`` on ``model`` (for menus and buttons)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return _scope_for(model, user, action) is not None
+
+
+def permissions_for(user) -> dict[str, dict[str, str]]:
+    """``{"app.model": {action: scope label}}`` for every grant the user holds."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    result: dict[str, dict[str, str]] = {}
+    for model, grants in sorted(_rules.items(), key=lambda item: item[0]._meta.label_lower):
+        granted = {
+            action: "all" if user.is_superuser else by_role[user.role].label
+            for action, by_role in grants.items()
+            if user.is_superuser or user.role in by_role
+        }
+        if granted:
+            result[model._meta.label_lower] = granted
+    return result
+
+
+def _register_core() -> None:
+    from portal.models import JobRun, Nation, ObjectChange, User
+
+    everyone = dict.fromkeys(Role.values, ALL)
+    register(Nation, {VIEW: everyone})
+    register(
+        User,
+        {
+            VIEW: {
+                Role.SECRETARIAT: ALL,
+                Role.DIRECTOR: own_nation(),
+                Role.NSPA: own_rows("pk"),
+                Role.BOARD_MEMBER: own_rows("pk"),
+                Role.PARTNER: own_rows("pk"),
+            }
+        },
+    )
+    # The secretariat reads the whole trail; everybody else reads what they did themselves.
+    register(ObjectChange, {VIEW: {**dict.fromkeys(Role.values, own_rows("actor")), Role.SECRETARIAT: ALL}})
+    register(
+        JobRun,
+        {
+            VIEW: {
+                **dict.fromkeys(Role.values, own_rows("requested_by")),
+                Role.SECRETARIAT: ALL,
+                Role.NSPA: ALL,
+            }
+        },
+    )
+
+
+_register_core()

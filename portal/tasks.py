@@ -1,0 +1,32 @@
+"""Core jobs: the heartbeat, the outbox sweeper and JobRun housekeeping."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from portal import jobs
+from portal.models import JobRun
+
+
+@shared_task(bind=True, name="portal.tasks.ping")
+@jobs.tracked
+def ping(self) -> dict:
+    """A trivial job that proves the broker, a worker and the database work end to end."""
+    return {"pong": True, "worker": getattr(self.request, "hostname", None) or socket.gethostname()}
+
+
+@shared_task(name="portal.tasks.sweep_outbox")
+def sweep_outbox() -> int:
+    """Re-send queued jobs whose first publish failed (broker down at commit time)."""
+    return sum(1 for run_id in jobs.pending_outbox() if jobs.publish(run_id))
+
+
+@shared_task(name="portal.tasks.purge_job_runs")
+def purge_job_runs(days: int = 90) -> int:
+    """Keep the JobRun table small; the audit trail, not JobRun, is the permanent record."""
+    deleted, _ = JobRun.objects.filter(finished_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted

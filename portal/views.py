@@ -1,0 +1,186 @@
+"""Core pages: the home page per role, health, the activity trail, job runs and error pages."""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.choices import Role
+from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
+from portal.models import JobRun
+from portal.permissions import may, permissions_for
+from portal.selectors import jobrun_latest, jobrun_list, objectchange_list
+
+PAGE_SIZE = 25
+
+ROLE_HOME_TEMPLATES = {
+    Role.DIRECTOR: "portal/home/director.html",
+    Role.NSPA: "portal/home/nspa.html",
+    Role.SECRETARIAT: "portal/home/secretariat.html",
+    Role.BOARD_MEMBER: "portal/home/board_member.html",
+    Role.PARTNER: "portal/home/partner.html",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "permissions": permissions_for(user),
+        "recent_changes": list(objectchange_list(user=user)[:5]),
+        "show_jobs": may(user, JobRun, "view")
+        and (user.is_superuser or user.role in {Role.SECRETARIAT, Role.NSPA}),
+    }
+    if context["show_jobs"]:
+        context["recent_jobs"] = list(jobrun_list(user=user)[:5])
+    template = ROLE_HOME_TEMPLATES.get(user.role, "portal/home/no_role.html")
+    return render(request, template, context)
+
+
+def _paginated_list(
+    request, queryset, filterset_class, template: str, extra: dict | None = None
+) -> HttpResponse:
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, template, {"filter": filterset, "page": page, "query": query.urlencode(), **(extra or {})}
+    )
+
+
+def activity(request: HttpRequest) -> HttpResponse:
+    return _paginated_list(
+        request, objectchange_list(user=request.user), ObjectChangeFilterSet, "portal/activity.html"
+    )
+
+
+def jobs(request: HttpRequest) -> HttpResponse:
+    return _paginated_list(request, jobrun_list(user=request.user), JobRunFilterSet, "portal/jobs.html")
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "absent"
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        retry_on_timeout=False,
+    )
+    try:
+        client.ping()
+    except (redis.RedisError, OSError):
+        return "down"
+    finally:
+        client.close()
+    return "ok"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: 503 only when the database is unreachable (nothing can be
+    served); 200 "degraded" when Redis is down (pages work, jobs wait in the outbox)."""
+    started = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # any driver error means "down" to the probe
+        database = "down"
+    redis_state = _check_redis()
+    last_job = None
+    if database == "ok":
+        run = jobrun_latest()
+        if run is not None:
+            last_job = {
+                "name": run.job_name,
+                "state": run.state,
+                "created_at": run.created_at.isoformat(),
+                "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            }
+    if database != "ok":
+        status, code = "down", 503
+    elif redis_state == "down":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse(
+        {
+            "status": status,
+            "database": database,
+            "redis": redis_state,
+            "last_job": last_job,
+            "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
+        },
+        status=code,
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "detail": message,
+                "code": title.lower().replace(" ", "_"),
+                "request_id": getattr(request, "request_id", ""),
+            },
+            status=status,
+        )
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message}, status=status
+    )
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, "Not found", "There is nothing at this address, or you may not see it.")
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, "Forbidden", "You do not have permission to do this.")
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "Bad request", "The request could not be understood.")
+
+
+def server_error(request):
+    message = "Something went wrong on our side. It has been logged; quote the request id."
+    if _wants_json(request):
+        return _error(request, 500, "Server error", message)
+    # Rendered without context processors: they read the session and user, and the database may
+    # be the thing that failed.
+    html = loader.get_template("error.html").render(
+        {
+            "status": 500,
+            "title": "Server error",
+            "message": message,
+            "request_id": getattr(request, "request_id", ""),
+        }
+    )
+    return HttpResponse(html, status=500)
+
+
+def csrf_failure(request, reason=""):
+    return _error(
+        request,
+        403,
+        "Forbidden",
+        "Your form expired or came from another site. Reload the page and try again; nothing was saved.",
+    )

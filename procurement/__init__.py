@@ -1,0 +1,1 @@
+"""Demand aggregation, NSPA framework contracts, call-off orders and deliveries."""

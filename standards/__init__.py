@@ -1,0 +1,1 @@
+"""STANAG catalogue, national ratification and implementation."""
