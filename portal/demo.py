@@ -35,16 +35,16 @@ def loaders() -> list[Loader]:
     return sorted(_loaders.values(), key=lambda loader: (loader.order, loader.name))
 
 
-# (username, role, nation code, display name)
+# (username, role, nation code, display name); the people are fictional.
 DEMO_USERS = [
-    ("director_deu", "director", "DEU", "Germany armaments director"),
-    ("director_fra", "director", "FRA", "France armaments director"),
-    ("director_pol", "director", "POL", "Poland armaments director"),
-    ("director_nld", "director", "NLD", "Netherlands armaments director"),
-    ("nspa", "nspa", None, "NSPA procurement officer"),
-    ("secretariat", "secretariat", None, "CNAD secretariat officer"),
-    ("board_member", "board_member", None, "DIPB member"),
-    ("partner_ukr", "partner", "UKR", "Ukraine liaison"),
+    ("director_deu", "director", "DEU", "Katrin Weber"),
+    ("director_fra", "director", "FRA", "Claire Martin"),
+    ("director_pol", "director", "POL", "Tomasz Nowak"),
+    ("director_nld", "director", "NLD", "Sanne de Vries"),
+    ("nspa", "nspa", None, "Luc Bernard"),
+    ("secretariat", "secretariat", None, "Helen Ward"),
+    ("board_member", "board_member", None, "Marco Rossi"),
+    ("partner_ukr", "partner", "UKR", "Olena Kovalenko"),
 ]
 
 

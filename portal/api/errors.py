@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -28,14 +28,11 @@ def exception_handler(exc, context):
         response = Response(_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
     else:
         response = drf_exception_handler(exc, context)
-        if (
-            response is not None
-            and isinstance(exc, exceptions.APIException)
-            and isinstance(response.data, dict)
-        ):
+        if response is not None and isinstance(response.data, dict):
             detail = response.data.get("detail")
             if detail is not None:
-                response.data["code"] = getattr(detail, "code", None) or exc.default_code
+                # DRF turns Http404 and PermissionDenied into API errors; their ErrorDetail has the code.
+                response.data["code"] = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     if response is not None:
         response["X-Request-ID"] = current_request_id()
     return response

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from portal.models import Nation, User
+from portal.choices import Role
+from portal.models import JobRun, Nation, User
 from portal.permissions import permissions_for
 
 
@@ -11,8 +12,9 @@ class NationSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=Role.choices, allow_blank=True, read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
-    nation = NationSerializer(read_only=True)
+    nation = NationSerializer(read_only=True, allow_null=True)
     permissions = serializers.SerializerMethodField(
         help_text='Grants by model and action, with their scope: {"portal.jobrun": {"view": "all"}}.'
     )
@@ -33,3 +35,20 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_permissions(self, user) -> dict[str, dict[str, str]]:
         return permissions_for(user)
+
+
+class JobRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JobRun
+        fields = [
+            "id",
+            "job_name",
+            "state",
+            "created_at",
+            "published_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "result",
+        ]
+        read_only_fields = fields

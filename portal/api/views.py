@@ -3,9 +3,9 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api.serializers import MeSerializer, NationSerializer
-from portal.filtersets import NationFilterSet
-from portal.selectors import nation_list
+from portal.api.serializers import JobRunSerializer, MeSerializer, NationSerializer
+from portal.filtersets import JobRunFilterSet, NationFilterSet
+from portal.selectors import jobrun_list, nation_list
 
 
 class MeView(APIView):
@@ -27,3 +27,13 @@ class NationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return nation_list(user=self.request.user)
+
+
+class JobRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Background job runs: all for the secretariat and NSPA, one's own for everybody else."""
+
+    serializer_class = JobRunSerializer
+    filterset_class = JobRunFilterSet
+
+    def get_queryset(self):
+        return jobrun_list(user=self.request.user)

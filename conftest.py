@@ -1,0 +1,98 @@
+"""Shared pytest fixtures: nations, the user trio, Celery mode and test isolation."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from portal.celery import app as celery_app_instance
+
+
+def pytest_configure(config):
+    # Each test session gets its own queue, so parallel runs (xdist, CI and a developer at once)
+    # never consume each other's messages on the shared Redis.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    celery_app_instance.conf.task_default_queue = f"portal-test-{worker}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # Worker threads (real Celery worker tests) must not hold connections open past a task, or the
+    # test database cannot be dropped at the end.
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Jobs run eagerly in ordinary tests; tests marked ``real_worker`` use the broker and a worker."""
+    real = request.node.get_closest_marker("real_worker") is not None
+    if real and not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL: a real Celery worker on a real Redis")
+    previous = celery_app_instance.conf.task_always_eager
+    celery_app_instance.conf.task_always_eager = not real
+    yield
+    celery_app_instance.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def nation():
+    """``nation("POL")`` returns a Nation loaded by the data migration."""
+    from portal.models import Nation
+
+    return lambda code: Nation.objects.get(code=code)
+
+
+@pytest.fixture
+def make_user(db, nation):
+    from portal.tests.factories import UserFactory
+
+    def make(role: str | None = None, nation_code: str | None = None, **kwargs):
+        return UserFactory(role=role or "", nation=nation(nation_code) if nation_code else None, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user):
+    """A director of the owning nation (Poland)."""
+    return make_user("director", "POL", username="owner_pol")
+
+
+@pytest.fixture
+def other(make_user):
+    """A director of another nation (France)."""
+    return make_user("director", "FRA", username="other_fra")
+
+
+@pytest.fixture
+def outsider(make_user):
+    """A signed-in user with no role and no nation."""
+    return make_user(None, None, username="outsider")
+
+
+@pytest.fixture
+def secretariat(make_user):
+    return make_user("secretariat", None, username="sec")
+
+
+@pytest.fixture
+def nspa(make_user):
+    return make_user("nspa", None, username="nspa_user")
+
+
+@pytest.fixture
+def users_by_role(make_user):
+    """One user per role, plus a superuser and a role-less user."""
+    return {
+        "director": make_user("director", "POL", username="r_director"),
+        "nspa": make_user("nspa", None, username="r_nspa"),
+        "secretariat": make_user("secretariat", None, username="r_secretariat"),
+        "board_member": make_user("board_member", None, username="r_board"),
+        "partner": make_user("partner", "UKR", username="r_partner"),
+        "superuser": make_user(None, None, username="r_admin", is_superuser=True, is_staff=True),
+        "no_role": make_user(None, None, username="r_none"),
+    }

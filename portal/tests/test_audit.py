@@ -1,0 +1,91 @@
+"""record_change writes the trail in the caller's transaction, with the request id."""
+
+import pytest
+from django.db import transaction
+
+from portal.audit import record_change, snapshot
+from portal.models import ObjectChange, User
+from portal.request_context import request_id_var
+from portal.services import user_create
+
+
+def make_change(actor, action="update"):
+    with transaction.atomic():
+        return record_change(actor=actor, obj=actor, action=action, before={"a": 1}, after={"a": 2})
+
+
+def test_record_change_captures_actor_target_and_request_id(owner):
+    token = request_id_var.set("req-12345678")
+    try:
+        change = make_change(owner)
+    finally:
+        request_id_var.reset(token)
+    change.refresh_from_db()
+    assert change.actor == owner
+    assert change.actor_username == "owner_pol"
+    assert change.request_id == "req-12345678"
+    assert change.content_type.model == "user"
+    assert change.object_id == str(owner.pk)
+    assert change.changed_fields == ["a"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_change_outside_a_transaction_is_refused(make_user):
+    user = make_user("nspa")
+    with pytest.raises(RuntimeError, match="inside the service's transaction"):
+        record_change(actor=user, obj=user, action="update")
+    assert ObjectChange.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_leaves_no_audit_row(nation):
+    def create_then_fail():
+        with transaction.atomic():
+            user_create(actor=None, username="ghost", password="x" * 20, role="nspa")
+            raise RuntimeError("the caller failed after the service")
+
+    with pytest.raises(RuntimeError):
+        create_then_fail()
+    assert not User.objects.filter(username="ghost").exists()
+    assert ObjectChange.objects.count() == 0
+
+
+def test_user_create_is_validated_and_audited(secretariat, nation):
+    user = user_create(
+        actor=secretariat,
+        username="dir_nld",
+        password="long enough password",
+        role="director",
+        nation=nation("NLD"),
+    )
+    change = ObjectChange.objects.get(object_id=str(user.pk), action="create")
+    assert change.actor == secretariat
+    assert change.after["nation_id"] == nation("NLD").pk
+    assert "password" not in change.after
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "field"),
+    [
+        ("director", None, "nation"),
+        ("partner", None, "nation"),
+        ("director", "UKR", "nation"),
+        ("partner", "POL", "nation"),
+    ],
+)
+def test_user_create_rejects_inconsistent_role_and_nation(role, code, field, nation, db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as excinfo:
+        user_create(
+            actor=None, username="bad", password="x" * 20, role=role, nation=nation(code) if code else None
+        )
+    assert field in excinfo.value.message_dict
+    assert ObjectChange.objects.count() == 0
+
+
+def test_snapshot_is_json_safe_and_never_holds_the_password(owner):
+    data = snapshot(owner)
+    assert "password" not in data
+    assert data["nation_id"] == owner.nation_id
+    assert isinstance(data["date_joined"], str)
