@@ -16,7 +16,11 @@ from portal.models import JobRun
 @jobs.tracked
 def ping(self) -> dict:
     """A trivial job that proves the broker, a worker and the database work end to end."""
-    return {"pong": True, "worker": getattr(self.request, "hostname", None) or socket.gethostname()}
+    return {
+        "pong": True,
+        "worker": getattr(self.request, "hostname", None) or socket.gethostname(),
+        "eager": bool(self.request.is_eager),
+    }
 
 
 @shared_task(name="portal.tasks.sweep_outbox")

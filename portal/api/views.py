@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from portal.api.serializers import JobRunSerializer, MeSerializer, NationSerializer
 from portal.filtersets import JobRunFilterSet, NationFilterSet
+from portal.models import User
 from portal.selectors import jobrun_list, nation_list
 
 
@@ -13,7 +14,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
     def get(self, request):
-        user = type(request.user).objects.select_related("nation").get(pk=request.user.pk)
+        user = User.objects.select_related("nation").get(pk=request.user.pk)
         return Response(MeSerializer(user).data)
 
 

@@ -58,6 +58,13 @@ def test_token_authentication(api, owner):
     assert api.get("/api/me/").status_code == 401
 
 
+def test_session_authentication_as_the_browser_does_it(client, owner):
+    client.force_login(owner)
+    response = client.get("/api/me/")
+    assert response.status_code == 200
+    assert response.json()["nation"]["code"] == "POL"
+
+
 def test_session_authenticated_writes_need_csrf(owner):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(owner)
