@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import uuid
 
@@ -36,6 +37,24 @@ def _celery_mode(request):
     celery_app_instance.conf.task_always_eager = not real
     yield
     celery_app_instance.conf.task_always_eager = previous
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Nations come from a data migration, and a transactional test's flush deletes them; put
+    them back for every test that touches the database."""
+    if request.node.get_closest_marker("django_db") is None and not _DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from portal.models import Nation
+
+    if not Nation.objects.exists():
+        importlib.import_module("portal.migrations.0002_load_nations").load(apps, None)
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ def test_director_signs_in_browses_and_switches_language(live_server, make_user)
         assert page.evaluate("typeof window.htmx") == "object"
         assert page.evaluate("htmx.config.allowEval") is False
 
-        page.select_option("select[name=language]", "fr")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.select_option("select[name=language]", "fr")
         assert page.locator("nav.mainnav").inner_text().startswith("Accueil")
         page.shot("03-home-fr")
 
