@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Demand, contracts, national plans, investment metrics, standards and boards.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -244,3 +244,14 @@ class TestHealth:
     def test_health_needs_no_login_and_leaks_no_job_arguments(self, client, db):
         JobRun.objects.create(job_name="x", args={"secret": "value"})
         assert "secret" not in client.get(reverse("health")).content.decode()
+
+
+def test_server_errors_are_json_under_the_api_and_a_page_elsewhere(rf, db):
+    from portal.views import server_error
+
+    api = server_error(rf.get("/api/anything/"))
+    assert api.status_code == 500
+    assert api["Content-Type"] == "application/json"
+    page = server_error(rf.get("/activity/"))
+    assert page.status_code == 500
+    assert b"Something went wrong on our side" in page.content
