@@ -62,7 +62,7 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="user_nation_bound_role_has_nation",
-                condition=~Q(role__in=[r.value for r in NATION_BOUND_ROLES]) | Q(nation__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in NATION_BOUND_ROLES)) | Q(nation__isnull=False),
             ),
         ]
 

@@ -285,7 +285,7 @@ class Migration(migrations.Migration):
             model_name="user",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("role__in", ["partner", "director"]), _negated=True),
+                    models.Q(("role__in", ["director", "partner"]), _negated=True),
                     ("nation__isnull", False),
                     _connector="OR",
                 ),
