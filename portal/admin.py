@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from rest_framework.authtoken.admin import TokenAdmin as DRFTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from portal.audit import record_change, snapshot
 from portal.choices import AuditAction
@@ -76,3 +78,29 @@ class ObjectChangeAdmin(ReadOnlyAdmin):
 class JobRunAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "job_name", "state", "started_at", "finished_at", "publish_attempts"]
     list_filter = ["state", "job_name"]
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(DRFTokenAdmin):
+    """API tokens, audited against their user: the token's key is its primary key and a secret, so
+    it never goes into the trail."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_change(
+            actor=request.user, obj=obj.user, action="api_token.issued", message="API token issued in admin"
+        )
+
+    def delete_model(self, request, obj):
+        record_change(
+            actor=request.user, obj=obj.user, action="api_token.revoked", message="API token revoked in admin"
+        )
+        super().delete_model(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
