@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = "Procurement"
+
+    def ready(self) -> None:
+        from procurement import demo  # noqa: F401 - registers the demo loader
+        from procurement.rules import register_rules
+
+        register_rules()

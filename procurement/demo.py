@@ -1,0 +1,1 @@
+"""Procurement demo data (filled in below)."""

@@ -1,0 +1,84 @@
+"""Procurement's rows in the authorization matrix (DESIGN.md, "Roles and scope")."""
+
+from django.db.models import QuerySet
+
+from portal.choices import Role
+from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, Scope, own_nation, register
+from procurement import models as m
+
+NSPA_AND_SECRETARIAT = {Role.NSPA: ALL, Role.SECRETARIAT: ALL}
+
+
+def participating(path: str) -> Scope:
+    """Frameworks (or their parts) in which the user's nation takes part."""
+
+    def apply(qs: QuerySet, user) -> QuerySet:
+        if not user.nation_id:
+            return qs.none()
+        return qs.filter(**{f"{path}participations__nation": user.nation_id}).distinct()
+
+    return Scope("participating", apply)
+
+
+def register_rules() -> None:
+    everyone_but_partners = {r: ALL for r in Role.values if r != Role.PARTNER}
+    nspa_writes = {Role.NSPA: ALL}
+
+    # The catalogue and programmes are Alliance reference data.
+    register(m.Item, {VIEW: dict.fromkeys(Role.values, ALL), ADD: nspa_writes, CHANGE: nspa_writes})
+    register(m.Programme, {VIEW: everyone_but_partners, ADD: nspa_writes, CHANGE: nspa_writes})
+    register(m.ProgrammeMembership, {VIEW: everyone_but_partners, ADD: nspa_writes, DELETE: nspa_writes})
+    register(m.Supplier, {VIEW: everyone_but_partners, ADD: nspa_writes, CHANGE: nspa_writes})
+
+    # A nation's own demand is national data: its director files it, NSPA may file on its behalf.
+    demand_writers = {Role.DIRECTOR: own_nation(), Role.NSPA: ALL}
+    register(
+        m.DemandSignal,
+        {
+            VIEW: {**NSPA_AND_SECRETARIAT, Role.DIRECTOR: own_nation()},
+            ADD: demand_writers,
+            CHANGE: demand_writers,
+            DELETE: demand_writers,
+        },
+    )
+
+    # Frameworks: NSPA runs them; participating nations' directors see theirs.
+    register(
+        m.FrameworkContract,
+        {
+            VIEW: {**NSPA_AND_SECRETARIAT, Role.DIRECTOR: participating("")},
+            ADD: nspa_writes,
+            CHANGE: nspa_writes,
+        },
+    )
+    for model in (m.FrameworkParticipant, m.FrameworkLine, m.Amendment):
+        register(
+            model,
+            {
+                VIEW: {**NSPA_AND_SECRETARIAT, Role.DIRECTOR: participating("framework__")},
+                ADD: nspa_writes,
+                CHANGE: nspa_writes,
+            },
+        )
+
+    # Orders and deliveries: a director reads only their own nation's.
+    register(
+        m.CallOff,
+        {VIEW: {**NSPA_AND_SECRETARIAT, Role.DIRECTOR: own_nation()}, ADD: nspa_writes, CHANGE: nspa_writes},
+    )
+    for model, path in (
+        (m.CallOffLine, "call_off__nation"),
+        (m.ScheduledDelivery, "call_off_line__call_off__nation"),
+        (m.Delivery, "call_off_line__call_off__nation"),
+    ):
+        register(
+            model,
+            {
+                VIEW: {**NSPA_AND_SECRETARIAT, Role.DIRECTOR: own_nation(path)},
+                ADD: nspa_writes,
+                CHANGE: nspa_writes,
+            },
+        )
+    register(m.DeliveryImport, {VIEW: NSPA_AND_SECRETARIAT, ADD: nspa_writes})
+    # Idempotency records are the API's own bookkeeping; nobody browses them.
+    register(m.IdempotencyRecord, {})
