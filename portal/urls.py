@@ -14,6 +14,10 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("procurement/", include("procurement.urls")),
+    # The import endpoint comes before the router, whose detail routes would swallow "import/".
+    path("api/procurement/deliveries/import/", include("procurement.api.import_urls")),
+    path("api/procurement/", include("procurement.api.urls")),
     path("api/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

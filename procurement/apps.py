@@ -7,6 +7,8 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from procurement import demo  # noqa: F401 - registers the demo loader
+        from procurement.navigation import register_menu
         from procurement.rules import register_rules
 
         register_rules()
+        register_menu()

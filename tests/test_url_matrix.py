@@ -1,12 +1,20 @@
 """Every URL in the urlconf, for every role and for anonymous visitors: the status they get.
 
-A new URL without a row here fails ``test_every_url_is_in_the_matrix``: decide who may reach it.
+A new URL without a row fails ``test_every_url_is_in_the_matrix``: decide who may reach it. Rows
+live here for the core, and in ``<app>/tests/url_matrix*.py`` modules for the apps; each such module
+exports ``MATRIX`` (same shape as below) and ``build_context(users_by_role) -> dict`` for the
+objects its URLs need.
 """
+
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.tests.factories import JobRunFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ROLES = ["director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role"]
 SIGNED_IN_OK = dict.fromkeys(ROLES, 200)
@@ -37,16 +45,27 @@ MATRIX = {
 }
 
 
+APP_MATRIX_MODULES = [
+    importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    for path in sorted(ROOT.glob("*/tests/url_matrix*.py"))
+]
+for module in APP_MATRIX_MODULES:
+    duplicated = set(module.MATRIX) & set(MATRIX)
+    assert not duplicated, f"{module.__name__} repeats {duplicated}"
+    MATRIX.update(module.MATRIX)
+
+
 def url_names(patterns=None, namespace=None):
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue  # Django's admin is staff-only and guarded by its own login
             yield from url_names(pattern.url_patterns, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            if name.endswith("-detail") or name.endswith("-list") or "format" not in str(pattern.pattern):
-                yield name
+        elif isinstance(pattern, URLPattern):
+            if not pattern.name:
+                yield f"<unnamed: {pattern.pattern}>"  # every URL needs a name to be in the matrix
+            else:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
 def test_every_url_is_in_the_matrix():
@@ -56,6 +75,8 @@ def test_every_url_is_in_the_matrix():
 @pytest.mark.parametrize("who", ["anonymous", *ROLES])
 def test_url_matrix(client, users_by_role, who):
     context = {"job": JobRunFactory(requested_by=users_by_role["secretariat"])}
+    for module in APP_MATRIX_MODULES:
+        context.update(module.build_context(users_by_role))
     if who != "anonymous":
         client.force_login(users_by_role[who])
     failures = []

@@ -9,302 +9,724 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0002_load_nations'),
+        ("portal", "0002_load_nations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FrameworkContract',
+            name="FrameworkContract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=60, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('currency', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use three capital letters.')])),
-                ('ceiling_value', models.DecimalField(decimal_places=2, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),
-                ('firm_order_value', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('committed_value', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=18)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('expired', 'Expired'), ('terminated', 'Terminated')], default='draft', max_length=12)),
-                ('notes', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=60, unique=True)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "currency",
+                    models.CharField(
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator("^[A-Z]{3}$", "Use three capital letters.")
+                        ],
+                    ),
+                ),
+                (
+                    "ceiling_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                    ),
+                ),
+                (
+                    "firm_order_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "committed_value",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), editable=False, max_digits=18
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("expired", "Expired"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-period_start', 'reference', 'pk'],
+                "ordering": ["-period_start", "reference", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('capability_area', models.CharField(choices=[('lbdm', 'Land battle decisive munitions'), ('iamd', 'Air and missile defence'), ('armour', 'Armour and tank ammunition'), ('anti_tank', 'Anti-tank weapons'), ('other', 'Other')], db_index=True, max_length=20)),
-                ('unit', models.CharField(help_text='Unit of measure, e.g. round, missile, fuze.', max_length=30)),
-                ('nato_stock_number', models.CharField(blank=True, max_length=16, validators=[django.core.validators.RegexValidator('^\\d{4}-\\d{2}-\\d{3}-\\d{4}$', 'Use the NATO stock number form 1234-12-123-1234.')])),
-                ('stanags', models.JSONField(blank=True, default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "capability_area",
+                    models.CharField(
+                        choices=[
+                            ("lbdm", "Land battle decisive munitions"),
+                            ("iamd", "Air and missile defence"),
+                            ("armour", "Armour and tank ammunition"),
+                            ("anti_tank", "Anti-tank weapons"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(help_text="Unit of measure, e.g. round, missile, fuze.", max_length=30),
+                ),
+                (
+                    "nato_stock_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{4}-\\d{2}-\\d{3}-\\d{4}$",
+                                "Use the NATO stock number form 1234-12-123-1234.",
+                            )
+                        ],
+                    ),
+                ),
+                ("stanags", models.JSONField(blank=True, default=list)),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('partnership', 'Support partnership'), ('programme', 'Programme'), ('hvp', 'High Visibility Project')], max_length=16)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("partnership", "Support partnership"),
+                            ("programme", "Programme"),
+                            ("hvp", "High Visibility Project"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Supplier',
+            name="Supplier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('country', models.CharField(help_text='ISO 3166 alpha-3.', max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use three capital letters.')])),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "country",
+                    models.CharField(
+                        help_text="ISO 3166 alpha-3.",
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator("^[A-Z]{3}$", "Use three capital letters.")
+                        ],
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CallOff',
+            name="CallOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=60, unique=True)),
-                ('order_date', models.DateField()),
-                ('total_value', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=18)),
-                ('illustrative', models.BooleanField(default=False, help_text='Demo data, not a real order.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='call_offs', to='portal.nation')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='call_offs', to='procurement.frameworkcontract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=60, unique=True)),
+                ("order_date", models.DateField()),
+                (
+                    "total_value",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), editable=False, max_digits=18
+                    ),
+                ),
+                (
+                    "illustrative",
+                    models.BooleanField(default=False, help_text="Demo data, not a real order."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="call_offs",
+                        to="portal.nation",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="call_offs",
+                        to="procurement.frameworkcontract",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-order_date', 'reference', 'pk'],
+                "ordering": ["-order_date", "reference", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryImport',
+            name="DeliveryImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('row_count', models.PositiveIntegerField()),
-                ('created_count', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('imported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("row_count", models.PositiveIntegerField()),
+                ("created_count", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('rationale', models.CharField(choices=[('ceiling_change', 'Ceiling changed'), ('period_extension', 'Period extended'), ('price_change', 'Unit price changed'), ('quantity_change', 'Maximum quantity changed'), ('participant_added', 'Participant added'), ('status_change', 'Status changed'), ('other', 'Other')], max_length=24)),
-                ('description', models.TextField()),
-                ('changes', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='procurement.frameworkcontract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "rationale",
+                    models.CharField(
+                        choices=[
+                            ("ceiling_change", "Ceiling changed"),
+                            ("period_extension", "Period extended"),
+                            ("price_change", "Unit price changed"),
+                            ("quantity_change", "Maximum quantity changed"),
+                            ("participant_added", "Participant added"),
+                            ("status_change", "Status changed"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("changes", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amendments",
+                        to="procurement.frameworkcontract",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'date', 'pk'],
+                "ordering": ["framework", "date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkLine',
+            name="FrameworkLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),
-                ('max_quantity', models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('ordered_quantity', models.PositiveBigIntegerField(default=0, editable=False)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='procurement.frameworkcontract')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='framework_lines', to='procurement.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                    ),
+                ),
+                (
+                    "max_quantity",
+                    models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)]),
+                ),
+                ("ordered_quantity", models.PositiveBigIntegerField(default=0, editable=False)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="procurement.frameworkcontract",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="framework_lines",
+                        to="procurement.item",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'item__name', 'pk'],
+                "ordering": ["framework", "item__name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CallOffLine',
+            name="CallOffLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('value', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('delivered_quantity', models.PositiveBigIntegerField(default=0, editable=False)),
-                ('accepted_quantity', models.PositiveBigIntegerField(default=0, editable=False)),
-                ('call_off', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='procurement.calloff')),
-                ('framework_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='call_off_lines', to='procurement.frameworkline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)]),
+                ),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=18)),
+                ("value", models.DecimalField(decimal_places=2, max_digits=18)),
+                ("delivered_quantity", models.PositiveBigIntegerField(default=0, editable=False)),
+                ("accepted_quantity", models.PositiveBigIntegerField(default=0, editable=False)),
+                (
+                    "call_off",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="procurement.calloff",
+                    ),
+                ),
+                (
+                    "framework_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="call_off_lines",
+                        to="procurement.frameworkline",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['call_off', 'pk'],
+                "ordering": ["call_off", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkParticipant',
+            name="FrameworkParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_on', models.DateField()),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='procurement.frameworkcontract')),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.nation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_on", models.DateField()),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="procurement.frameworkcontract",
+                    ),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portal.nation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'joined_on', 'pk'],
+                "ordering": ["framework", "joined_on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='frameworkcontract',
-            name='participants',
-            field=models.ManyToManyField(related_name='frameworks', through='procurement.FrameworkParticipant', to='portal.nation'),
+            model_name="frameworkcontract",
+            name="participants",
+            field=models.ManyToManyField(
+                related_name="frameworks", through="procurement.FrameworkParticipant", to="portal.nation"
+            ),
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('scope', models.CharField(max_length=100)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('status_code', models.PositiveSmallIntegerField()),
-                ('response', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("scope", models.CharField(max_length=100)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("status_code", models.PositiveSmallIntegerField()),
+                ("response", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DemandSignal',
+            name="DemandSignal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)])),
-                ('quantity', models.PositiveBigIntegerField()),
-                ('firmness', models.CharField(choices=[('firm', 'Firm'), ('planned', 'Planned'), ('indicative', 'Indicative')], max_length=12)),
-                ('notes', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('filed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='demand_signals', to='portal.nation')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='demand_signals', to='procurement.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ]
+                    ),
+                ),
+                ("quantity", models.PositiveBigIntegerField()),
+                (
+                    "firmness",
+                    models.CharField(
+                        choices=[("firm", "Firm"), ("planned", "Planned"), ("indicative", "Indicative")],
+                        max_length=12,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="demand_signals",
+                        to="portal.nation",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="demand_signals",
+                        to="procurement.item",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item__name', 'year', 'nation__name', 'pk'],
+                "ordering": ["item__name", "year", "nation__name", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='frameworkcontract',
-            name='programme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='frameworks', to='procurement.programme'),
+            model_name="frameworkcontract",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="frameworks",
+                to="procurement.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='ProgrammeMembership',
+            name="ProgrammeMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_on', models.DateField()),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.nation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='procurement.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_on", models.DateField()),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portal.nation"
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="procurement.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'joined_on', 'pk'],
+                "ordering": ["programme", "joined_on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='programme',
-            name='members',
-            field=models.ManyToManyField(related_name='programmes', through='procurement.ProgrammeMembership', to='portal.nation'),
+            model_name="programme",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="programmes", through="procurement.ProgrammeMembership", to="portal.nation"
+            ),
         ),
         migrations.CreateModel(
-            name='ScheduledDelivery',
+            name="ScheduledDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_date', models.DateField()),
-                ('quantity', models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('call_off_line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='schedule', to='procurement.calloffline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_date", models.DateField()),
+                (
+                    "quantity",
+                    models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)]),
+                ),
+                (
+                    "call_off_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="schedule",
+                        to="procurement.calloffline",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['call_off_line', 'due_date', 'pk'],
+                "ordering": ["call_off_line", "due_date", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='frameworkcontract',
-            name='suppliers',
-            field=models.ManyToManyField(related_name='frameworks', to='procurement.supplier'),
+            model_name="frameworkcontract",
+            name="suppliers",
+            field=models.ManyToManyField(related_name="frameworks", to="procurement.supplier"),
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivered_on', models.DateField()),
-                ('accepted_on', models.DateField(blank=True, help_text='Date of acceptance; lead time ends here.', null=True)),
-                ('quantity_delivered', models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('quantity_accepted', models.PositiveBigIntegerField(default=0)),
-                ('quantity_rejected', models.PositiveBigIntegerField(default=0)),
-                ('rejection_reason', models.CharField(blank=True, max_length=300)),
-                ('lot_number', models.CharField(max_length=60)),
-                ('location', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('call_off_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='procurement.calloffline')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('imported_in', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliveries', to='procurement.deliveryimport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("delivered_on", models.DateField()),
+                (
+                    "accepted_on",
+                    models.DateField(
+                        blank=True, help_text="Date of acceptance; lead time ends here.", null=True
+                    ),
+                ),
+                (
+                    "quantity_delivered",
+                    models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)]),
+                ),
+                ("quantity_accepted", models.PositiveBigIntegerField(default=0)),
+                ("quantity_rejected", models.PositiveBigIntegerField(default=0)),
+                ("rejection_reason", models.CharField(blank=True, max_length=300)),
+                ("lot_number", models.CharField(max_length=60)),
+                ("location", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "call_off_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="procurement.calloffline",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "imported_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deliveries",
+                        to="procurement.deliveryimport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-delivered_on', 'pk'],
-                'indexes': [models.Index(fields=['delivered_on'], name='delivery_date_idx')],
-                'constraints': [models.UniqueConstraint(fields=('call_off_line', 'lot_number'), name='delivery_lot_once_per_line'), models.CheckConstraint(condition=models.Q(('quantity_delivered', django.db.models.expressions.CombinedExpression(models.F('quantity_accepted'), '+', models.F('quantity_rejected')))), name='delivery_accepted_plus_rejected')],
+                "ordering": ["-delivered_on", "pk"],
+                "indexes": [models.Index(fields=["delivered_on"], name="delivery_date_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("call_off_line", "lot_number"), name="delivery_lot_once_per_line"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "quantity_delivered",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("quantity_accepted"), "+", models.F("quantity_rejected")
+                                ),
+                            )
+                        ),
+                        name="delivery_accepted_plus_rejected",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='calloffline',
-            constraint=models.CheckConstraint(condition=models.Q(('delivered_quantity__lte', models.F('quantity'))), name='calloff_line_delivered_within_ordered'),
+            model_name="calloffline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("delivered_quantity__lte", models.F("quantity"))),
+                name="calloff_line_delivered_within_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworkparticipant',
-            constraint=models.UniqueConstraint(fields=('framework', 'nation'), name='framework_participant_once'),
+            model_name="frameworkparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "nation"), name="framework_participant_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='idempotencyrecord',
-            constraint=models.UniqueConstraint(fields=('user', 'scope', 'key'), name='idempotency_key_once'),
+            model_name="idempotencyrecord",
+            constraint=models.UniqueConstraint(fields=("user", "scope", "key"), name="idempotency_key_once"),
         ),
         migrations.AddConstraint(
-            model_name='frameworkline',
-            constraint=models.UniqueConstraint(fields=('framework', 'item'), name='framework_line_item_once'),
+            model_name="frameworkline",
+            constraint=models.UniqueConstraint(fields=("framework", "item"), name="framework_line_item_once"),
         ),
         migrations.AddConstraint(
-            model_name='frameworkline',
-            constraint=models.CheckConstraint(condition=models.Q(('ordered_quantity__lte', models.F('max_quantity'))), name='framework_line_within_max'),
+            model_name="frameworkline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ordered_quantity__lte", models.F("max_quantity"))),
+                name="framework_line_within_max",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demandsignal',
-            constraint=models.UniqueConstraint(fields=('nation', 'item', 'year'), name='demand_one_per_nation_item_year'),
+            model_name="demandsignal",
+            constraint=models.UniqueConstraint(
+                fields=("nation", "item", "year"), name="demand_one_per_nation_item_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programmemembership',
-            constraint=models.UniqueConstraint(fields=('programme', 'nation'), name='programme_member_once'),
+            model_name="programmemembership",
+            constraint=models.UniqueConstraint(fields=("programme", "nation"), name="programme_member_once"),
         ),
         migrations.AddConstraint(
-            model_name='frameworkcontract',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='framework_period_ordered'),
+            model_name="frameworkcontract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="framework_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworkcontract',
-            constraint=models.CheckConstraint(condition=models.Q(('firm_order_value__lte', models.F('ceiling_value'))), name='framework_firm_within_ceiling'),
+            model_name="frameworkcontract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("firm_order_value__lte", models.F("ceiling_value"))),
+                name="framework_firm_within_ceiling",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworkcontract',
-            constraint=models.CheckConstraint(condition=models.Q(('committed_value__lte', models.F('ceiling_value'))), name='framework_committed_within_ceiling'),
+            model_name="frameworkcontract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("committed_value__lte", models.F("ceiling_value"))),
+                name="framework_committed_within_ceiling",
+            ),
         ),
     ]

@@ -65,7 +65,9 @@ def make_framework(
     return framework
 
 
-def make_calloff(framework, *, nation="POL", quantity=100, order_date=dt.date(2024, 6, 1), actor=None, line=None):
+def make_calloff(
+    framework, *, nation="POL", quantity=100, order_date=dt.date(2024, 6, 1), actor=None, line=None
+):
     actor = actor or nspa_user()
     line = line or framework.lines.order_by("pk").first()
     return services.calloff_create(

@@ -1,0 +1,121 @@
+"""Procurement reads: every one starts from ``restrict`` and prefetches what its page shows."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from portal.permissions import VIEW, restrict
+from procurement.models import (
+    Amendment,
+    CallOff,
+    CallOffLine,
+    Delivery,
+    DeliveryImport,
+    DemandSignal,
+    FrameworkContract,
+    FrameworkLine,
+    FrameworkParticipant,
+    Item,
+    Programme,
+    Supplier,
+)
+
+
+def item_list(*, user) -> QuerySet[Item]:
+    return restrict(Item.objects.all(), user, VIEW).order_by("name", "pk")
+
+
+def supplier_list(*, user) -> QuerySet[Supplier]:
+    return restrict(Supplier.objects.all(), user, VIEW).order_by("name", "pk")
+
+
+def programme_list(*, user) -> QuerySet[Programme]:
+    return (
+        restrict(Programme.objects.all(), user, VIEW)
+        .prefetch_related("memberships__nation")
+        .order_by("name", "pk")
+    )
+
+
+def demand_signal_list(*, user) -> QuerySet[DemandSignal]:
+    return (
+        restrict(DemandSignal.objects.all(), user, VIEW)
+        .select_related("nation", "item", "filed_by")
+        .order_by("item__name", "year", "nation__name", "pk")
+    )
+
+
+def framework_list(*, user) -> QuerySet[FrameworkContract]:
+    return (
+        restrict(FrameworkContract.objects.all(), user, VIEW)
+        .select_related("programme")
+        .prefetch_related("suppliers")
+        .order_by("-period_start", "reference", "pk")
+    )
+
+
+def framework_get(*, user, pk) -> FrameworkContract:
+    """One framework with its lines, participants, amendments and suppliers; 404 if not visible."""
+    from django.shortcuts import get_object_or_404
+
+    queryset = framework_list(user=user).prefetch_related(
+        Prefetch("lines", queryset=FrameworkLine.objects.select_related("item").order_by("item__name", "pk")),
+        Prefetch(
+            "participations",
+            queryset=FrameworkParticipant.objects.select_related("nation").order_by(
+                "joined_on", "nation__name"
+            ),
+        ),
+        Prefetch(
+            "amendments", queryset=Amendment.objects.select_related("created_by").order_by("date", "pk")
+        ),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def calloff_list(*, user) -> QuerySet[CallOff]:
+    return (
+        restrict(CallOff.objects.all(), user, VIEW)
+        .select_related("framework", "nation")
+        .order_by("-order_date", "reference", "pk")
+    )
+
+
+def calloff_get(*, user, pk) -> CallOff:
+    from django.shortcuts import get_object_or_404
+
+    queryset = calloff_list(user=user).prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=CallOffLine.objects.select_related("framework_line__item")
+            .prefetch_related("schedule", "deliveries")
+            .order_by("pk"),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def calloff_line_list(*, user) -> QuerySet[CallOffLine]:
+    return restrict(CallOffLine.objects.all(), user, VIEW).select_related(
+        "call_off__nation", "call_off__framework", "framework_line__item"
+    )
+
+
+def delivery_list(*, user) -> QuerySet[Delivery]:
+    return (
+        restrict(Delivery.objects.all(), user, VIEW)
+        .select_related(
+            "call_off_line__call_off__nation",
+            "call_off_line__call_off__framework",
+            "call_off_line__framework_line__item",
+        )
+        .order_by("-delivered_on", "pk")
+    )
+
+
+def delivery_import_list(*, user) -> QuerySet[DeliveryImport]:
+    return (
+        restrict(DeliveryImport.objects.all(), user, VIEW)
+        .select_related("imported_by")
+        .order_by("-created_at", "-pk")
+    )
