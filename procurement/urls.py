@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401 - views are added by the procurement web views
+from procurement.views_analytics import urlpatterns as analytics_urlpatterns
 
 app_name = "procurement"
-urlpatterns: list = []
+urlpatterns: list = [*analytics_urlpatterns]

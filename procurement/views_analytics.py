@@ -1,0 +1,3 @@
+"""Procurement analytics pages (aggregated demand, delivery performance)."""
+
+urlpatterns: list = []
