@@ -18,6 +18,14 @@ def pytest_configure(config):
     celery_app_instance.conf.task_default_queue = f"portal-test-{worker}-{uuid.uuid4().hex[:8]}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Real hashing costs ~0.3 s a user by design; tests make hundreds of users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     # Worker threads (real Celery worker tests) must not hold connections open past a task, or the

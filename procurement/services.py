@@ -302,7 +302,7 @@ def framework_participant_add(
         actor=actor,
         message=f"{nation} joined {framework.reference}",
     )
-    if framework.status == FrameworkStatus.ACTIVE:
+    if framework.status == FrameworkStatus.ACTIVE and joined_on > framework.period_start:
         # A nation joining a running framework changes it: keep that in the amendment history.
         _save_new(
             Amendment(
