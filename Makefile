@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make run    set up, load demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test   set up with dev dependencies, lint, check migrations and schema, run pytest"
-	@echo "make bench  print performance figures (bench/)"
+	@echo "make bench  print performance figures (bench/; the procurement ones need PostgreSQL)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,11 @@ test: lint
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi.yaml
 	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
+# The procurement benches need PostgreSQL (they create their own portal_bench_* databases).
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/import_deliveries.py
+	$(BIN)/python bench/procurement_pages.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

@@ -65,6 +65,17 @@ def _reference_data(request):
         importlib.import_module("portal.migrations.0002_load_nations").load(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache(settings):
+    """The local-memory cache (no REDIS_URL) lives as long as the process; on SQLite a rolled-back
+    test can reuse the same row ids, so cached figures must not carry over. (With Redis, keys carry
+    the database identity and are never flushed here: the broker shares that Redis.)"""
+    if not settings.REDIS_URL:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def nation():
     """``nation("POL")`` returns a Nation loaded by the data migration."""

@@ -22,10 +22,12 @@ def check_version(obj: models.Model, expected_version: int | None) -> None:
         object_id=str(obj.pk),
         after__version__gt=expected_version,
     ).order_by("time", "pk")
+    # The trail stores foreign keys by column ("filed_by_id"); users know the field ("filed_by").
+    columns = {f.attname: f.name for f in obj._meta.concrete_fields}
     changed: set[str] = set()
     by: list[str] = []
     for change in later:
-        changed.update(f for f in change.changed_fields if f not in {"version", "updated_at"})
+        changed.update(columns.get(f, f) for f in change.changed_fields if f not in {"version", "updated_at"})
         if change.actor_username and change.actor_username not in by:
             by.append(change.actor_username)
     raise Conflict(

@@ -33,6 +33,14 @@ def enqueue(task, *, requested_by=None, **kwargs) -> JobRun:
     return run
 
 
+def enqueue_once(task, **kwargs) -> JobRun | None:
+    """Like ``enqueue``, unless a run of the same job with the same arguments is already waiting:
+    that one has not started, so it will see this transaction's data too (for refresh jobs)."""
+    if JobRun.objects.filter(job_name=task.name, args=kwargs, state=JobState.QUEUED).exists():
+        return None
+    return enqueue(task, **kwargs)
+
+
 def publish(run_id: int) -> bool:
     """Send a queued run to the broker; on failure leave it in the outbox. Never raises."""
     from portal.celery import app

@@ -317,6 +317,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status" field; name each enum after its choices class.
+    "ENUM_NAME_OVERRIDES": {
+        "NationKindEnum": "portal.choices.NationKind",
+        "RoleEnum": "portal.choices.Role",
+        "JobStateEnum": "portal.choices.JobState",
+        "ProgrammeKindEnum": "procurement.choices.ProgrammeKind",
+        "FrameworkStatusEnum": "procurement.choices.FrameworkStatus",
+        "FirmnessEnum": "procurement.choices.Firmness",
+        "CapabilityAreaEnum": "procurement.choices.CapabilityArea",
+        "AmendmentRationaleEnum": "procurement.choices.AmendmentRationale",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------------

@@ -119,3 +119,9 @@ def delivery_import_list(*, user) -> QuerySet[DeliveryImport]:
         .select_related("imported_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def framework_line_list(*, user) -> QuerySet[FrameworkLine]:
+    return (
+        restrict(FrameworkLine.objects.all(), user, VIEW).select_related("framework", "item").order_by("pk")
+    )

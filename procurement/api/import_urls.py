@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from procurement.api.imports import DeliveryImportView
+
+urlpatterns = [
+    path("", DeliveryImportView.as_view(), name="delivery-import"),
+]

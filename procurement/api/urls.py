@@ -1,2 +1,17 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from procurement.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("items", views.ItemViewSet, basename="item")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("suppliers", views.SupplierViewSet, basename="supplier")
+router.register("demand-signals", views.DemandSignalViewSet, basename="demand-signal")
+router.register("frameworks", views.FrameworkViewSet, basename="framework")
+router.register("call-offs", views.CallOffViewSet, basename="call-off")
+router.register("deliveries", views.DeliveryViewSet, basename="delivery")
+
 app_name = "procurement-api"
-urlpatterns: list = []
+urlpatterns = [path("", include(router.urls))]

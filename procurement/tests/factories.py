@@ -78,3 +78,19 @@ def make_calloff(
         order_date=order_date,
         lines=[services.CallOffLineInput(framework_line=line, quantity=quantity)],
     )
+
+
+def make_delivery(line, *, delivered=10, rejected=0, lot=None, on=dt.date(2024, 9, 1), actor=None, reason=""):
+    """Record a delivery on a call-off line through the service."""
+    return services.delivery_record(
+        actor=actor or nspa_user(),
+        data=services.DeliveryInput(
+            call_off_line_id=line.pk,
+            delivered_on=on,
+            quantity_delivered=delivered,
+            quantity_accepted=delivered - rejected,
+            quantity_rejected=rejected,
+            rejection_reason=reason or ("Rejected at inspection" if rejected else ""),
+            lot_number=lot or f"LOT-{next(_seq)}",
+        ),
+    )

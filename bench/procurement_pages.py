@@ -1,0 +1,273 @@
+"""Server time of the aggregated-demand and delivery-performance pages at 1,000,000 deliveries.
+
+Prints figures, asserts nothing (DESIGN.md, Testing). Needs PostgreSQL:
+
+    .venv/bin/python bench/procurement_pages.py [--deliveries N] [--rebuild] [--repeat 20]
+
+Uses BENCH_PAGES_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench_pages; the
+database is created and migrated if missing. Data is generated in SQL (INSERT ... SELECT
+generate_series), kept between runs, and rebuilt when its size differs or with --rebuild.
+"""
+
+# The SQL here is built from this file's own constants, never from input.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+DATABASE_URL = os.environ.get(
+    "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_pages"
+)
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+ensure_database(DATABASE_URL)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+ITEMS = 8
+FRAMEWORKS = 12
+LINES_PER_FRAMEWORK = 4
+CALL_OFFS = 20_000
+FIRST_YEAR, LAST_YEAR = 2019, 2030
+
+TABLES = [
+    "procurement_delivery",
+    "procurement_scheduleddelivery",
+    "procurement_calloffline",
+    "procurement_calloff",
+    "procurement_frameworkline",
+    "procurement_frameworkparticipant",
+    "procurement_frameworkcontract_suppliers",
+    "procurement_amendment",
+    "procurement_frameworkcontract",
+    "procurement_demandsignal",
+    "procurement_supplier",
+    "procurement_item",
+]
+
+
+def generate(deliveries: int) -> None:
+    """Items x frameworks x 30 Allies x 7 order years; deliveries spread over every call-off line,
+    with lead times that lengthen with the order year (what the chart should show)."""
+    per_line = max(1, deliveries // CALL_OFFS)
+    statements = [
+        f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE",
+        f"""INSERT INTO procurement_item (code, name, capability_area, unit, nato_stock_number, stanags)
+            SELECT 'bench-item-' || i, 'Bench item ' || i, 'lbdm', 'round', '', '[]'::jsonb
+            FROM generate_series(1, {ITEMS}) i""",
+        """INSERT INTO procurement_supplier (name, country)
+            SELECT 'Bench supplier ' || s, 'DEU' FROM generate_series(1, 6) s""",
+        f"""INSERT INTO procurement_frameworkcontract (reference, title, currency, ceiling_value,
+                firm_order_value, committed_value, period_start, period_end, status, notes, version,
+                created_at, updated_at)
+            SELECT 'BENCH-FW-' || f, 'Bench framework ' || f, 'EUR', 1e15, 0, 0, DATE '2019-01-01',
+                DATE '2028-12-31', CASE WHEN f % 6 = 0 THEN 'expired' ELSE 'active' END, '', 1, now(), now()
+            FROM generate_series(1, {FRAMEWORKS}) f""",
+        """INSERT INTO procurement_frameworkcontract_suppliers (frameworkcontract_id, supplier_id)
+            SELECT f.id, 1 + f.id % 6 FROM procurement_frameworkcontract f""",
+        """INSERT INTO procurement_frameworkparticipant (framework_id, nation_id, joined_on)
+            SELECT f.id, n.id, DATE '2019-01-01'
+            FROM procurement_frameworkcontract f CROSS JOIN portal_nation n WHERE n.kind = 'ally'""",
+        f"""INSERT INTO procurement_frameworkline (framework_id, item_id, unit_price, max_quantity,
+                ordered_quantity)
+            SELECT f.id, 1 + (f.id + k) % {ITEMS}, 100 + k, 1000000000000, 0
+            FROM procurement_frameworkcontract f, generate_series(0, {LINES_PER_FRAMEWORK - 1}) k""",
+        f"""INSERT INTO procurement_calloff (framework_id, nation_id, reference, order_date, total_value,
+                illustrative, created_at)
+            SELECT 1 + i % {FRAMEWORKS}, nations.ids[1 + i % array_length(nations.ids, 1)],
+                'BENCH-CO-' || i, DATE '2019-01-01' + ((i * 37) % 2550)::int, 0, true, now()
+            FROM generate_series(0, {CALL_OFFS - 1}) i,
+                (SELECT array_agg(id ORDER BY id) ids FROM portal_nation WHERE kind = 'ally') nations""",
+        f"""INSERT INTO procurement_calloffline (call_off_id, framework_line_id, quantity, unit_price, value,
+                delivered_quantity, accepted_quantity)
+            SELECT c.id, fl.id, 1000000, fl.unit_price, fl.unit_price * 1000000, 0, 0
+            FROM procurement_calloff c
+            JOIN procurement_frameworkline fl ON fl.framework_id = c.framework_id
+                AND fl.item_id = 1 + (c.framework_id + c.id % {LINES_PER_FRAMEWORK}) % {ITEMS}""",
+        """INSERT INTO procurement_scheduleddelivery (call_off_line_id, due_date, quantity)
+            SELECT l.id, c.order_date + (365 * k)::int, 500000
+            FROM procurement_calloffline l JOIN procurement_calloff c ON c.id = l.call_off_id,
+                generate_series(1, 2) k""",
+        f"""INSERT INTO procurement_delivery (call_off_line_id, delivered_on, accepted_on, quantity_delivered,
+                quantity_accepted, quantity_rejected, rejection_reason, lot_number, location, created_at)
+            SELECT l.id, d.delivered_on, d.delivered_on + (g % 21)::int, 100 + g % 50,
+                100 + g % 50 - CASE WHEN g % 10 = 0 THEN 5 ELSE 0 END,
+                CASE WHEN g % 10 = 0 THEN 5 ELSE 0 END,
+                CASE WHEN g % 10 = 0 THEN 'Damaged' ELSE '' END, 'LOT-' || g, 'Depot', now()
+            FROM procurement_calloffline l
+            JOIN procurement_calloff c ON c.id = l.call_off_id,
+            LATERAL generate_series(1, {per_line}) g,
+            LATERAL (SELECT c.order_date + (20 + (g * 7919 + l.id * 31) % 700
+                + 25 * (EXTRACT(YEAR FROM c.order_date)::int - 2019))::int AS delivered_on) d""",
+        """UPDATE procurement_calloffline l
+            SET delivered_quantity = t.delivered, accepted_quantity = t.accepted
+            FROM (SELECT call_off_line_id, SUM(quantity_delivered) delivered, SUM(quantity_accepted) accepted
+                  FROM procurement_delivery GROUP BY call_off_line_id) t
+            WHERE t.call_off_line_id = l.id""",
+        # Half the lines are complete; the rest keep a backlog.
+        """UPDATE procurement_calloffline SET quantity = delivered_quantity,
+                value = unit_price * delivered_quantity
+            WHERE id % 2 = 0 AND delivered_quantity > 0""",
+        """UPDATE procurement_calloff c SET total_value = t.total
+            FROM (SELECT call_off_id, SUM(value) total FROM procurement_calloffline GROUP BY call_off_id) t
+            WHERE t.call_off_id = c.id""",
+        """UPDATE procurement_frameworkline fl SET ordered_quantity = t.ordered
+            FROM (SELECT framework_line_id, SUM(quantity) ordered FROM procurement_calloffline
+                  GROUP BY framework_line_id) t WHERE t.framework_line_id = fl.id""",
+        """UPDATE procurement_frameworkcontract f SET committed_value = t.total
+            FROM (SELECT framework_id, SUM(total_value) total
+                  FROM procurement_calloff GROUP BY framework_id) t
+            WHERE t.framework_id = f.id""",
+        f"""INSERT INTO procurement_demandsignal (nation_id, item_id, year, quantity, firmness, notes,
+                updated_at, version)
+            SELECT n.id, i.id, y, 1000 + (n.id * 13 + i.id * 7 + y) % 5000,
+                (ARRAY['firm', 'planned', 'indicative'])[1 + (n.id + y) % 3], '', now(), 1
+            FROM portal_nation n, procurement_item i, generate_series({FIRST_YEAR}, {LAST_YEAR}) y
+            WHERE n.kind = 'ally'""",
+    ]
+    with connection.cursor() as cursor:
+        for sql in statements:
+            started = time.perf_counter()
+            cursor.execute(sql)
+            label = " ".join(sql.split()[:3])
+            print(f"  {label:<48} {cursor.rowcount:>9} rows  {time.perf_counter() - started:6.2f} s")
+        cursor.execute("ANALYZE")
+
+
+def delivery_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM procurement_delivery")
+        return cursor.fetchone()[0]
+
+
+def user(role: str, nation_code: str | None = None):
+    from portal.models import Nation, User
+
+    nation = Nation.objects.get(code=nation_code) if nation_code else None
+    found, _ = User.objects.get_or_create(username=f"bench_{role}", defaults={"role": role, "nation": nation})
+    return found
+
+
+class ColdCache:
+    """Every request sees a new data stamp, so the figures are aggregated from the raw rows: what
+    the first reader pays after a write."""
+
+    def __enter__(self):
+        from procurement import analytics
+
+        self.module, self.original, counter = analytics, analytics._data_stamp, iter(range(10**9))
+        analytics._data_stamp = lambda: (*self.original(), "cold", next(counter))
+        return self
+
+    def __exit__(self, *exc):
+        self.module._data_stamp = self.original
+
+
+def time_page(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
+    for _ in range(2):  # warm caches and the connection
+        assert client.get(url).status_code == 200
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    # The test client fires request_started, which empties connection.queries: count with a wrapper.
+    executed = []
+    with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
+        client.get(url)
+    return statistics.median(samples), max(samples), len(executed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deliveries", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark needs PostgreSQL.")
+    call_command("migrate", verbosity=0)
+    expected = max(1, args.deliveries // CALL_OFFS) * CALL_OFFS
+    if args.rebuild or delivery_count() != expected:
+        print(f"generating {expected:,} deliveries ...")
+        started = time.perf_counter()
+        generate(args.deliveries)
+        print(f"  generated in {time.perf_counter() - started:.1f} s")
+    print(f"database: {settings.DATABASES['default']['NAME']}, deliveries: {delivery_count():,}")
+
+    from procurement.models import Item
+
+    item = Item.objects.order_by("pk").first()
+    pages = [
+        ("aggregated demand", reverse("procurement:demand-aggregate"), ""),
+        (
+            "aggregated demand, one year",
+            reverse("procurement:demand-aggregate"),
+            "?year_from=2024&year_to=2024",
+        ),
+        ("delivery performance", reverse("procurement:delivery-performance"), ""),
+        ("delivery performance, one item", reverse("procurement:delivery-performance"), f"?item={item.pk}"),
+        (
+            "drill-down (one item, one year)",
+            reverse("procurement:demand-drilldown", kwargs={"item_id": item.pk, "year": 2024}),
+            "",
+        ),
+    ]
+    for who in (user("nspa"), user("director", "POL")):
+        client = Client()
+        client.force_login(who)
+        for name, url, query in pages:
+            median, worst, queries = time_page(client, url + query, args.repeat)
+            print(
+                f"{name + ' (' + who.role + ')':<56} median {median:8.1f} ms   max {worst:8.1f} ms   "
+                f"queries {queries:2}   n={args.repeat}"
+            )
+    print("cold cache (figures aggregated from the raw rows on every request):")
+    client = Client()
+    client.force_login(user("nspa"))
+    with ColdCache():
+        for name, url, query in pages:
+            median, worst, queries = time_page(client, url + query, max(3, args.repeat // 4))
+            print(
+                f"  {name + ' (nspa, cold)':<54} median {median:8.1f} ms   max {worst:8.1f} ms   "
+                f"queries {queries:2}   n={max(3, args.repeat // 4)}"
+            )
+
+
+if __name__ == "__main__":
+    main()

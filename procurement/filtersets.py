@@ -1,0 +1,305 @@
+"""Filters for procurement lists, one per model, shared by the HTML lists and the API.
+
+The same parameters work in both: a list page's URL is also a query of the API.
+
+- Nations are given by code (``?nation=POL``, any case), the same code the API shows.
+- Parents are given by id (``?framework=3``). An id must be a whole number, else the filter is
+  invalid (the page shows the message; the API answers 400). An id the user may not see, or that
+  does not exist, matches nothing: it is not an error, and costs no query.
+
+Choice lists shown on the HTML forms (frameworks, items, programmes) come from the selectors for
+the requesting user, so a form never offers a row the user may not see. With no request (a script)
+they are empty rather than unscoped. The API never renders them, so it never queries them.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from portal.models import Nation
+from procurement import selectors
+from procurement.choices import AmendmentRationale, CapabilityArea, Firmness, FrameworkStatus, ProgrammeKind
+from procurement.models import (
+    Amendment,
+    CallOff,
+    CallOffLine,
+    Delivery,
+    DeliveryImport,
+    DemandSignal,
+    FrameworkContract,
+    FrameworkLine,
+    FrameworkParticipant,
+    Item,
+    Programme,
+    ProgrammeMembership,
+    Supplier,
+)
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def visible_items(request):
+    return selectors.item_list(user=_user(request))
+
+
+def visible_frameworks(request):
+    return (
+        selectors.framework_list(user=_user(request))
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "reference", "title")
+    )
+
+
+def visible_programmes(request):
+    return selectors.programme_list(user=_user(request)).prefetch_related(None)
+
+
+def nations(request):
+    return Nation.objects.order_by("name", "pk")
+
+
+# --- Filter types ---------------------------------------------------------------------------
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number (``NumberFilter`` would accept ``1.5``): ids and years."""
+
+    field_class = forms.IntegerField
+
+
+class NationCodeField(forms.CharField):
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class _KeyChoiceField(forms.ModelChoiceField):
+    """A select of the rows offered whose value cleans to the key given (an id or a code), without
+    looking the row up: a key outside the rows offered is not an error and matches nothing."""
+
+    key_field_class: type[forms.Field]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return self.key_field_class().clean(value)
+
+
+class IdChoiceField(_KeyChoiceField):
+    key_field_class = forms.IntegerField
+
+
+class CodeChoiceField(_KeyChoiceField):
+    key_field_class = NationCodeField
+
+    def prepare_value(self, value):
+        # ``?nation=pol`` shows Poland as chosen, as it filters on it.
+        return value.strip().upper() if isinstance(value, str) else super().prepare_value(value)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A parent by id: a select of the visible rows on the HTML form, any whole number in a query."""
+
+    field_class = IdChoiceField
+
+
+class NationFilter(django_filters.ModelChoiceFilter):
+    """A nation by code (``POL``, any case): a select of nations on the HTML form. ``field_name``
+    is the path to the nation (``call_off__nation``); the filter matches on its code."""
+
+    field_class = CodeChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", nations)
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Nation"))
+        kwargs.setdefault("help_text", _("ISO 3166-1 alpha-3 code of the nation, e.g. POL."))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        if self.distinct:
+            qs = qs.distinct()
+        return self.get_method(qs)(**{f"{self.field_name}__code": value})
+
+
+# --- Filter sets ----------------------------------------------------------------------------
+
+
+class ItemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Code or name"))
+    capability_area = django_filters.ChoiceFilter(choices=CapabilityArea.choices)
+    code = django_filters.CharFilter(lookup_expr="iexact", label=_("Code (exact)"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name contains"))
+
+    class Meta:
+        model = Item
+        fields = ["q", "capability_area", "unit", "code", "name"]
+
+    def search(self, queryset, name, value: str):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+
+class ProgrammeFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(choices=ProgrammeKind.choices)
+    member = NationFilter(field_name="memberships__nation", label=_("Member"), distinct=True)
+
+    class Meta:
+        model = Programme
+        fields = ["name", "kind", "member"]
+
+
+class ProgrammeMembershipFilterSet(django_filters.FilterSet):
+    programme = WholeNumberFilter(label=_("Programme id"))
+    nation = NationFilter()
+    joined_after = django_filters.DateFilter(field_name="joined_on", lookup_expr="gte")
+
+    class Meta:
+        model = ProgrammeMembership
+        fields = ["programme", "nation", "joined_after"]
+
+
+class SupplierFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (alpha-3)"))
+
+    class Meta:
+        model = Supplier
+        fields = ["name", "country"]
+
+
+class DemandSignalFilterSet(django_filters.FilterSet):
+    nation = NationFilter()
+    item = IdChoiceFilter(queryset=visible_items)
+    year = WholeNumberFilter()
+    year_from = WholeNumberFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_to = WholeNumberFilter(field_name="year", lookup_expr="lte", label=_("To year"))
+    firmness = django_filters.ChoiceFilter(choices=Firmness.choices)
+
+    class Meta:
+        model = DemandSignal
+        fields = ["nation", "item", "year", "year_from", "year_to", "firmness"]
+
+
+class FrameworkContractFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Reference or title"))
+    reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Reference contains"))
+    status = django_filters.ChoiceFilter(choices=FrameworkStatus.choices)
+    programme = IdChoiceFilter(queryset=visible_programmes)
+    participant = NationFilter(field_name="participations__nation", label=_("Participant"), distinct=True)
+    currency = django_filters.CharFilter(lookup_expr="iexact", label=_("Currency (ISO 4217)"))
+    active_on = django_filters.DateFilter(method="active_on_date", label=_("In force on"))
+
+    class Meta:
+        model = FrameworkContract
+        fields = ["q", "reference", "status", "programme", "participant", "currency", "active_on"]
+
+    def search(self, queryset, name, value: str):
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+    def active_on_date(self, queryset, name, value):
+        return queryset.filter(period_start__lte=value, period_end__gte=value)
+
+
+class FrameworkParticipantFilterSet(django_filters.FilterSet):
+    framework = WholeNumberFilter(label=_("Framework id"))
+    nation = NationFilter()
+
+    class Meta:
+        model = FrameworkParticipant
+        fields = ["framework", "nation"]
+
+
+class FrameworkLineFilterSet(django_filters.FilterSet):
+    framework = WholeNumberFilter(label=_("Framework id"))
+    item = IdChoiceFilter(queryset=visible_items)
+
+    class Meta:
+        model = FrameworkLine
+        fields = ["framework", "item"]
+
+
+class AmendmentFilterSet(django_filters.FilterSet):
+    framework = WholeNumberFilter(label=_("Framework id"))
+    rationale = django_filters.ChoiceFilter(choices=AmendmentRationale.choices)
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+
+    class Meta:
+        model = Amendment
+        fields = ["framework", "rationale", "since"]
+
+
+class CallOffFilterSet(django_filters.FilterSet):
+    reference = django_filters.CharFilter(lookup_expr="icontains")
+    framework = IdChoiceFilter(queryset=visible_frameworks)
+    nation = NationFilter()
+    ordered_after = django_filters.DateFilter(
+        field_name="order_date", lookup_expr="gte", label=_("Ordered on or after")
+    )
+    ordered_before = django_filters.DateFilter(
+        field_name="order_date", lookup_expr="lte", label=_("Ordered on or before")
+    )
+
+    class Meta:
+        model = CallOff
+        fields = ["reference", "framework", "nation", "ordered_after", "ordered_before", "illustrative"]
+
+
+class CallOffLineFilterSet(django_filters.FilterSet):
+    call_off = WholeNumberFilter(label=_("Call-off id"))
+    item = IdChoiceFilter(field_name="framework_line__item", queryset=visible_items)
+
+    class Meta:
+        model = CallOffLine
+        fields = ["call_off", "item"]
+
+
+class DeliveryFilterSet(django_filters.FilterSet):
+    framework = IdChoiceFilter(
+        field_name="call_off_line__call_off__framework", queryset=visible_frameworks, label=_("Framework")
+    )
+    call_off = WholeNumberFilter(field_name="call_off_line__call_off", label=_("Call-off id"))
+    call_off_line = WholeNumberFilter(label=_("Call-off line id"))
+    nation = NationFilter(field_name="call_off_line__call_off__nation")
+    item = IdChoiceFilter(field_name="call_off_line__framework_line__item", queryset=visible_items)
+    delivered_after = django_filters.DateFilter(
+        field_name="delivered_on", lookup_expr="gte", label=_("Delivered on or after")
+    )
+    delivered_before = django_filters.DateFilter(
+        field_name="delivered_on", lookup_expr="lte", label=_("Delivered on or before")
+    )
+    lot_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Lot"))
+    rejected = django_filters.BooleanFilter(method="with_rejections", label=_("With rejections"))
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "framework",
+            "call_off",
+            "call_off_line",
+            "nation",
+            "item",
+            "delivered_after",
+            "delivered_before",
+            "lot_number",
+            "rejected",
+        ]
+
+    def with_rejections(self, queryset, name, value: bool):
+        return queryset.filter(quantity_rejected__gt=0) if value else queryset.filter(quantity_rejected=0)
+
+
+class DeliveryImportFilterSet(django_filters.FilterSet):
+    file_name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = DeliveryImport
+        fields = ["file_name", "sha256"]

@@ -1,0 +1,867 @@
+"""Delivery import: NSPA uploads a CSV or XLSX file of deliveries; every row is imported, or none.
+
+File format
+-----------
+The first row is a header; names are case-insensitive, surrounding spaces are ignored and inner
+spaces or hyphens count as ``_`` ("Quantity delivered" is ``quantity_delivered``). Each later row is
+one delivery. Columns:
+
+``call_off_line``       the call-off line's id, or instead the pair of columns
+``call_off`` + ``item`` the call-off's reference and the item's catalogue code
+``delivered_on``        required; ISO ``2024-06-01`` or ``01/06/2024`` (day first), or an Excel date
+``quantity_delivered``  required; a whole number of at least 1
+``quantity_accepted``   required; a whole number
+``quantity_rejected``   optional, 0 when blank; accepted + rejected must equal delivered
+``rejection_reason``    required when something was rejected
+``lot_number``          required; a lot appears once per call-off line
+``location``            optional
+``accepted_on``         optional; on or after ``delivered_on`` (the delivery date when blank)
+
+Quantities are whole numbers below 2^31. Thousands separators are accepted where the reading is
+certain because a quantity is an integer: ``1 234`` (also with non-breaking spaces), ``1,234``,
+``1.234``, ``1'234``; ``1 234,56`` or ``1,234.56`` is refused as "not a whole number".
+
+CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; the delimiter (``,`` ``;`` or
+tab) is taken from the header line; quoted fields may contain newlines. XLSX: the first sheet; cells
+are read, never calculated: a formula's saved value is used, a formula without one is an error. The
+zip container is checked (size, entry count, compression ratio) before openpyxl opens it.
+
+Rules: the whole file is validated before anything is written, and every error is reported with its
+row (as a spreadsheet shows it: the header is row 1; row 0 means the file as a whole) and column. A
+row whose call-off line and lot are already recorded with identical values is skipped, so uploading
+the same file again imports nothing new; the same lot with different values is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import hashlib
+import io
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection
+
+from portal.exceptions import Forbidden
+from portal.permissions import ADD, may
+from procurement import services
+from procurement.models import CallOffLine, Delivery, DeliveryImport, Item
+
+MAX_XLSX_BYTES = 20 * 1024 * 1024
+MAX_CSV_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = max(MAX_XLSX_BYTES, MAX_CSV_BYTES)
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_ENTRIES = 10_000
+# Spreadsheet XML compresses well (often 10-30x); far beyond that is a zip bomb, not a workbook.
+MAX_COMPRESSION_RATIO = 150
+MAX_ROWS = 200_000
+MAX_COLUMNS = 64
+MAX_QUANTITY = 2**31 - 1
+# Enough to fix a file; a file with more errors gets a count rather than a megabyte of messages.
+MAX_REPORTED_ERRORS = 1000
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class RowError:
+    """One problem: ``row`` as a spreadsheet numbers it (header = 1; 0 = the whole file)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = "file" if self.row == 0 else f"row {self.row}"
+        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file was refused; nothing was imported. ``errors`` says where and why."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(error) for error in errors[:5]))
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    created: int
+    skipped: int
+    batch: DeliveryImport | None
+
+
+def file_error(message: str, column: str = "") -> ImportRejected:
+    return ImportRejected([RowError(0, column, message)])
+
+
+def read_upload(upload) -> bytes:
+    """The bytes of an uploaded file, refused before reading when it is larger than any import."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise file_error(f"The file is {_mb(upload.size)}; the limit is {_mb(MAX_UPLOAD_BYTES)}.")
+    return upload.read()
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+# --- Columns -----------------------------------------------------------------------------------
+
+LINE, CALL_OFF, ITEM = "call_off_line", "call_off", "item"
+DELIVERED_ON, ACCEPTED_ON = "delivered_on", "accepted_on"
+DELIVERED, ACCEPTED, REJECTED = "quantity_delivered", "quantity_accepted", "quantity_rejected"
+REASON, LOT, LOCATION = "rejection_reason", "lot_number", "location"
+
+COLUMNS = (
+    LINE,
+    CALL_OFF,
+    ITEM,
+    DELIVERED_ON,
+    DELIVERED,
+    ACCEPTED,
+    REJECTED,
+    REASON,
+    LOT,
+    LOCATION,
+    ACCEPTED_ON,
+)
+REQUIRED = (DELIVERED_ON, DELIVERED, ACCEPTED, LOT)
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+TEXT_LIMITS = {
+    LOT: _max_length(Delivery, "lot_number"),
+    LOCATION: _max_length(Delivery, "location"),
+    REASON: _max_length(Delivery, "rejection_reason"),
+    CALL_OFF: _max_length(CallOffLine._meta.get_field("call_off").related_model, "reference"),
+    ITEM: _max_length(Item, "code"),
+}
+
+
+def _column_name(cell: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(cell).strip().lower()) if cell is not None else ""
+
+
+# --- Cell parsing --------------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message is for the user."""
+
+
+class _FormulaWithoutValue:
+    """Marks an xlsx cell holding a formula whose value was never saved (it is never calculated)."""
+
+    def __repr__(self) -> str:
+        return "<formula without a saved value>"
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
+FORMULA_MESSAGE = (
+    "This cell holds a formula with no saved value; formulas are never calculated here. "
+    "Open the file in Excel, save it and upload it again, or type the value."
+)
+
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u202f\u2007\u2009", " "))
+_MINUS = "-\u2212"
+# One thousands separator used consistently, in groups of three: the reading is certain.
+_GROUPED = re.compile(r"[0-9]{1,3}(?:([ ,.'])[0-9]{3})(?:\1[0-9]{3})*", re.ASCII)
+# A whole part (plain or grouped), then a decimal mark different from the grouping separator.
+_DECIMAL = re.compile(r"([0-9]{1,3}(?:([ ,.'])[0-9]{3})(?:\2[0-9]{3})*|[0-9]+)([.,])([0-9]+)", re.ASCII)
+_ISO_DATE = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+)
+_NON_DIGITS = re.compile(r"[^0-9]")
+_DMY_DATE = re.compile(r"([0-9]{1,2})([/.])([0-9]{1,2})\2([0-9]{4})")
+DATE_FORMATS = "YYYY-MM-DD or DD/MM/YYYY"
+EARLIEST_YEAR, LATEST_YEAR = 1949, 2100
+
+
+def _bounded(digits: str, shown: str) -> int:
+    if len(digits.lstrip("0")) > len(str(MAX_QUANTITY)) or int(digits) > MAX_QUANTITY:
+        raise CellError(f"{shown[:20]} is too large: quantities must be below 2^31 ({MAX_QUANTITY + 1:,}).")
+    return int(digits)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_int_text(text: str) -> int:
+    shown = repr(text.strip()[:40])
+    body = text.strip().translate(_SPACES)
+    negative = body.startswith(tuple(_MINUS))
+    if negative:
+        body = body[1:].lstrip()
+    if body.isascii() and body.isdigit():
+        digits = body
+    elif _GROUPED.fullmatch(body):
+        digits = _NON_DIGITS.sub("", body)
+    elif (match := _DECIMAL.fullmatch(body)) and match.group(3) != match.group(2):
+        if match.group(4).strip("0"):
+            raise CellError(f"{shown} is not a whole number; quantities are whole units.")
+        digits = _NON_DIGITS.sub("", match.group(1))
+    else:
+        raise CellError(f"{shown} is not a number.")
+    if negative:
+        raise CellError(f"{shown} is negative; quantities cannot be negative.")
+    return _bounded(digits, shown)
+
+
+def parse_whole_number(value: Any) -> int:
+    """A non-negative integer below 2^31 from a CSV string or an xlsx cell."""
+    if isinstance(value, str):
+        return _parse_int_text(value)
+    if isinstance(value, bool):
+        raise CellError("Expected a whole number, not TRUE or FALSE.")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError("Expected a whole number.")
+        if not value.is_integer():
+            raise CellError(f"{value} is not a whole number; quantities are whole units.")
+        value = int(value)
+    if not isinstance(value, int):
+        kind = "a date or time" if isinstance(value, dt.date | dt.time | dt.timedelta) else "something else"
+        raise CellError(f"Expected a whole number, found {kind}.")
+    if value < 0:
+        raise CellError(f"{value} is negative; quantities cannot be negative.")
+    return _bounded(str(value), f"{value:,}")
+
+
+def _checked_date(year: int, month: int, day: int, shown: str) -> dt.date:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise CellError(f"{shown!r} is not a plausible date.")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"{shown!r} is not a real date.") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> dt.date:
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+        return _checked_date(int(year), int(month), int(day), text)
+    if match := _DMY_DATE.fullmatch(text):
+        day, _, month, year = match.groups()
+        return _checked_date(int(year), int(month), int(day), text)
+    raise CellError(f"{text[:40]!r} is not a date; use {DATE_FORMATS}.")
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return _checked_date(value.year, value.month, value.day, value.date().isoformat())
+    if isinstance(value, dt.date):
+        return _checked_date(value.year, value.month, value.day, value.isoformat())
+    if isinstance(value, str):
+        return _parse_date_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise CellError(
+            f"Found the number {value}, not a date; format the cell as a date or use {DATE_FORMATS}."
+        )
+    raise CellError(f"Expected a date ({DATE_FORMATS}).")
+
+
+def _text(value: Any, column: str) -> str:
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        text = str(int(value))  # a lot number typed into an xlsx cell arrives as a float
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    else:
+        text = str(value).strip()
+    if "\x00" in text:
+        raise CellError("The text contains a NUL character.")
+    limit = TEXT_LIMITS[column]
+    if len(text) > limit:
+        raise CellError(f"Too long: {len(text)} characters, at most {limit}.")
+    return text
+
+
+# --- Reading the file --------------------------------------------------------------------------
+
+
+def _read_rows(data: bytes, file_name: str) -> Iterator[Sequence[Any]]:
+    """Rows of cells, the header first, from an xlsx or CSV file; file-level problems raise."""
+    if not data:
+        raise file_error("The file is empty.")
+    if data.startswith(OLE2_MAGIC):
+        raise file_error("This is an old-format .xls file; save it as .xlsx or CSV and upload that.")
+    if data.startswith(ZIP_MAGIC):
+        return _xlsx_rows(data)
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise file_error("This file is named .xlsx but is not an Excel workbook; save it as .xlsx or CSV.")
+    return _csv_rows(data)
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    if len(data) > MAX_XLSX_BYTES:
+        raise file_error(f"The workbook is {_mb(len(data))}; the limit is {_mb(MAX_XLSX_BYTES)}.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise file_error("The workbook is damaged: it is not a readable .xlsx (zip) file.") from None
+    if len(entries) > MAX_XLSX_ENTRIES:
+        raise file_error(
+            f"The workbook has {len(entries):,} parts; at most {MAX_XLSX_ENTRIES:,} are accepted."
+        )
+    uncompressed = sum(entry.file_size for entry in entries)
+    if uncompressed > MAX_XLSX_UNCOMPRESSED:
+        raise file_error(
+            f"The workbook unpacks to {_mb(uncompressed)}; the limit is {_mb(MAX_XLSX_UNCOMPRESSED)}."
+        )
+    for entry in entries:
+        # zipfile stops at the declared size, so declared sizes bound what will be decompressed.
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_COMPRESSION_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise file_error("The workbook is compressed suspiciously well (a zip bomb?); it was not opened.")
+    if not any(entry.filename.startswith("xl/") for entry in entries):
+        raise file_error("This zip file is not an Excel workbook (.xlsx); save the sheet as .xlsx or CSV.")
+    return archive
+
+
+# A formula element in sheet XML, with or without a namespace prefix: <f>, <f t="shared"/>, <x:f>.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    for entry in archive.infolist():
+        if entry.filename.startswith("xl/worksheets/"):
+            with archive.open(entry) as part:
+                tail = b""
+                while chunk := part.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-80:]
+    return False
+
+
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
+    from openpyxl import load_workbook
+
+    books = []
+    try:
+        with _check_zip(data) as archive:
+            formulas_present = _has_formulas(archive)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # With formulas, a second view of the sheet is read in step with the cached values: a
+            # formula whose value was never saved reads as empty in the first, not in the second.
+            for data_only in (True, False) if formulas_present else (True,):
+                books.append(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
+            limits = {"max_row": MAX_ROWS + 2, "max_col": MAX_COLUMNS, "values_only": True}
+            values = books[0].worksheets[0].iter_rows(**limits)
+            if not formulas_present:
+                yield from values
+                return
+            formulas = books[1].worksheets[0].iter_rows(**limits)
+            for row, formula_row in zip(values, formulas, strict=False):
+                if any(cell is None for cell in row) and any(cell is not None for cell in formula_row):
+                    row = tuple(
+                        FORMULA_WITHOUT_VALUE if cell is None and formula is not None else cell
+                        for cell, formula in zip(row, formula_row, strict=False)
+                    )
+                yield row
+    except ImportRejected:
+        raise
+    except Exception as exc:  # hostile or damaged workbooks fail in many ways inside openpyxl
+        raise file_error(
+            f"The workbook could not be read ({type(exc).__name__}); save it again as .xlsx."
+        ) from exc
+    finally:
+        for book in books:
+            book.close()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encodings = ("utf-8-sig",)
+    else:
+        encodings = ("utf-8", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise file_error("The file is not text in UTF-8 or Windows-1252; save it as CSV (UTF-8) or .xlsx.")
+
+
+def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
+    if len(data) > MAX_CSV_BYTES:
+        raise file_error(f"The file is {_mb(len(data))}; the limit for CSV is {_mb(MAX_CSV_BYTES)}.")
+    text = _decode(data)
+    if "\x00" in text:
+        raise file_error("This is a binary file, not CSV; upload CSV or .xlsx.")
+    header_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(";,\t", key=header_line.count)
+    return _csv_reader(text, delimiter)
+
+
+def _csv_reader(text: str, delimiter: str) -> Iterator[Sequence[Any]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise file_error(f"The CSV cannot be read near line {reader.line_num}: {exc}.") from exc
+
+
+# --- Validation ---------------------------------------------------------------------------------
+
+
+class _Errors:
+    """Collects errors, keeping the first ``MAX_REPORTED_ERRORS`` and counting the rest."""
+
+    def __init__(self) -> None:
+        self.kept: list[RowError] = []
+        self.count = 0
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_REPORTED_ERRORS:
+            self.kept.append(RowError(row, column, message))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def rejection(self) -> ImportRejected:
+        errors = list(self.kept)
+        if self.count > len(errors):
+            errors.append(RowError(0, "", f"… and {self.count - len(errors):,} more errors not listed."))
+        return ImportRejected(errors)
+
+
+@dataclass(slots=True)
+class _Row:
+    """One parsed data row; ``line_id`` is known once the call-off line is resolved."""
+
+    number: int
+    line_id: int | None
+    call_off: str
+    item: str
+    delivered_on: dt.date | None
+    delivered: int | None
+    accepted: int | None
+    rejected: int | None
+    reason: str
+    lot: str
+    location: str
+    accepted_on: dt.date | None
+    valid: bool = True
+
+    def as_input(self) -> services.DeliveryInput:
+        return services.DeliveryInput(
+            call_off_line_id=self.line_id,
+            delivered_on=self.delivered_on,
+            quantity_delivered=self.delivered,
+            quantity_accepted=self.accepted,
+            quantity_rejected=self.rejected,
+            lot_number=self.lot,
+            rejection_reason=self.reason,
+            location=self.location,
+            accepted_on=self.accepted_on,
+        )
+
+
+def _header_positions(header: Sequence[Any]) -> dict[str, int]:
+    """Column name -> position; a header that cannot identify or describe deliveries raises."""
+    errors = _Errors()
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = _column_name(cell)
+        if not name:
+            continue
+        if name not in COLUMNS:
+            errors.add(1, str(cell).strip()[:60], f"Unknown column. Expected columns: {', '.join(COLUMNS)}.")
+        elif name in positions:
+            errors.add(1, name, "This column appears twice.")
+        else:
+            positions[name] = index
+    if not positions and not errors:
+        raise file_error("The first row must be a header naming the columns; it is empty.")
+    missing = [name for name in REQUIRED if name not in positions]
+    if LINE not in positions:
+        if CALL_OFF in positions or ITEM in positions:
+            missing += [name for name in (CALL_OFF, ITEM) if name not in positions]
+        else:
+            errors.add(1, LINE, f"Missing column: give {LINE}, or the pair {CALL_OFF} and {ITEM}.")
+    for name in missing:
+        errors.add(1, name, f"Missing required column {name}.")
+    if errors:
+        raise errors.rejection()
+    return positions
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (value.__class__ is str and (not value or value.isspace()))
+
+
+def _all_blank(cells: Sequence[Any]) -> bool:
+    return all(map(_blank, cells))
+
+
+def _text_of(column: str) -> Callable[[Any], str]:
+    return functools.partial(_text, column=column)
+
+
+# column -> (how to read a filled cell, value when the column is absent or the cell blank)
+CONVERTERS: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    LINE: (parse_whole_number, None),
+    CALL_OFF: (_text_of(CALL_OFF), ""),
+    ITEM: (_text_of(ITEM), ""),
+    DELIVERED_ON: (parse_date, None),
+    DELIVERED: (parse_whole_number, None),
+    ACCEPTED: (parse_whole_number, None),
+    REJECTED: (parse_whole_number, 0),
+    REASON: (_text_of(REASON), ""),
+    LOT: (_text_of(LOT), ""),
+    LOCATION: (_text_of(LOCATION), ""),
+    ACCEPTED_ON: (parse_date, None),
+}
+
+
+def _parse_row(number: int, cells: Sequence[Any], positions: dict[str, int], errors: _Errors) -> _Row:
+    before = errors.count
+    size = len(cells)
+    values: dict[str, Any] = {}
+    for name, (convert, default) in CONVERTERS.items():
+        index = positions.get(name)
+        value = cells[index] if index is not None and index < size else None
+        if _blank(value):
+            if name in REQUIRED:
+                errors.add(number, name, "Required; this cell is empty.")
+            values[name] = default
+        elif value is FORMULA_WITHOUT_VALUE:
+            errors.add(number, name, FORMULA_MESSAGE)
+            values[name] = None
+        else:
+            try:
+                values[name] = convert(value)
+            except CellError as exc:
+                errors.add(number, name, str(exc))
+                values[name] = None
+    row = _Row(
+        number=number,
+        line_id=values[LINE],
+        call_off=values[CALL_OFF] or "",
+        item=values[ITEM] or "",
+        delivered_on=values[DELIVERED_ON],
+        delivered=values[DELIVERED],
+        accepted=values[ACCEPTED],
+        rejected=values[REJECTED],
+        reason=values[REASON] or "",
+        lot=values[LOT] or "",
+        location=values[LOCATION] or "",
+        accepted_on=values[ACCEPTED_ON],
+    )
+    if row.line_id is None and not (row.call_off and row.item) and errors.count == before:
+        if LINE in positions:
+            errors.add(number, LINE, "Required; give the call-off line (or call-off and item).")
+        else:
+            errors.add(
+                number, ITEM if row.call_off else CALL_OFF, "Required with the other to find the line."
+            )
+    if row.delivered == 0:
+        errors.add(number, DELIVERED, "A delivery needs at least one unit.")
+    if (
+        None not in (row.delivered, row.accepted, row.rejected)
+        and row.accepted + row.rejected != row.delivered
+    ):
+        errors.add(
+            number,
+            REJECTED,
+            f"Accepted ({row.accepted:,}) plus rejected ({row.rejected:,}) must equal "
+            f"delivered ({row.delivered:,}).",
+        )
+    if row.rejected and not row.reason:
+        errors.add(number, REASON, "Give a reason for the rejected quantity.")
+    if row.accepted_on and row.delivered_on and row.accepted_on < row.delivered_on:
+        errors.add(number, ACCEPTED_ON, f"Acceptance cannot come before the delivery ({row.delivered_on}).")
+    row.valid = errors.count == before
+    return row
+
+
+def _parse_file(data: bytes, file_name: str) -> tuple[list[_Row], _Errors]:
+    rows_iter = iter(_read_rows(data, file_name))
+    header = next(rows_iter, None)
+    if header is None or _all_blank(header):
+        raise file_error("The file is empty: the first row must be the header.")
+    positions = _header_positions(header)
+    width = max(positions.values()) + 1
+    errors = _Errors()
+    rows: list[_Row] = []
+    for number, cells in enumerate(rows_iter, start=2):
+        if number > MAX_ROWS + 1:
+            raise file_error(f"The file has more than {MAX_ROWS:,} rows; split it into several files.")
+        if _all_blank(cells):
+            continue
+        if len(cells) > width and not _all_blank(cells[width:]):
+            errors.add(number, "", "This row has more cells than the header has columns.")
+        rows.append(_parse_row(number, cells, positions, errors))
+    if not rows:
+        raise file_error("The file has a header but no data rows.")
+    return rows, errors
+
+
+@dataclass(slots=True)
+class _Line:
+    quantity: int
+    delivered: int
+    order_date: dt.date
+
+
+def _chunks(values: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _chunk_size() -> int:
+    # SQLite caps query parameters; Postgres does not, but huge IN lists plan slowly.
+    return min(connection.features.max_query_params or 5000, 5000) - 10
+
+
+LINE_FIELDS = ("pk", "quantity", "delivered_quantity", "call_off__order_date")
+
+
+def _load_lines(rows: list[_Row], errors: _Errors) -> dict[int, _Line]:
+    """Resolve each row's call-off line and load what validation needs, in a few queries."""
+    ids = {row.line_id for row in rows if row.line_id is not None}
+    refs = {row.call_off for row in rows if row.call_off and row.item}
+    lines: dict[int, _Line] = {}
+    size = _chunk_size()
+    for chunk in _chunks(sorted(ids), size):
+        for pk, quantity, delivered, order_date in CallOffLine.objects.filter(pk__in=chunk).values_list(
+            *LINE_FIELDS
+        ):
+            lines[pk] = _Line(quantity, delivered, order_date)
+    by_pair: dict[tuple[str, str], list[int]] = {}
+    for chunk in _chunks(sorted(refs), size):
+        found = CallOffLine.objects.filter(call_off__reference__in=chunk).values_list(
+            *LINE_FIELDS, "call_off__reference", "framework_line__item__code"
+        )
+        for pk, quantity, delivered, order_date, reference, code in found:
+            lines[pk] = _Line(quantity, delivered, order_date)
+            by_pair.setdefault((reference, code), []).append(pk)
+    for row in rows:
+        if row.call_off and row.item:
+            matches = by_pair.get((row.call_off, row.item), [])
+            if len(matches) > 1:
+                row.valid = False
+                errors.add(
+                    row.number, ITEM, f"Call-off {row.call_off} has several lines for {row.item}; use {LINE}."
+                )
+                continue
+            if row.line_id is not None and matches and matches[0] != row.line_id:
+                row.valid = False
+                errors.add(
+                    row.number,
+                    LINE,
+                    f"Line {row.line_id} is not the {row.item} line of call-off {row.call_off}.",
+                )
+                continue
+            if row.line_id is None:
+                if not matches:
+                    row.valid = False
+                    errors.add(
+                        row.number,
+                        CALL_OFF,
+                        f"No call-off {row.call_off!r} with a line for item {row.item!r}.",
+                    )
+                    continue
+                row.line_id = matches[0]
+        if row.line_id is not None and row.line_id not in lines:
+            row.valid = False
+            errors.add(row.number, LINE, f"Unknown call-off line {row.line_id}.")
+            row.line_id = None
+    return lines
+
+
+DeliveryKey = tuple[int, str]
+COMPARED = (
+    "delivered_on",
+    "quantity_delivered",
+    "quantity_accepted",
+    "quantity_rejected",
+    "rejection_reason",
+    "location",
+)
+COMPARED_LABELS = dict(
+    zip(COMPARED, (DELIVERED_ON, DELIVERED, ACCEPTED, REJECTED, REASON, LOCATION), strict=True)
+)
+
+
+def _read_all_recorded(recorded: int, wanted: int) -> bool:
+    """Whether to read every delivery of the file's lines (cheap while there are few) rather than
+    send every lot number of the file to the database."""
+    return recorded <= max(2 * wanted, 10_000)
+
+
+def _existing_deliveries(keys: Iterable[DeliveryKey]) -> dict[DeliveryKey, tuple]:
+    """What is already recorded for these (call-off line, lot) pairs, in a few queries."""
+    lots_by_line: dict[int, set[str]] = {}
+    for line_id, lot in keys:
+        lots_by_line.setdefault(line_id, set()).add(lot)
+    size = _chunk_size()
+    found: dict[DeliveryKey, tuple] = {}
+
+    def fetch(line_ids: list[int], lots: set[str] | None) -> None:
+        query = Delivery.objects.filter(call_off_line_id__in=line_ids)
+        if lots is not None:
+            query = query.filter(lot_number__in=sorted(lots))
+        for line_id, lot, accepted_on, *values in query.values_list(
+            "call_off_line_id", "lot_number", "accepted_on", *COMPARED
+        ):
+            if lot in lots_by_line[line_id]:
+                found[(line_id, lot)] = (accepted_on, *values)
+
+    line_ids = sorted(lots_by_line)
+    recorded = sum(
+        Delivery.objects.filter(call_off_line_id__in=chunk).count() for chunk in _chunks(line_ids, size)
+    )
+    wanted = sum(map(len, lots_by_line.values()))
+    if _read_all_recorded(recorded, wanted):
+        # Few deliveries on these lines yet: read them all rather than send every lot number.
+        for chunk in _chunks(line_ids, size):
+            fetch(chunk, None)
+        return found
+    chunk_ids: list[int] = []
+    chunk_lots: set[str] = set()
+    for line_id in line_ids:
+        if chunk_ids and len(chunk_ids) + len(chunk_lots) + len(lots_by_line[line_id]) > size:
+            fetch(chunk_ids, chunk_lots)
+            chunk_ids, chunk_lots = [], set()
+        chunk_ids.append(line_id)
+        chunk_lots |= lots_by_line[line_id]
+    if chunk_ids:
+        fetch(chunk_ids, chunk_lots)
+    return found
+
+
+def _differences(row: _Row, recorded: tuple) -> list[str]:
+    accepted_on, *values = recorded
+    mine = (row.delivered_on, row.delivered, row.accepted, row.rejected, row.reason, row.location)
+    different = [COMPARED_LABELS[name] for name, a, b in zip(COMPARED, mine, values, strict=True) if a != b]
+    if row.accepted_on is not None and row.accepted_on != accepted_on:
+        different.append(ACCEPTED_ON)
+    return different
+
+
+@dataclass
+class _Plan:
+    new: list[_Row] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _check_against_database(rows: list[_Row], lines: dict[int, _Line], errors: _Errors) -> _Plan:
+    """Duplicate lots, lots already recorded, over-delivery and dates before the order."""
+    first_seen: dict[DeliveryKey, int] = {}
+    for row in rows:
+        if row.line_id is None or not row.lot:
+            continue
+        key = (row.line_id, row.lot)
+        if key in first_seen:
+            row.valid = False
+            errors.add(
+                row.number,
+                LOT,
+                f"Lot {row.lot} is repeated for call-off line {row.line_id} (first in row {first_seen[key]})",
+            )
+        else:
+            first_seen[key] = row.number
+    recorded = _existing_deliveries(first_seen)
+    plan = _Plan()
+    running: dict[int, int] = {}
+    for row in rows:
+        if row.line_id is None:
+            continue
+        line = lines[row.line_id]
+        key = (row.line_id, row.lot)
+        if key in recorded and first_seen.get(key) == row.number:
+            different = _differences(row, recorded[key])
+            if different:
+                row.valid = False
+                errors.add(
+                    row.number,
+                    LOT,
+                    f"Lot {row.lot} is already recorded for call-off line {row.line_id} with a different "
+                    f"{', '.join(different)}.",
+                )
+            else:
+                plan.skipped += 1
+            continue
+        if row.delivered_on is not None and row.delivered_on < line.order_date:
+            row.valid = False
+            errors.add(row.number, DELIVERED_ON, f"Delivery cannot precede the order date {line.order_date}.")
+        if row.delivered:
+            total = running[row.line_id] = running.get(row.line_id, 0) + row.delivered
+            if line.delivered + total > line.quantity:
+                row.valid = False
+                errors.add(
+                    row.number,
+                    DELIVERED,
+                    f"Over-delivery: call-off line {row.line_id} ordered {line.quantity:,}; "
+                    f"{line.delivered:,} were already delivered and this file brings it to "
+                    f"{line.delivered + total:,}.",
+                )
+        if row.valid:
+            plan.new.append(row)
+    return plan
+
+
+def import_deliveries(*, actor, data: bytes, file_name: str) -> ImportResult:
+    """Validate the whole file, then import every new row in one transaction, or nothing.
+
+    Raises ``ImportRejected`` listing every problem found, or ``Forbidden`` for a user who may not
+    import deliveries (checked before the file is read).
+    """
+    if not may(actor, DeliveryImport, ADD):
+        raise Forbidden("Only NSPA staff may import deliveries.")
+    rows, errors = _parse_file(data, file_name)
+    lines = _load_lines(rows, errors)
+    plan = _check_against_database(rows, lines, errors)
+    if errors:
+        raise errors.rejection()
+    if not plan.new:
+        return ImportResult(rows=len(rows), created=0, skipped=plan.skipped, batch=None)
+    total, skipped = len(rows), plan.skipped
+    inputs = [row.as_input() for row in plan.new]
+    del plan, rows  # keep peak memory to one copy of the rows
+    try:
+        batch = services.deliveries_import(
+            actor=actor,
+            rows=inputs,
+            file_name=file_name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            file_rows=total,
+        )
+    except ValidationError as exc:
+        # The service re-checks totals under row locks: another delivery arrived meanwhile.
+        raise ImportRejected([RowError(0, "", message) for message in exc.messages]) from exc
+    except IntegrityError as exc:
+        raise file_error(
+            "Some of these lots were recorded by someone else while the file was being checked; "
+            "nothing was imported. Upload the file again."
+        ) from exc
+    return ImportResult(rows=total, created=len(inputs), skipped=skipped, batch=batch)

@@ -1,0 +1,286 @@
+"""GET /api/procurement/frameworks/{id}/ocds/: a framework and its call-offs as an OCDS release
+package, scoped like the rest of the API, in a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from portal.models import Nation
+from portal.tests.openapi import assert_matches_schema
+from procurement import services
+from procurement.ocds import OCID_PREFIX
+from procurement.tests.factories import ItemFactory, make_framework, nspa_user
+
+SCHEMA_PATH = "/api/procurement/frameworks/{id}/ocds/"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def url(framework) -> str:
+    return f"/api/procurement/frameworks/{framework.pk}/ocds/"
+
+
+def place(framework, actor, *, nation, reference, lines, order_date=dt.date(2024, 6, 1)):
+    return services.calloff_create(
+        actor=actor,
+        framework=framework,
+        nation=Nation.objects.get(code=nation),
+        reference=reference,
+        order_date=order_date,
+        lines=[
+            services.CallOffLineInput(framework_line=fl, quantity=q, schedule=sched) for fl, q, sched in lines
+        ],
+    )
+
+
+def deliver(line, actor, *, lot, quantity, accepted, on, reason=""):
+    return services.delivery_record(
+        actor=actor,
+        data=services.DeliveryInput(
+            call_off_line_id=line.pk,
+            delivered_on=on,
+            quantity_delivered=quantity,
+            quantity_accepted=accepted,
+            quantity_rejected=quantity - accepted,
+            rejection_reason=reason,
+            lot_number=lot,
+            location="Bourges",
+        ),
+    )
+
+
+@pytest.fixture
+def setup(db):
+    """A framework (POL, FRA) with a supplier, two lines and an amendment; a Polish call-off with
+    a two-part schedule and three deliveries; a French call-off with one delivery."""
+    nspa = nspa_user()
+    framework = make_framework(
+        actor=nspa,
+        nations=("POL", "FRA"),
+        lines=((Decimal("100.00"), 5000), (Decimal("4500.50"), 200)),
+    )
+    supplier = services.supplier_create(actor=nspa, name="Nexter Munitions", country="FRA")
+    services.framework_update(actor=nspa, framework=framework, expected_version=None, suppliers=[supplier])
+    services.framework_amend(
+        actor=nspa,
+        framework=framework,
+        expected_version=None,
+        date=dt.date(2025, 2, 1),
+        rationale="ceiling_change",
+        description="Ceiling raised.",
+        changes={"ceiling_value": Decimal("2000000.00")},
+    )
+    rounds, shells = framework.lines.order_by("pk")
+    polish = place(
+        framework,
+        nspa,
+        nation="POL",
+        reference="CO-POL",
+        lines=[
+            (rounds, 100, [(dt.date(2024, 12, 31), 50), (dt.date(2025, 6, 30), 50)]),
+            (shells, 10, []),
+        ],
+    )
+    polish_rounds = polish.lines.get(framework_line=rounds)
+    deliver(polish_rounds, nspa, lot="P-1", quantity=30, accepted=30, on=dt.date(2024, 10, 1))
+    deliver(
+        polish_rounds, nspa, lot="P-2", quantity=40, accepted=38, on=dt.date(2025, 1, 15), reason="Dented"
+    )
+    deliver(polish_rounds, nspa, lot="P-3", quantity=30, accepted=30, on=dt.date(2025, 5, 1))
+    french = place(framework, nspa, nation="FRA", reference="CO-FRA", lines=[(rounds, 20, [])])
+    deliver(french.lines.get(), nspa, lot="F-1", quantity=20, accepted=20, on=dt.date(2024, 8, 1))
+    framework.refresh_from_db()
+    return {"nspa": nspa, "framework": framework, "polish": polish, "french": french, "supplier": supplier}
+
+
+def test_release_package_shape(api, setup):
+    framework, polish = setup["framework"], setup["polish"]
+    api.force_authenticate(setup["nspa"])
+    response = api.get(url(framework))
+    assert response.status_code == 200
+    assert_matches_schema(response, SCHEMA_PATH)
+    package = response.json()
+    assert package["uri"] == f"http://testserver{url(framework)}"
+    assert package["publisher"] == {"name": "NSPA (portal)"}
+    assert package["version"] == "1.1"
+    assert dt.datetime.fromisoformat(package["publishedDate"])
+
+    release, *call_offs = package["releases"]
+    ocid = f"{OCID_PREFIX}-framework-{framework.pk}"
+    assert release["ocid"] == ocid
+    assert release["id"].startswith(ocid)
+    assert release["tag"] == ["award", "contract"]
+    roles = {party["id"]: party["roles"] for party in release["parties"]}
+    assert roles == {
+        "NSPA": ["buyer", "procuringEntity"],
+        f"supplier-{setup['supplier'].pk}": ["supplier"],
+        "POL": ["payer"],
+        "FRA": ["payer"],
+    }
+    techniques = release["tender"]["techniques"]
+    assert techniques["hasFrameworkAgreement"] is True
+    assert techniques["frameworkAgreement"]["method"] == "withoutReopeningCompetition"
+    assert techniques["frameworkAgreement"]["value"] == {"amount": 2000000, "currency": "EUR"}
+    assert release["tender"]["contractPeriod"] == {
+        "startDate": "2024-01-01T00:00:00Z",
+        "endDate": "2027-12-31T00:00:00Z",
+    }
+    (award,) = release["awards"]
+    shells = framework.lines.order_by("pk")[1]
+    assert award["suppliers"] == [{"id": f"supplier-{setup['supplier'].pk}", "name": "Nexter Munitions"}]
+    assert award["items"][1] == {
+        "id": str(shells.pk),
+        "description": shells.item.name,
+        "classification": {
+            "scheme": "x-NSPA-catalogue",
+            "id": shells.item.code,
+            "description": shells.item.name,
+        },
+        "quantity": 200,
+        "unit": {"name": "round", "value": {"amount": 4500.5, "currency": "EUR"}},
+    }
+    (contract,) = release["contracts"]
+    assert contract["value"] == {"amount": 2000000, "currency": "EUR"}
+    assert contract["status"] == "active"
+    assert contract["period"]["endDate"] == "2027-12-31T00:00:00Z"
+    (amendment,) = contract["amendments"]
+    assert amendment["date"] == "2025-02-01T00:00:00Z"
+    assert amendment["rationaleCode"] == "ceiling_change"
+    assert amendment["description"] == "Ceiling raised."
+    assert amendment["changes"] == [
+        {"property": "ceiling_value", "former_value": "1000000.00", "new_value": "2000000.00"}
+    ]
+
+    assert [c["contracts"][0]["id"] for c in call_offs] == ["CO-FRA", "CO-POL"]
+    polish_release = call_offs[1]
+    assert polish_release["ocid"] == f"{OCID_PREFIX}-calloff-{polish.pk}"
+    assert polish_release["tag"] == ["award", "contract", "implementation"]
+    assert polish_release["relatedProcesses"] == [
+        {
+            "id": "framework",
+            "relationship": ["framework"],
+            "title": framework.title,
+            "scheme": "ocid",
+            "identifier": ocid,
+        }
+    ]
+    assert polish_release["buyer"] == {"id": "POL", "name": "Poland"}
+    (contract,) = polish_release["contracts"]
+    assert contract["value"] == {"amount": 55005, "currency": "EUR"}  # 100 x 100.00 + 10 x 4,500.50
+    assert contract["period"] == {"startDate": "2024-06-01T00:00:00Z", "endDate": "2025-06-30T00:00:00Z"}
+    assert [(i["quantity"], i["unit"]["value"]["amount"]) for i in contract["items"]] == [
+        (100, 100),
+        (10, 4500.5),
+    ]
+    assert contract["implementation"]["transactions"] == []
+    milestones = contract["implementation"]["milestones"]
+    assert {m["type"] for m in milestones} == {"delivery"}
+    assert {m["status"] for m in milestones} == {"met"}
+    dented = milestones[1]
+    assert dented["dateMet"] == "2025-01-15T00:00:00Z"
+    assert (dented["quantityDelivered"], dented["quantityAccepted"], dented["quantityRejected"]) == (
+        40,
+        38,
+        2,
+    )
+    assert dented["lotNumber"] == "P-2"
+    assert "40 round" in dented["description"]
+    assert "Dented" in dented["description"]
+
+
+def test_delivery_due_dates_come_from_the_schedule(api, setup):
+    """Scheduled: 50 by 2024-12-31, 50 by 2025-06-30. Delivered 30, 40, 30: the second delivery
+    completes units 31-70, so it falls due with the second scheduled part."""
+    api.force_authenticate(setup["nspa"])
+    polish_release = api.get(url(setup["framework"])).json()["releases"][2]
+    milestones = polish_release["contracts"][0]["implementation"]["milestones"]
+    assert [(m["lotNumber"], m["dueDate"]) for m in milestones] == [
+        ("P-1", "2024-12-31T00:00:00Z"),
+        ("P-2", "2025-06-30T00:00:00Z"),
+        ("P-3", "2025-06-30T00:00:00Z"),
+    ]
+    # Without a schedule there is no due date to report.
+    french_release = api.get(url(setup["framework"])).json()["releases"][1]
+    (milestone,) = french_release["contracts"][0]["implementation"]["milestones"]
+    assert "dueDate" not in milestone
+
+
+def test_a_director_sees_only_their_own_nations_call_offs(api, setup, owner, other):
+    api.force_authenticate(owner)
+    response = api.get(url(setup["framework"]))
+    assert response.status_code == 200
+    assert_matches_schema(response, SCHEMA_PATH)
+    releases = response.json()["releases"]
+    assert [r["contracts"][0]["id"] for r in releases[1:]] == ["CO-POL"]
+    api.force_authenticate(other)
+    assert [r["contracts"][0]["id"] for r in api.get(url(setup["framework"])).json()["releases"][1:]] == [
+        "CO-FRA"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "expected"),
+    [
+        ("director", "DEU", 404),  # Germany does not take part
+        ("partner", "UKR", 404),
+        ("board_member", None, 404),
+        (None, None, 404),
+        ("secretariat", None, 200),
+    ],
+)
+def test_who_may_read_the_ocds_export(api, setup, make_user, role, code, expected):
+    api.force_authenticate(make_user(role, code, username="reader"))
+    response = api.get(url(setup["framework"]))
+    assert response.status_code == expected
+    if expected == 200:
+        assert len(response.json()["releases"]) == 3
+
+
+def test_unknown_framework_is_404(api, nspa):
+    api.force_authenticate(nspa)
+    assert api.get("/api/procurement/frameworks/999999/ocds/").status_code == 404
+
+
+def _queries(api, framework) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert api.get(url(framework)).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("role", ["nspa", "director"])
+def test_query_count_does_not_grow_with_call_offs_and_deliveries(api, setup, users_by_role, role):
+    framework, nspa = setup["framework"], setup["nspa"]
+    api.force_authenticate(users_by_role[role])  # the director is Polish
+    small = _queries(api, framework)
+    rounds, shells = framework.lines.order_by("pk")
+    for i in range(4):
+        call_off = place(
+            framework,
+            nspa,
+            nation="POL",
+            reference=f"CO-MORE-{i}",
+            lines=[(rounds, 10, [(dt.date(2025, 1, 1), 10)]), (shells, 1, [])],
+        )
+        for lot in range(2):
+            deliver(call_off.lines.get(framework_line=rounds), nspa, lot=f"M{lot}", quantity=5, accepted=5,
+                    on=dt.date(2024, 7, 1))  # fmt: skip
+    services.framework_line_add(
+        actor=nspa, framework=framework, item=ItemFactory(), unit_price=Decimal("1.00"), max_quantity=10
+    )
+    services.framework_participant_add(
+        actor=nspa, framework=framework, nation=Nation.objects.get(code="DEU"), joined_on=dt.date(2024, 9, 1)
+    )
+    large = _queries(api, framework)
+    # Framework, suppliers, lines, participants, amendments; call-offs, their lines, schedules,
+    # deliveries.
+    assert small == large == 9
+    assert len(api.get(url(framework)).json()["releases"]) == (7 if role == "nspa" else 6)
