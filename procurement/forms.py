@@ -78,6 +78,12 @@ class ProgrammeForm(ServiceForm):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class ProgrammeEditForm(ServiceForm):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Programme._meta.get_field("kind").choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
 class MembershipForm(ServiceForm):
     nation = forms.ModelChoiceField(queryset=nation_choices())
     joined_on = date_field(label=_("Joined on"))
@@ -295,6 +301,12 @@ class DeliveryForm(ServiceForm):
             )
             for line in call_off.lines.all()
         ]
+
+
+class DeliveryCorrectionForm(ServiceForm):
+    accepted_on = date_field(required=False, help_text=_("Defaults to the delivery date if any is accepted."))
+    rejection_reason = forms.CharField(max_length=300, required=False)
+    location = forms.CharField(max_length=120, required=False)
 
 
 # --- Demand entry grid -----------------------------------------------------------------------

@@ -112,6 +112,20 @@ def supplier_create(*, actor, name: str, country: str) -> Supplier:
 
 
 @transaction.atomic
+def supplier_update(*, actor, supplier: Supplier, **changes) -> Supplier:
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    ensure_allowed(actor, CHANGE, supplier)
+    return _apply_changes(supplier, actor=actor, changes=changes)
+
+
+@transaction.atomic
+def programme_update(*, actor, programme: Programme, **changes) -> Programme:
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    ensure_allowed(actor, CHANGE, programme)
+    return _apply_changes(programme, actor=actor, changes=changes)
+
+
+@transaction.atomic
 def programme_create(*, actor, code: str, name: str, kind: str, description: str = "") -> Programme:
     _ensure_may_add(actor, Programme)
     return _save_new(Programme(code=code, name=name, kind=kind, description=description), actor=actor)
@@ -604,6 +618,24 @@ def _add_line_totals(per_line: dict[int, list[int]]) -> None:
             f"FROM (VALUES {values}) AS v(id, delivered, accepted) WHERE l.id = v.id",
             params,
         )
+
+
+# What may be corrected on a recorded delivery. Quantities and the lot drive running totals and
+# the import's identity rule: a wrong quantity is corrected by NSPA with a new, compensating lot.
+DELIVERY_CORRECTABLE = {"location", "rejection_reason", "accepted_on"}
+
+
+@transaction.atomic
+def delivery_correct(*, actor, delivery: Delivery, **changes) -> Delivery:
+    """Correct a delivery's descriptive fields (location, rejection reason, acceptance date)."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    ensure_allowed(actor, CHANGE, delivery)
+    unknown = set(changes) - DELIVERY_CORRECTABLE
+    if unknown:
+        raise ValidationError(
+            dict.fromkeys(sorted(unknown), "This cannot be changed on a recorded delivery.")
+        )
+    return _apply_changes(delivery, actor=actor, changes=changes, action="delivery.corrected")
 
 
 @transaction.atomic

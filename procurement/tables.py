@@ -70,6 +70,8 @@ class ProgrammeTable(PortalTable):
 
 
 class SupplierTable(PortalTable):
+    name = tables.Column(linkify=link("supplier-edit", "pk"))
+
     class Meta(PortalTable.Meta):
         model = Supplier
         fields = ["name", "country"]

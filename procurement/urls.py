@@ -15,9 +15,11 @@ urlpatterns: list = [
     path("programmes/", views.programme_list, name="programme-list"),
     path("programmes/new/", views.programme_create, name="programme-create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme-edit"),
     path("programmes/<int:pk>/members/new/", views.programme_member_add, name="programme-member-add"),
     path("suppliers/", views.supplier_list, name="supplier-list"),
     path("suppliers/new/", views.supplier_create, name="supplier-create"),
+    path("suppliers/<int:pk>/edit/", views.supplier_edit, name="supplier-edit"),
     path("demand/", views.demand_list, name="demand-list"),
     path("demand/entry/", views.demand_entry, name="demand-entry"),
     path("frameworks/", views.framework_list, name="framework-list"),
@@ -37,4 +39,5 @@ urlpatterns: list = [
     path("call-offs/<int:pk>/deliveries/new/", views.delivery_create, name="delivery-create"),
     path("deliveries/", views.delivery_list, name="delivery-list"),
     path("deliveries/<int:pk>/", views.delivery_detail, name="delivery-detail"),
+    path("deliveries/<int:pk>/correct/", views.delivery_correct, name="delivery-correct"),
 ]

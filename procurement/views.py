@@ -286,6 +286,7 @@ def programme_detail(request, pk: int):
             "programme": programme,
             "frameworks": list(frameworks[:DETAIL_ROWS]),
             "may_add_member": may(user, ProgrammeMembership, ADD),
+            "may_edit": may(user, Programme, CHANGE),
         },
     )
 
@@ -355,7 +356,11 @@ def calloff_detail(request, pk: int):
 @require_GET
 def delivery_detail(request, pk: int):
     delivery = get_object_or_404(selectors.delivery_list(user=request.user), pk=pk)
-    return render(request, "procurement/delivery_detail.html", {"delivery": delivery})
+    return render(
+        request,
+        "procurement/delivery_detail.html",
+        {"delivery": delivery, "may_edit": may(request.user, Delivery, CHANGE)},
+    )
 
 
 # --- Forms ----------------------------------------------------------------------------------
@@ -442,6 +447,58 @@ def item_edit(request, pk: int):
         success_url=_detail_url("item-detail"),
         success_message=_("Item saved."),
         cancel_url=reverse("procurement:item-detail", kwargs={"pk": item.pk}),
+    )
+
+
+def _initial(obj, form_class) -> dict:
+    return {name: getattr(obj, name) for name in form_class.base_fields}
+
+
+@FORM_METHODS
+def supplier_edit(request, pk: int):
+    supplier = get_object_or_404(selectors.supplier_list(user=request.user), pk=pk)
+    _require(request.user, Supplier, CHANGE)
+    return form_page(
+        request,
+        forms.SupplierForm(_data(request), initial=_initial(supplier, forms.SupplierForm)),
+        lambda data: services.supplier_update(actor=request.user, supplier=supplier, **data),
+        title=_("Edit %(supplier)s") % {"supplier": supplier.name},
+        success_url=lambda obj: reverse("procurement:supplier-list"),
+        success_message=_("Supplier saved."),
+        cancel_url=reverse("procurement:supplier-list"),
+    )
+
+
+@FORM_METHODS
+def programme_edit(request, pk: int):
+    programme = get_object_or_404(selectors.programme_list(user=request.user), pk=pk)
+    _require(request.user, Programme, CHANGE)
+    return form_page(
+        request,
+        forms.ProgrammeEditForm(_data(request), initial=_initial(programme, forms.ProgrammeEditForm)),
+        lambda data: services.programme_update(actor=request.user, programme=programme, **data),
+        title=_("Edit %(programme)s") % {"programme": programme.name},
+        success_url=_detail_url("programme-detail"),
+        success_message=_("Programme saved."),
+        cancel_url=reverse("procurement:programme-detail", kwargs={"pk": programme.pk}),
+    )
+
+
+@FORM_METHODS
+def delivery_correct(request, pk: int):
+    delivery = get_object_or_404(selectors.delivery_list(user=request.user), pk=pk)
+    _require(request.user, Delivery, CHANGE)
+    return form_page(
+        request,
+        forms.DeliveryCorrectionForm(
+            _data(request), initial=_initial(delivery, forms.DeliveryCorrectionForm)
+        ),
+        lambda data: services.delivery_correct(actor=request.user, delivery=delivery, **data),
+        title=_("Correct lot %(lot)s") % {"lot": delivery.lot_number},
+        intro=_("Quantities and the lot cannot be changed once recorded; record a compensating lot instead."),
+        success_url=_detail_url("delivery-detail"),
+        success_message=_("Delivery corrected."),
+        cancel_url=reverse("procurement:delivery-detail", kwargs={"pk": delivery.pk}),
     )
 
 

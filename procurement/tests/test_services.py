@@ -382,3 +382,31 @@ class TestFrameworkChanges:
         other = make_framework(nations=["FRA"])
         with pytest.raises(NotFound):
             services.framework_update(actor=owner, framework=other, expected_version=None, title="x")
+
+
+class TestCorrections:
+    def test_delivery_descriptive_fields_can_be_corrected_and_are_audited(self):
+        actor = nspa_user()
+        line = make_calloff(make_framework(), quantity=100).lines.get()
+        recorded = services.delivery_record(actor=actor, data=delivery(line, delivered=10, lot="C1"))
+        corrected = services.delivery_correct(actor=actor, delivery=recorded, location="Depot 7")
+        assert corrected.location == "Depot 7"
+        change = ObjectChange.objects.get(action="delivery.corrected")
+        assert change.changed_fields == ["location"]
+
+    def test_delivery_quantities_cannot_be_corrected(self):
+        actor = nspa_user()
+        line = make_calloff(make_framework(), quantity=100).lines.get()
+        recorded = services.delivery_record(actor=actor, data=delivery(line, delivered=10, lot="C1"))
+        with pytest.raises(ValidationError) as excinfo:
+            services.delivery_correct(actor=actor, delivery=recorded, quantity_delivered=5)
+        assert "cannot be changed" in errors_of(excinfo)["quantity_delivered"][0]
+
+    def test_supplier_and_programme_edits(self, owner):
+        actor = nspa_user()
+        supplier = services.supplier_create(actor=actor, name="Old Name", country="DEU")
+        assert services.supplier_update(actor=actor, supplier=supplier, name="New Name").name == "New Name"
+        programme = services.programme_create(actor=actor, code="p1", name="P", kind="programme")
+        assert services.programme_update(actor=actor, programme=programme, description="d").description == "d"
+        with pytest.raises(Forbidden):
+            services.supplier_update(actor=owner, supplier=supplier, name="x")

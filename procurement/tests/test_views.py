@@ -847,3 +847,24 @@ def test_menu_shows_procurement_pages_by_role(client, users_by_role):
     assert f'href="{url("item-list")}"' in menu
     assert f'href="{url("framework-list")}"' not in menu
     assert f'href="{url("demand-entry")}"' not in menu
+
+
+def test_nspa_corrects_a_delivery_in_the_browser(client, nspa):
+    from procurement.tests.factories import make_calloff as _calloff
+    from procurement.tests.factories import make_delivery as _delivery
+    from procurement.tests.factories import make_framework as _framework
+
+    recorded = _delivery(_calloff(_framework(), quantity=50).lines.get(), delivered=5, lot="WEB-C")
+    client.force_login(nspa)
+    url = reverse("procurement:delivery-correct", kwargs={"pk": recorded.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "compensating lot" in page.content.decode()
+    response = client.post(url, {"accepted_on": "2024-08-01", "location": "Depot 9", "rejection_reason": ""})
+    # Acceptance before the delivery date is refused on the field, input kept.
+    assert response.status_code == 400
+    assert "Depot 9" in response.content.decode()
+    response = client.post(url, {"accepted_on": "2024-09-02", "location": "Depot 9", "rejection_reason": ""})
+    assert response.status_code == 302
+    recorded.refresh_from_db()
+    assert (recorded.location, str(recorded.accepted_on)) == ("Depot 9", "2024-09-02")

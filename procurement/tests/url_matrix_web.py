@@ -54,6 +54,13 @@ MATRIX = {
     "procurement:framework-create": (None, "get", NSPA_ONLY),
     # Forms on a record: 404 for who may not see it, 403 for who may see but not change it.
     "procurement:item-edit": (pk("web_item"), "get", statuses({"nspa"}, no_role=404)),
+    "procurement:supplier-edit": (pk("web_supplier"), "get", statuses({"nspa"}, partner=404, no_role=404)),
+    "procurement:programme-edit": (pk("web_programme"), "get", statuses({"nspa"}, partner=404, no_role=404)),
+    "procurement:delivery-correct": (
+        pk("web_delivery"),
+        "get",
+        statuses({"nspa"}, board_member=404, partner=404, no_role=404),
+    ),
     "procurement:programme-member-add": (
         pk("web_programme"),
         "get",
@@ -104,6 +111,7 @@ def build_context(users_by_role) -> dict:
     )
     return {
         "web_item": ItemFactory(),
+        "web_supplier": services.supplier_create(actor=actor, name="Web Matrix Munitions", country="DEU"),
         "web_programme": programme,
         "web_framework": framework,
         "web_calloff": call_off,
