@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat-ping": {"task": "portal.tasks.ping", "schedule": timedelta(minutes=10)},
     "sweep-job-outbox": {"task": "portal.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     "purge-old-job-runs": {"task": "portal.tasks.purge_job_runs", "schedule": crontab(hour=3, minute=17)},
+    "mark-overdue-plans": {
+        "task": "pledges.tasks.mark_overdue_plans",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- Auth, sessions, login throttling ------------------------------------------------------

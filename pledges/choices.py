@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Commitment(models.IntegerChoices):
+    """The nine commitments of the Industrial Capacity Expansion Pledge: one plan section each."""
+
+    COOPERATION = 1, _("Cooperation, openness, demand signals and contracting")
+    INDUSTRIAL_DEVELOPMENT = 2, _("National approach to industrial development")
+    CRITICAL_CAPABILITIES = (
+        3,
+        _("Critical capabilities: battle-decisive munitions and air and missile defence"),
+    )
+    MULTINATIONAL_PROCUREMENT = 4, _("Large-scale multinational procurement")
+    TECHNOLOGY_AND_SMES = 5, _("New technologies and SMEs")
+    UKRAINE = 6, _("Cooperation with Ukraine's defence industry")
+    PARTNERS = 7, _("Cooperation with partners: the EU, Australia, Japan, New Zealand, Republic of Korea")
+    STANDARDS = 8, _("NATO standards, interoperability and interchangeability")
+    SUPPLY_CHAINS = 9, _("Protection of defence-critical supply chains")
+
+
+class InvestmentKind(models.TextChoices):
+    NEW_LINE = "new", _("New production line")
+    REACTIVATED = "reactivated", _("Reactivated production line")
+    EXPANSION = "expansion", _("Expansion of an existing line")
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")

@@ -1,0 +1,216 @@
+"""Industrial Capacity Expansion Pledge national plans and their review.
+
+A plan's content lives in versions. The working version is a draft; submitting freezes it, and a
+return opens a new draft version copied from the frozen one, so every submitted text stays as it
+was reviewed. Entries carry a ``key`` that survives the copy, which is what the diff pairs on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from pledges.choices import Commitment, InvestmentKind, MeasureStatus, PlanStatus
+from portal.models import Nation, alpha3
+
+year_validators = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class PlanCycle(models.Model):
+    """One yearly filing cycle, with the date plans are due."""
+
+    year = models.PositiveSmallIntegerField(unique=True, validators=year_validators)
+    due_date = models.DateField()
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class NationalPlan(models.Model):
+    """A nation's plan for one cycle. ``status`` changes only through the workflow services."""
+
+    nation = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="plans")
+    cycle = models.ForeignKey(PlanCycle, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(
+        max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True
+    )
+    # The version being edited (a draft) or, once submitted, the latest frozen version.
+    current_version = models.ForeignKey(
+        "PlanVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Set at the first submission and kept: from then on the secretariat may see the plan.
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overdue = models.BooleanField(default=False, db_index=True)
+    classification = models.CharField(max_length=60, default="NATO UNCLASSIFIED")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-cycle__year", "nation__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["nation", "cycle"], name="plan_one_per_nation_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.nation} plan {self.cycle_id and self.cycle.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {PlanStatus.DRAFT, PlanStatus.RETURNED}
+
+
+class PlanVersion(models.Model):
+    """One version of a plan's content; frozen once submitted."""
+
+    plan = models.ForeignKey(NationalPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    frozen = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+
+class PlanSection(models.Model):
+    """The narrative of one pledge commitment in one version; edited with optimistic locking."""
+
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
+    commitment = models.PositiveSmallIntegerField(choices=Commitment.choices)
+    narrative = models.TextField(blank=True, max_length=50_000)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan_version", "commitment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_version", "commitment"], name="plan_section_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_version} section {self.commitment}"
+
+
+class PlanEntry(models.Model):
+    """Fields shared by the structured entries of a plan version."""
+
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="%(class)ss")
+    # Stable across versions: the diff pairs entries on it.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    commitment = models.PositiveSmallIntegerField(choices=Commitment.choices)
+    illustrative = models.BooleanField(default=False, help_text=_("Demo data, not a nation's figures."))
+
+    class Meta:
+        abstract = True
+
+
+class CapacityLine(PlanEntry):
+    """Planned national production capacity for one catalogue item."""
+
+    item = models.ForeignKey("procurement.Item", on_delete=models.PROTECT, related_name="capacity_lines")
+    site = models.CharField(max_length=200, help_text=_("Production site or company."))
+    baseline_output = models.PositiveBigIntegerField(help_text=_("Annual output in the baseline year."))
+    baseline_year = models.PositiveSmallIntegerField(validators=year_validators)
+    current_output = models.PositiveBigIntegerField()
+    target_output = models.PositiveBigIntegerField()
+    target_year = models.PositiveSmallIntegerField(validators=year_validators)
+    surge_capacity = models.PositiveBigIntegerField(default=0, help_text=_("Extra annual output in a surge."))
+    lead_time_months = models.PositiveSmallIntegerField(validators=[MaxValueValidator(240)])
+
+    class Meta:
+        ordering = ["plan_version", "item__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_version", "key"], name="capacity_key_once_per_version"),
+            models.CheckConstraint(
+                name="capacity_target_after_baseline", condition=Q(target_year__gte=F("baseline_year"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} at {self.site}"
+
+    def clean(self) -> None:
+        if self.target_year and self.baseline_year and self.target_year < self.baseline_year:
+            raise ValidationError({"target_year": _("The target year cannot precede the baseline year.")})
+
+
+class Investment(PlanEntry):
+    """An investment in new or reactivated production lines."""
+
+    description = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=InvestmentKind.choices)
+    value = models.DecimalField(max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(max_length=3, validators=[alpha3])
+    year = models.PositiveSmallIntegerField(validators=year_validators)
+
+    class Meta:
+        ordering = ["plan_version", "year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_version", "key"], name="investment_key_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Measure(PlanEntry):
+    """A national measure under one commitment, with its status and due date."""
+
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    due_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan_version", "commitment", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_version", "key"], name="measure_key_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on a submitted version, on one section or on the plan as a whole."""
+
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="comments")
+    commitment = models.PositiveSmallIntegerField(choices=Commitment.choices, null=True, blank=True)
+    text = models.TextField(max_length=10_000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_version", "commitment", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+ENTRY_MODELS = (CapacityLine, Investment, Measure)

@@ -1,0 +1,310 @@
+"""Plan writes and the review workflow. Every transition is a service: checked for role, nation
+and state inside a transaction on the locked plan row, and audited with actor, time and comment.
+
+Errors: another nation's plan → NotFound (404, indistinguishable from a missing plan); a role that
+may see the plan but not do this → Forbidden (403); the wrong state → Conflict (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pledges.choices import Commitment, PlanStatus
+from pledges.models import (
+    ENTRY_MODELS,
+    NationalPlan,
+    PlanCycle,
+    PlanEntry,
+    PlanSection,
+    PlanVersion,
+    ReviewComment,
+)
+from pledges.rules import REVIEW, SUBMIT
+from portal.audit import record_change, snapshot
+from portal.choices import AuditAction, Role
+from portal.concurrency import check_version
+from portal.exceptions import Conflict, Forbidden
+from portal.models import Nation
+from portal.permissions import ADD, CHANGE, ensure_allowed, may
+
+ENTRY_TYPES = {model.__name__.lower(): model for model in ENTRY_MODELS}
+
+
+def _locked_plan(plan: NationalPlan) -> NationalPlan:
+    return (
+        NationalPlan.objects.select_for_update(of=("self",))
+        .select_related("current_version", "nation", "cycle")
+        .get(pk=plan.pk)
+    )
+
+
+def _require_state(plan: NationalPlan, allowed: set[str], doing: str) -> None:
+    if plan.status not in allowed:
+        raise Conflict(
+            f"Cannot {doing}: the plan is {plan.get_status_display().lower()}.",
+            detail={"status": plan.status, "allowed_from": sorted(allowed)},
+        )
+
+
+def _bump(
+    plan: NationalPlan, *, actor, action: str, before: dict, message: str = "", **changes
+) -> NationalPlan:
+    for field, value in changes.items():
+        setattr(plan, field, value)
+    plan.version += 1
+    plan.save()
+    record_change(actor=actor, obj=plan, action=action, before=before, after=snapshot(plan), message=message)
+    return plan
+
+
+# --- Starting and editing --------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_create(*, actor, year: int, due_date) -> PlanCycle:
+    if not may(actor, PlanCycle, ADD):
+        raise Forbidden("Only the secretariat opens plan cycles.")
+    cycle = PlanCycle(year=year, due_date=due_date)
+    cycle.full_clean()
+    cycle.save()
+    record_change(actor=actor, obj=cycle, action=AuditAction.CREATE, after=snapshot(cycle))
+    return cycle
+
+
+@transaction.atomic
+def plan_start(*, actor, nation: Nation, cycle: PlanCycle) -> NationalPlan:
+    """Open a nation's plan for a cycle: a draft version with the nine empty sections."""
+    if not may(actor, NationalPlan, ADD) or (actor.role == Role.DIRECTOR and actor.nation_id != nation.pk):
+        raise Forbidden("A director starts their own nation's plan.")
+    if NationalPlan.objects.filter(nation=nation, cycle=cycle).exists():
+        raise ValidationError({"cycle": f"{nation} already has a plan for {cycle}."})
+    plan = NationalPlan(nation=nation, cycle=cycle)
+    plan.full_clean(exclude=["current_version"])
+    plan.save()
+    version = PlanVersion.objects.create(plan=plan, number=1)
+    PlanSection.objects.bulk_create(
+        PlanSection(plan_version=version, commitment=c) for c in Commitment.values
+    )
+    plan.current_version = version
+    plan.save(update_fields=["current_version"])
+    record_change(actor=actor, obj=plan, action="plan.started", after=snapshot(plan))
+    return plan
+
+
+def _editable_version(actor, plan: NationalPlan) -> PlanVersion:
+    """The plan's draft version, after checking the actor may edit it now."""
+    ensure_allowed(actor, CHANGE, plan)
+    _require_state(plan, {PlanStatus.DRAFT, PlanStatus.RETURNED}, "edit")
+    version = plan.current_version
+    if version.frozen:  # defensive: a draft plan always points at an unfrozen version
+        raise Conflict("This version is frozen; reload the plan.")
+    return version
+
+
+@transaction.atomic
+def section_save(*, actor, section: PlanSection, narrative: str, expected_version: int | None) -> PlanSection:
+    """Save one section's narrative. A stale ``expected_version`` is a Conflict that carries the
+    current text, so the editor can show what changed while keeping the user's own text."""
+    section = PlanSection.objects.select_for_update().select_related("plan_version").get(pk=section.pk)
+    plan = _locked_plan(section.plan_version.plan)
+    if plan.current_version_id != section.plan_version_id:
+        ensure_allowed(actor, CHANGE, plan)
+        raise Conflict("This section belongs to an older version of the plan; reload it.")
+    _editable_version(actor, plan)
+    try:
+        check_version(section, expected_version)
+    except Conflict as exc:
+        exc.detail["current"] = {"narrative": section.narrative, "version": section.version}
+        raise
+    if section.narrative == narrative:
+        return section
+    before = snapshot(section)
+    section.narrative = narrative
+    section.version += 1
+    section.updated_by = actor
+    section.full_clean()
+    section.save()
+    record_change(actor=actor, obj=section, action=AuditAction.UPDATE, before=before, after=snapshot(section))
+    return section
+
+
+def _entry_model(kind: str) -> type[PlanEntry]:
+    try:
+        return ENTRY_TYPES[kind]
+    except KeyError:
+        raise ValidationError({"type": f"Unknown entry type {kind!r}."}) from None
+
+
+@transaction.atomic
+def entry_save(
+    *, actor, plan: NationalPlan, kind: str, fields: dict, entry_id: int | None = None
+) -> PlanEntry:
+    """Add (``entry_id`` None) or edit a capacity line, investment or measure of the draft version."""
+    plan = _locked_plan(plan)
+    version = _editable_version(actor, plan)
+    model = _entry_model(kind)
+    allowed = {f.name for f in model._meta.concrete_fields} - {"id", "plan_version", "key", "illustrative"}
+    unknown = set(fields) - allowed - {f"{name}_id" for name in allowed}
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    if entry_id is None:
+        entry = model(plan_version=version, **fields)
+        before = None
+    else:
+        entry = model.objects.select_for_update().filter(pk=entry_id, plan_version=version).first()
+        if entry is None:
+            raise ValidationError({"entry": "No such entry in this draft."})
+        before = snapshot(entry)
+        for name, value in fields.items():
+            setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    record_change(
+        actor=actor,
+        obj=entry,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        before=before,
+        after=snapshot(entry),
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_delete(*, actor, plan: NationalPlan, kind: str, entry_id: int) -> None:
+    plan = _locked_plan(plan)
+    version = _editable_version(actor, plan)
+    entry = _entry_model(kind).objects.filter(pk=entry_id, plan_version=version).first()
+    if entry is None:
+        raise ValidationError({"entry": "No such entry in this draft."})
+    record_change(actor=actor, obj=entry, action=AuditAction.DELETE, before=snapshot(entry))
+    entry.delete()
+
+
+# --- Workflow --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_submit(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan:
+    """draft or returned → submitted, by the nation's director: the draft version is frozen."""
+    plan = _locked_plan(plan)
+    ensure_allowed(actor, SUBMIT, plan)
+    _require_state(plan, {PlanStatus.DRAFT, PlanStatus.RETURNED}, "submit")
+    now = timezone.now()
+    PlanVersion.objects.filter(pk=plan.current_version_id).update(
+        frozen=True, submitted_at=now, submitted_by=actor
+    )
+    return _bump(
+        plan,
+        actor=actor,
+        action="plan.submitted",
+        before=snapshot(plan),
+        message=comment,
+        status=PlanStatus.SUBMITTED,
+        submitted_at=now,
+        first_submitted_at=plan.first_submitted_at or now,
+        overdue=False,
+    )
+
+
+@transaction.atomic
+def plan_start_review(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan:
+    """submitted → in review, by the secretariat."""
+    plan = _locked_plan(plan)
+    ensure_allowed(actor, REVIEW, plan)
+    _require_state(plan, {PlanStatus.SUBMITTED}, "start the review")
+    return _bump(
+        plan, actor=actor, action="plan.review_started", before=snapshot(plan), message=comment,
+        status=PlanStatus.IN_REVIEW, reviewer=actor,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    text: str
+    commitment: int | None = None  # None: on the plan as a whole
+
+
+def _copy_version(source: PlanVersion) -> PlanVersion:
+    """A new draft version with the source's sections and entries (same keys, for the diff)."""
+    copy = PlanVersion.objects.create(plan=source.plan, number=source.number + 1)
+    PlanSection.objects.bulk_create(
+        PlanSection(plan_version=copy, commitment=s.commitment, narrative=s.narrative)
+        for s in source.sections.all()
+    )
+    for model in ENTRY_MODELS:
+        names = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "plan_version"}]
+        model.objects.bulk_create(
+            model(plan_version=copy, **{n: getattr(e, n) for n in names})
+            for e in model.objects.filter(plan_version=source)
+        )
+    return copy
+
+
+@transaction.atomic
+def plan_return(*, actor, plan: NationalPlan, comments: Sequence[CommentInput]) -> NationalPlan:
+    """in review → returned, by the secretariat, with at least one comment. The director then
+    works on a new draft version; the reviewed one stays frozen."""
+    plan = _locked_plan(plan)
+    ensure_allowed(actor, REVIEW, plan)
+    _require_state(plan, {PlanStatus.IN_REVIEW}, "return the plan")
+    cleaned = [c for c in comments if c.text.strip()]
+    if not cleaned:
+        raise ValidationError({"comments": "Give at least one comment when returning a plan."})
+    reviewed = plan.current_version
+    for c in cleaned:
+        if c.commitment is not None and c.commitment not in Commitment.values:
+            raise ValidationError({"comments": f"Unknown section {c.commitment}."})
+        ReviewComment.objects.create(
+            plan_version=reviewed, commitment=c.commitment, text=c.text.strip(), author=actor
+        )
+    draft = _copy_version(reviewed)
+    return _bump(
+        plan,
+        actor=actor,
+        action="plan.returned",
+        before=snapshot(plan),
+        message="\n".join(c.text.strip() for c in cleaned),
+        status=PlanStatus.RETURNED,
+        current_version=draft,
+    )
+
+
+@transaction.atomic
+def plan_accept(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan:
+    """in review → accepted, by the secretariat."""
+    plan = _locked_plan(plan)
+    ensure_allowed(actor, REVIEW, plan)
+    _require_state(plan, {PlanStatus.IN_REVIEW}, "accept the plan")
+    return _bump(
+        plan,
+        actor=actor,
+        action="plan.accepted",
+        before=snapshot(plan),
+        message=comment,
+        status=PlanStatus.ACCEPTED,
+    )
+
+
+@transaction.atomic
+def plans_mark_overdue(*, today) -> int:
+    """Flag plans past their cycle's due date that are still with their nation (draft or returned).
+    A conditional UPDATE: running it twice changes nothing the second time."""
+    late = NationalPlan.objects.filter(
+        cycle__due_date__lt=today, status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED], overdue=False
+    )
+    ids = list(late.values_list("pk", flat=True))
+    NationalPlan.objects.filter(pk__in=ids, overdue=False).update(overdue=True)
+    for plan in NationalPlan.objects.filter(pk__in=ids).select_related("cycle", "nation"):
+        record_change(
+            actor=None,
+            obj=plan,
+            action="plan.overdue",
+            after={"overdue": True},
+            message=f"Due {plan.cycle.due_date}",
+        )
+    return len(ids)
