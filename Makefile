@@ -54,6 +54,7 @@ bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/import_deliveries.py
 	$(BIN)/python bench/procurement_pages.py
+	$(BIN)/python bench/pledges_pages.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

@@ -6,6 +6,9 @@ class PledgesConfig(AppConfig):
     verbose_name = "Pledges"
 
     def ready(self) -> None:
+        from pledges import demo  # noqa: F401 - registers the demo loader
+        from pledges.navigation import register_menu
         from pledges.rules import register_rules
 
         register_rules()
+        register_menu()

@@ -11,6 +11,7 @@ from pledges.models import (
     Measure,
     NationalPlan,
     PlanCycle,
+    PlanSection,
     PlanVersion,
     ReviewComment,
 )
@@ -40,21 +41,20 @@ def visible_version(*, user, plan: NationalPlan) -> PlanVersion | None:
 
 
 def version_content(*, user, version_id: int) -> PlanVersion:
-    """One version with its sections, entries and comments, in a constant number of queries."""
+    """One version with its sections, entries and comments, in a constant number of queries. Each
+    part is scoped on its own: NSPA, for one, reads a submitted plan's capacity lines only."""
     queryset = restrict(PlanVersion.objects.all(), user, VIEW).select_related("plan__nation", "plan__cycle")
+
+    def part(model, *ordering):
+        return restrict(model.objects.all(), user, VIEW).order_by(*ordering)
+
     return get_object_or_404(
         queryset.prefetch_related(
-            "sections",
-            Prefetch(
-                "capacitylines",
-                queryset=CapacityLine.objects.select_related("item").order_by("item__name", "pk"),
-            ),
-            Prefetch("investments", queryset=Investment.objects.order_by("year", "pk")),
-            Prefetch("measures", queryset=Measure.objects.order_by("commitment", "pk")),
-            Prefetch(
-                "comments",
-                queryset=ReviewComment.objects.select_related("author").order_by("commitment", "pk"),
-            ),
+            Prefetch("sections", queryset=part(PlanSection, "commitment")),
+            Prefetch("capacitylines", queryset=part(CapacityLine, "item__name", "pk").select_related("item")),
+            Prefetch("investments", queryset=part(Investment, "year", "pk")),
+            Prefetch("measures", queryset=part(Measure, "commitment", "pk")),
+            Prefetch("comments", queryset=part(ReviewComment, "commitment", "pk").select_related("author")),
         ),
         pk=version_id,
     )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pledges.choices import Commitment, PlanStatus
@@ -81,11 +81,13 @@ def plan_start(*, actor, nation: Nation, cycle: PlanCycle) -> NationalPlan:
     """Open a nation's plan for a cycle: a draft version with the nine empty sections."""
     if not may(actor, NationalPlan, ADD) or (actor.role == Role.DIRECTOR and actor.nation_id != nation.pk):
         raise Forbidden("A director starts their own nation's plan.")
-    if NationalPlan.objects.filter(nation=nation, cycle=cycle).exists():
-        raise ValidationError({"cycle": f"{nation} already has a plan for {cycle}."})
     plan = NationalPlan(nation=nation, cycle=cycle)
-    plan.full_clean(exclude=["current_version"])
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        # Two quick clicks: the unique constraint, not a pre-check, decides which one starts it.
+        raise ValidationError({"cycle": f"{nation} already has a plan for {cycle}."}) from None
     version = PlanVersion.objects.create(plan=plan, number=1)
     PlanSection.objects.bulk_create(
         PlanSection(plan_version=version, commitment=c) for c in Commitment.values
@@ -142,7 +144,13 @@ def _entry_model(kind: str) -> type[PlanEntry]:
 
 @transaction.atomic
 def entry_save(
-    *, actor, plan: NationalPlan, kind: str, fields: dict, entry_id: int | None = None
+    *,
+    actor,
+    plan: NationalPlan,
+    kind: str,
+    fields: dict,
+    entry_id: int | None = None,
+    illustrative: bool = False,
 ) -> PlanEntry:
     """Add (``entry_id`` None) or edit a capacity line, investment or measure of the draft version."""
     plan = _locked_plan(plan)
@@ -153,7 +161,8 @@ def entry_save(
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
     if entry_id is None:
-        entry = model(plan_version=version, **fields)
+        # ``illustrative`` marks demo figures; it is not a field a nation fills in.
+        entry = model(plan_version=version, illustrative=illustrative, **fields)
         before = None
     else:
         entry = model.objects.select_for_update().filter(pk=entry_id, plan_version=version).first()

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("procurement/", include("procurement.urls")),
+    path("pledges/", include("pledges.urls")),
+    path("api/pledges/", include("pledges.api.urls")),
     # The import endpoint comes before the router, whose detail routes would swallow "import/".
     path("api/procurement/deliveries/import/", include("procurement.api.import_urls")),
     path("api/procurement/", include("procurement.api.urls")),

@@ -26,7 +26,8 @@ ARGS = [
 CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
+  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' +
+    (e.sourceFile || '?') + ':' + e.lineNumber + ':' + e.columnNumber);
 });
 """
 
@@ -55,7 +56,13 @@ def browser_page(name: str):
         context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         page.console_errors = []
-        page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error"
+                and page.console_errors.append(f"{page.url}: {msg.text} @ {msg.location.get('url', '')}")
+            ),
+        )
         page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
         page.shot = lambda step: page.screenshot(path=str(folder / f"{step}.png"), full_page=True)
         try:

@@ -140,6 +140,7 @@ def test_beat_called_ping_records_its_own_run(db):
 
 def test_beat_schedule_is_static_and_names_real_tasks():
     schedule = settings.CELERY_BEAT_SCHEDULE
+    project_app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks.py
     assert {entry["task"] for entry in schedule.values()} <= set(project_app.tasks)
     assert "django_celery_beat" not in settings.INSTALLED_APPS
 

@@ -1,0 +1,12 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from pledges.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("cycles", views.CycleViewSet, basename="cycle")
+router.register("plans", views.PlanViewSet, basename="plan")
+
+app_name = "pledges-api"
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,255 @@
+"""A plan as a printable PDF and as an XLSX workbook.
+
+Both show the version the user may read (``selectors.visible_version``) and, within it, only the
+parts the user's role may read: NSPA, for one, reads a submitted plan's capacity lines but not its
+narratives, investments, measures or review comments.
+
+The PDF is drawn by WeasyPrint from ``templates/pledges/export/plan_pdf.html`` (its style is inline:
+that HTML never reaches a browser). WeasyPrint fetches the stylesheets, images and fonts a page
+names; here it may fetch only the portal's own static files
+(found through the staticfiles finders, as in development), and nothing else: no network, no
+``file://``, no ``data:``. The classification banner is on every page, top and bottom, from
+``@page`` margin boxes.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+
+from pledges import selectors
+from pledges.choices import Commitment
+from pledges.models import (
+    CapacityLine,
+    Investment,
+    Measure,
+    NationalPlan,
+    PlanSection,
+    PlanVersion,
+    ReviewComment,
+)
+from portal.exports import _cell as _safe_cell
+from portal.exports import _xlsx_value
+from portal.permissions import VIEW, may
+
+# An origin that never resolves (.invalid is reserved, RFC 2606): relative links in the PDF's HTML
+# are joined to it, and the fetcher maps it onto the static files, never onto the network.
+STATIC_ORIGIN = "https://portal-static.invalid"
+DEFAULT_CLASSIFICATION = "NATO UNCLASSIFIED"
+
+
+class ResourceRefused(ValueError):
+    """The PDF asked for something that is not one of the portal's static files."""
+
+
+@dataclass(frozen=True)
+class StaticResource:
+    url: str
+    content: bytes
+    mime_type: str
+
+
+def fetch_static(url: str) -> StaticResource:
+    """The static file ``url`` names (``STATIC_ORIGIN`` + ``STATIC_URL`` + path); refuse all else."""
+    parts = urlsplit(url)
+    prefix = settings.STATIC_URL
+    if f"{parts.scheme}://{parts.netloc}" != STATIC_ORIGIN or not parts.path.startswith(prefix):
+        raise ResourceRefused(f"Only the portal's static files may be used in a PDF, not {url[:100]!r}.")
+    relative = unquote(parts.path[len(prefix) :])
+    normalised = posixpath.normpath(relative)
+    if normalised != relative or normalised.startswith(("/", "..")) or "\\" in relative or "\x00" in relative:
+        raise ResourceRefused(f"Not a static file path: {relative[:100]!r}.")
+    found = finders.find(normalised)
+    if not found or isinstance(found, list):
+        raise ResourceRefused(f"No static file {normalised!r}.")
+    with open(found, "rb") as handle:
+        content = handle.read()
+    mime_type = mimetypes.guess_type(normalised)[0] or "application/octet-stream"
+    return StaticResource(url=url, content=content, mime_type=mime_type)
+
+
+def weasyprint_url_fetcher():
+    """``fetch_static`` in the shape the installed WeasyPrint expects: a ``URLFetcher`` subclass
+    since version 68, a function returning a dict before."""
+    from weasyprint import urls
+
+    if hasattr(urls, "URLFetcherResponse"):
+
+        class StaticOnlyFetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                resource = fetch_static(url)
+                return urls.URLFetcherResponse(
+                    resource.url, body=resource.content, headers={"Content-Type": resource.mime_type}
+                )
+
+        return StaticOnlyFetcher(allowed_protocols=("https",))
+
+    def fetcher(url):
+        resource = fetch_static(url)
+        return {"string": resource.content, "mime_type": resource.mime_type, "redirected_url": resource.url}
+
+    return fetcher
+
+
+# --- What a plan export shows ------------------------------------------------------------------
+
+
+@dataclass
+class SectionView:
+    commitment: int
+    title: str
+    narrative: str
+    comments: list = field(default_factory=list)
+
+
+@dataclass
+class PlanExport:
+    plan: NationalPlan
+    version: PlanVersion
+    classification: str
+    sections: list[SectionView]
+    general_comments: list
+    capacity_lines: list
+    investments: list
+    measures: list
+    shows_narrative: bool
+
+
+def plan_export(*, user, version: PlanVersion) -> PlanExport:
+    """``version`` (already loaded by ``selectors.version_content``) cut to what ``user`` may read."""
+    plan = version.plan
+    shows_narrative = may(user, PlanSection, VIEW)
+    comments = list(version.comments.all()) if may(user, ReviewComment, VIEW) else []
+    texts = {section.commitment: section.narrative for section in version.sections.all()}
+    sections = [
+        SectionView(
+            commitment=value,
+            title=label,
+            narrative=texts.get(value, ""),
+            comments=[c for c in comments if c.commitment == value],
+        )
+        for value, label in Commitment.choices
+    ]
+    return PlanExport(
+        plan=plan,
+        version=version,
+        classification=(plan.classification or "").strip() or DEFAULT_CLASSIFICATION,
+        sections=sections if shows_narrative or comments else [],
+        general_comments=[c for c in comments if c.commitment is None],
+        capacity_lines=list(version.capacitylines.all()) if may(user, CapacityLine, VIEW) else [],
+        investments=list(version.investments.all()) if may(user, Investment, VIEW) else [],
+        measures=list(version.measures.all()) if may(user, Measure, VIEW) else [],
+        shows_narrative=shows_narrative,
+    )
+
+
+def visible_export(*, user, plan: NationalPlan) -> PlanExport | None:
+    """The export of the version ``user`` may read, or None when there is none."""
+    version = selectors.visible_version(user=user, plan=plan)
+    if version is None:
+        return None
+    return plan_export(user=user, version=selectors.version_content(user=user, version_id=version.pk))
+
+
+def export_stem(export: PlanExport) -> str:
+    return f"plan-{export.plan.nation.code}-{export.plan.cycle.year}-v{export.version.number}"
+
+
+def render_plan_html(export: PlanExport) -> str:
+    return render_to_string("pledges/export/plan_pdf.html", {"export": export})
+
+
+def render_plan_pdf(export: PlanExport) -> bytes:
+    """The PDF bytes. Imports WeasyPrint here: an ``ImportError`` or ``OSError`` (no Pango) means
+    PDF export is unavailable on this machine, which the view reports."""
+    from weasyprint import HTML
+
+    html = HTML(
+        string=render_plan_html(export), base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher()
+    )
+    return html.write_pdf()
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+CAPACITY_HEADERS = ["Item code", "Item", "Site", "Baseline output", "Baseline year", "Current output",
+                    "Target output", "Target year", "Surge capacity", "Lead time (months)", "Section",
+                    "Illustrative"]  # fmt: skip
+INVESTMENT_HEADERS = ["Description", "Kind", "Value", "Currency", "Year", "Section", "Illustrative"]
+MEASURE_HEADERS = ["Title", "Status", "Due date", "Section", "Illustrative"]
+
+
+def _cell(value):
+    """Numbers and dates stay numbers and dates; text is escaped so it can never be a formula."""
+    return _xlsx_value(_safe_cell(value))
+
+
+def render_plan_xlsx(export: PlanExport) -> bytes:
+    """A workbook: a summary sheet, the narratives (one row a section), then one sheet per entry type."""
+    plan, version = export.plan, export.version
+    workbook = Workbook(write_only=True)
+
+    def sheet(title: str, headers: list[str], rows) -> None:
+        worksheet = workbook.create_sheet(title)
+        worksheet.append([_cell(h) for h in headers])
+        for row in rows:
+            worksheet.append([_cell(v) for v in row])
+
+    sheet(
+        "Plan",
+        ["Field", "Value"],
+        [
+            ("Classification", export.classification),
+            ("Nation", plan.nation.name),
+            ("Cycle", plan.cycle.year),
+            ("Status", plan.get_status_display()),
+            ("Version", version.number),
+            ("Submitted", version.submitted_at.date() if version.submitted_at else None),
+        ],
+    )
+    if export.sections:
+        sheet(
+            "Sections",
+            ["Section", "Commitment", "Narrative", "Review comments"],
+            [
+                (s.commitment, s.title, s.narrative, "\n".join(c.text for c in s.comments))
+                for s in export.sections
+            ],
+        )
+    sheet(
+        "Capacity lines",
+        CAPACITY_HEADERS,
+        [
+            (e.item.code, e.item.name, e.site, e.baseline_output, e.baseline_year, e.current_output,
+             e.target_output, e.target_year, e.surge_capacity, e.lead_time_months, e.commitment,
+             e.illustrative)
+            for e in export.capacity_lines
+        ],
+    )  # fmt: skip
+    sheet(
+        "Investments",
+        INVESTMENT_HEADERS,
+        [
+            (e.description, e.get_kind_display(), e.value, e.currency, e.year, e.commitment, e.illustrative)
+            for e in export.investments
+        ],
+    )
+    sheet(
+        "Measures",
+        MEASURE_HEADERS,
+        [
+            (e.title, e.get_status_display(), e.due_date, e.commitment, e.illustrative)
+            for e in export.measures
+        ],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,121 @@
+"""Browser forms for the plan editor. They only parse input: every write goes through
+``pledges.services``.
+
+Entry forms are built from the models' own fields (limits, choices and validators stay in one
+place). Several entry forms share one page, so each carries a prefix and binds its inputs to its
+own ``<form>`` element through the HTML ``form`` attribute: a table row cannot hold a ``<form>``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from pledges.choices import Commitment
+from pledges.models import CapacityLine, Investment, Measure, PlanSection
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SectionForm(forms.Form):
+    """One section's narrative and the section version the editor started from."""
+
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        strip=False,
+        max_length=PlanSection._meta.get_field("narrative").max_length,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, commitment: int, **kwargs):
+        super().__init__(*args, prefix=f"section-{commitment}", **kwargs)
+        self.form_id = f"section-form-{commitment}"
+
+
+class EntryForm(forms.Form):
+    """A capacity line, investment or measure: one row of an inline table."""
+
+    entry_kind: str = ""
+    default_commitment: int = Commitment.COOPERATION
+
+    def __init__(self, *args, entry_id: int | None = None, items=None, **kwargs):
+        row = entry_id if entry_id is not None else "new"
+        super().__init__(*args, prefix=f"{self.entry_kind}-{row}", **kwargs)
+        self.entry_id = entry_id
+        self.form_id = f"entry-form-{self.entry_kind}-{row}"
+        if entry_id is None and not self.is_bound:
+            self.initial.setdefault("commitment", self.default_commitment)
+        if "item" in self.fields:
+            self.fields["item"].queryset = items
+        for field in self.fields.values():
+            field.widget.attrs["form"] = self.form_id
+
+    @classmethod
+    def initial_from(cls, entry) -> dict:
+        return {name: getattr(entry, f"{name}_id" if name == "item" else name) for name in cls.base_fields}
+
+
+def _entry_form(
+    model, kind: str, fields: list[str], default_commitment: int, widgets=None
+) -> type[EntryForm]:
+    declared = fields_for_model(model, fields=fields, widgets=widgets or {})
+    declared["commitment"].label = _("Section")
+    attrs = {"entry_kind": kind, "default_commitment": default_commitment, "__module__": __name__, **declared}
+    return type(f"{model.__name__}Form", (EntryForm,), attrs)
+
+
+CapacityLineForm = _entry_form(
+    CapacityLine,
+    "capacityline",
+    [
+        "item",
+        "site",
+        "commitment",
+        "baseline_output",
+        "baseline_year",
+        "current_output",
+        "target_output",
+        "target_year",
+        "surge_capacity",
+        "lead_time_months",
+    ],
+    Commitment.CRITICAL_CAPABILITIES,
+)
+
+
+class InvestmentForm(
+    _entry_form(
+        Investment,
+        "investment",
+        ["description", "kind", "value", "currency", "year", "commitment"],
+        Commitment.INDUSTRIAL_DEVELOPMENT,
+        widgets={"currency": forms.TextInput(attrs={"size": 4, "placeholder": "EUR"})},
+    )
+):
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+
+MeasureForm = _entry_form(
+    Measure,
+    "measure",
+    ["title", "commitment", "status", "due_date"],
+    Commitment.COOPERATION,
+    widgets={"due_date": DATE_INPUT},
+)
+
+ENTRY_FORMS: dict[str, type[EntryForm]] = {
+    form.entry_kind: form for form in (CapacityLineForm, InvestmentForm, MeasureForm)
+}
+
+
+class SubmitForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Note for the reviewer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,34 @@
+"""URL matrix rows for plan downloads and the capacity-line upload.
+
+Downloads are checked on a submitted plan (the secretariat and NSPA read it; NSPA only its capacity
+lines); the upload on a draft, which nobody but its nation sees.
+"""
+
+import datetime as dt
+
+from pledges import services
+from pledges.models import PlanCycle
+
+ROLES = ["director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role"]
+DOWNLOAD = {"anonymous": 302, **dict.fromkeys(ROLES, 404), "director": 200, "nspa": 200, "secretariat": 200,
+            "superuser": 200}  # fmt: skip
+
+MATRIX = {
+    "pledges:plan-pdf": (lambda ctx: {"pk": ctx["export_submitted_plan"].pk}, "get", DOWNLOAD),
+    "pledges:plan-xlsx": (lambda ctx: {"pk": ctx["export_submitted_plan"].pk}, "get", DOWNLOAD),
+    "pledges:capacity-upload": (
+        lambda ctx: {"pk": ctx["export_draft_plan"].pk},
+        "get",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 404), "director": 200, "superuser": 200},
+    ),
+}
+
+
+def build_context(users_by_role) -> dict:
+    director = users_by_role["director"]
+    submitted_cycle = PlanCycle.objects.create(year=2087, due_date=dt.date(2087, 6, 30))
+    draft_cycle = PlanCycle.objects.create(year=2088, due_date=dt.date(2088, 6, 30))
+    submitted = services.plan_start(actor=director, nation=director.nation, cycle=submitted_cycle)
+    services.plan_submit(actor=director, plan=submitted)
+    draft = services.plan_start(actor=director, nation=director.nation, cycle=draft_cycle)
+    return {"export_submitted_plan": submitted, "export_draft_plan": draft}

@@ -1,0 +1,6 @@
+from pledges.views_editor import urlpatterns as editor_urlpatterns
+from pledges.views_export import urlpatterns as export_urlpatterns
+from pledges.views_review import urlpatterns as review_urlpatterns
+
+app_name = "pledges"
+urlpatterns: list = [*editor_urlpatterns, *review_urlpatterns, *export_urlpatterns]

@@ -1,0 +1,520 @@
+"""The director's plan editor: the list of their nation's plans and the editor of one plan.
+
+Sections and entry tables save without a page reload (htmx): each POST answers with the
+re-rendered fragment of what it changed, with a status a script can act on: 200 saved, 400 invalid
+(errors next to the fields), 409 conflict (someone saved first, or the plan left the draft state).
+Browsers without JavaScript post the same forms and get a redirect, or the fragment on a page.
+
+Reads go through ``pledges.selectors``; writes through ``pledges.services``. A plan the user may
+not see is a 404; a plan they may see but not edit (the secretariat's, once submitted) is a 403.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pledges import forms, selectors, services
+from pledges.choices import Commitment, PlanStatus
+from pledges.models import NationalPlan, PlanVersion, ReviewComment
+from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.permissions import ADD, CHANGE, may
+from procurement import selectors as procurement_selectors
+
+# --- Entry tables -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    fields: tuple[str, ...]
+    pattern: str = "{0}"  # how the fields' display values combine in a read-only cell
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """One kind of structured entry and its inline table."""
+
+    title: str
+    noun: str
+    related: str  # the prefetched relation on PlanVersion
+    columns: tuple[Column, ...]
+
+
+ENTRY_KINDS = {
+    "capacityline": EntryKind(
+        gettext_lazy("Capacity lines"),
+        gettext_lazy("capacity line"),
+        "capacitylines",
+        (
+            Column(gettext_lazy("Item"), ("item",)),
+            Column(gettext_lazy("Site or company"), ("site",)),
+            Column(gettext_lazy("Section"), ("commitment",)),
+            Column(gettext_lazy("Baseline output"), ("baseline_output", "baseline_year"), "{0} in {1}", True),
+            Column(gettext_lazy("Current output"), ("current_output",), numeric=True),
+            Column(gettext_lazy("Target output"), ("target_output", "target_year"), "{0} by {1}", True),
+            Column(gettext_lazy("Surge"), ("surge_capacity",), numeric=True),
+            Column(gettext_lazy("Lead time (months)"), ("lead_time_months",), numeric=True),
+        ),
+    ),
+    "investment": EntryKind(
+        gettext_lazy("Investments"),
+        gettext_lazy("investment"),
+        "investments",
+        (
+            Column(gettext_lazy("Description"), ("description",)),
+            Column(gettext_lazy("Kind"), ("kind",)),
+            Column(gettext_lazy("Value"), ("value", "currency"), "{0} {1}", True),
+            Column(gettext_lazy("Year"), ("year",), numeric=True),
+            Column(gettext_lazy("Section"), ("commitment",)),
+        ),
+    ),
+    "measure": EntryKind(
+        gettext_lazy("Measures"),
+        gettext_lazy("measure"),
+        "measures",
+        (
+            Column(gettext_lazy("Title"), ("title",)),
+            Column(gettext_lazy("Section"), ("commitment",)),
+            Column(gettext_lazy("Status"), ("status",)),
+            Column(gettext_lazy("Due"), ("due_date",)),
+        ),
+    ),
+}
+
+
+def _display(entry, name: str) -> str:
+    value = getattr(entry, name)
+    if value is None or value == "":
+        return "—"
+    if name == "commitment" or name.endswith("year"):
+        return str(value)
+    getter = getattr(entry, f"get_{name}_display", None)
+    if getter is not None:
+        return str(getter())
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=2, force_grouping=True)
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+# --- Shared helpers -----------------------------------------------------------------------
+
+
+@contextmanager
+def _scope_errors() -> Iterator[None]:
+    """Services' scope errors as the pages' 403 and 404."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _editable_plan(request: HttpRequest, pk: int) -> NationalPlan:
+    """The plan if the user may see it (else 404) and edit plans at all (else 403)."""
+    plan = get_object_or_404(selectors.plan_list(user=request.user), pk=pk)
+    if not may(request.user, NationalPlan, CHANGE):
+        raise PermissionDenied
+    return plan
+
+
+def _content(request: HttpRequest, plan: NationalPlan) -> PlanVersion:
+    version = selectors.visible_version(user=request.user, plan=plan)
+    if version is None:
+        raise Http404
+    return selectors.version_content(user=request.user, version_id=version.pk)
+
+
+def _is_editable(plan: NationalPlan, version: PlanVersion) -> bool:
+    return plan.is_editable and version.pk == plan.current_version_id and not version.frozen
+
+
+def _plan_url(plan: NationalPlan, anchor: str = "") -> str:
+    url = reverse("pledges:plan-edit", kwargs={"pk": plan.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _fragment(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """The fragment alone for htmx; wrapped in a page for a browser without JavaScript."""
+    if not request.htmx:
+        context = {**context, "fragment_template": template}
+        template = "pledges/editor/fragment_page.html"
+    return render(request, template, context, status=status)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """A service's ``ValidationError`` on the form: on the matching field, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, messages_ in error.message_dict.items():
+        field = key.removesuffix("_id")
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+# --- Plans by cycle -----------------------------------------------------------------------
+
+
+@require_GET
+def plan_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may(user, NationalPlan, ADD):
+        raise PermissionDenied
+    by_cycle: dict[int, list[NationalPlan]] = defaultdict(list)
+    for plan in selectors.plan_list(user=user):
+        by_cycle[plan.cycle_id].append(plan)
+    cycles = [
+        {
+            "cycle": cycle,
+            "plans": by_cycle.get(cycle.pk, []),
+            "may_start": bool(user.nation_id)
+            and not any(p.nation_id == user.nation_id for p in by_cycle.get(cycle.pk, [])),
+        }
+        for cycle in selectors.cycle_list(user=user)
+    ]
+    return render(request, "pledges/editor/home.html", {"cycles": cycles, "today": timezone.localdate()})
+
+
+@require_POST
+def plan_start(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    user = request.user
+    if not may(user, NationalPlan, ADD) or not user.nation_id:
+        raise PermissionDenied
+    cycle = get_object_or_404(selectors.cycle_list(user=user), pk=cycle_pk)
+    try:
+        with _scope_errors():
+            plan = services.plan_start(actor=user, nation=user.nation, cycle=cycle)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("pledges:plan-home")
+    except IntegrityError:  # a second click raced the first past the service's check
+        messages.error(request, _("Your nation already has a plan for %(year)s.") % {"year": cycle.year})
+        return redirect("pledges:plan-home")
+    messages.success(
+        request, _("The %(year)s plan is open. Sections save one at a time.") % {"year": cycle.year}
+    )
+    return redirect(_plan_url(plan))
+
+
+# --- The editor page ----------------------------------------------------------------------
+
+
+def _section_context(plan, commitment: int, form, *, editable: bool, narrative: str = "", **extra) -> dict:
+    return {
+        "commitment": commitment,
+        "label": Commitment(commitment).label,
+        "form": form,
+        "narrative": narrative,
+        "editable": editable,
+        "save_url": reverse("pledges:section-save", kwargs={"pk": plan.pk, "commitment": commitment}),
+        **extra,
+    }
+
+
+def _section_form(section) -> forms.SectionForm:
+    return forms.SectionForm(
+        commitment=section.commitment, initial={"narrative": section.narrative, "version": section.version}
+    )
+
+
+def _review_comments(request: HttpRequest, plan: NationalPlan, version: PlanVersion) -> dict:
+    """The comments of the version the reviewer returned, by section (``None``: plan-wide)."""
+    if plan.status != PlanStatus.RETURNED or version.number < 2:
+        return {}
+    returned = (
+        selectors.plan_versions(user=request.user, plan=plan)
+        .filter(number=version.number - 1)
+        .prefetch_related(
+            Prefetch(
+                "comments", queryset=ReviewComment.objects.order_by("commitment", "pk"), to_attr="listed"
+            )
+        )
+        .first()
+    )
+    grouped: dict[int | None, list[ReviewComment]] = defaultdict(list)
+    for comment in returned.listed if returned else []:
+        grouped[comment.commitment].append(comment)
+    return grouped
+
+
+def _entries_context(
+    request: HttpRequest,
+    plan: NationalPlan,
+    version: PlanVersion,
+    kind: str,
+    *,
+    editing: int | None = None,
+    bound=None,
+    status: str = "",
+) -> dict:
+    """One entry table: read-only rows, at most one row being edited, and the add row."""
+    spec = ENTRY_KINDS[kind]
+    form_class = forms.ENTRY_FORMS[kind]
+    editable = _is_editable(plan, version)
+    items = procurement_selectors.item_list(user=request.user) if kind == "capacityline" else None
+    rows = []
+    for entry in getattr(version, spec.related).all():
+        row = {
+            "entry": entry,
+            "cells": [
+                (column, column.pattern.format(*(_display(entry, f) for f in column.fields)))
+                for column in spec.columns
+            ],
+            "edit_url": reverse(
+                "pledges:entry-edit", kwargs={"pk": plan.pk, "kind": kind, "entry_id": entry.pk}
+            ),
+            "delete_url": reverse(
+                "pledges:entry-delete", kwargs={"pk": plan.pk, "kind": kind, "entry_id": entry.pk}
+            ),
+        }
+        if editable and entry.pk == editing:
+            form = bound or form_class(entry_id=entry.pk, initial=form_class.initial_from(entry), items=items)
+            row["form"] = form
+            row["form_cells"] = [(column, [form[f] for f in column.fields]) for column in spec.columns]
+        rows.append(row)
+    if editing is not None and not any("form" in row for row in rows):
+        raise Http404
+    add_form = None
+    if editable:
+        add_form = bound if bound is not None and bound.entry_id is None else form_class(items=items)
+    return {
+        "plan": plan,
+        "kind": kind,
+        "spec": spec,
+        "rows": rows,
+        "editable": editable,
+        "add_form": add_form,
+        "add_cells": [(column, [add_form[f] for f in column.fields]) for column in spec.columns]
+        if add_form
+        else [],
+        "add_url": reverse("pledges:entry-add", kwargs={"pk": plan.pk, "kind": kind}),
+        "status": status,
+    }
+
+
+@require_GET
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    version = _content(request, plan)
+    editable = _is_editable(plan, version)
+    comments = _review_comments(request, plan, version)
+    sections = [
+        {
+            **_section_context(
+                plan, s.commitment, _section_form(s), editable=editable, narrative=s.narrative
+            ),
+            "comments": comments.get(s.commitment, []),
+        }
+        for s in version.sections.all()
+    ]
+    context = {
+        "plan": plan,
+        "version": version,
+        "editable": editable,
+        "sections": sections,
+        "plan_comments": comments.get(None, []),
+        "entry_tables": [_entries_context(request, plan, version, kind) for kind in ENTRY_KINDS],
+        "submit_form": forms.SubmitForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "pledges/editor/edit.html", context)
+
+
+# --- Section saves ------------------------------------------------------------------------
+
+
+@require_POST
+def section_save(request: HttpRequest, pk: int, commitment: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    if commitment not in Commitment.values:
+        raise Http404
+    version = selectors.visible_version(user=request.user, plan=plan)
+    section = version.sections.filter(commitment=commitment).first() if version else None
+    if section is None:
+        raise Http404
+    form = forms.SectionForm(request.POST, commitment=commitment)
+    editable = _is_editable(plan, version)
+
+    def respond(form, status: int = 200, *, keep_form: bool = False, **extra) -> HttpResponse:
+        context = _section_context(plan, commitment, form, editable=editable or keep_form, **extra)
+        return _fragment(request, "pledges/editor/_section.html", {"s": context, "plan": plan}, status)
+
+    if not form.is_valid():
+        return respond(form, 400)
+    narrative = form.cleaned_data["narrative"]
+    try:
+        with _scope_errors():
+            saved = services.section_save(
+                actor=request.user,
+                section=section,
+                narrative=narrative,
+                expected_version=form.cleaned_data["version"],
+            )
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        return respond(form, 400)
+    except Conflict as exc:
+        current = exc.detail.get("current")
+        if current is None:  # the plan left the draft state, or a newer version exists
+            # The form stays, read-only for the server, so the user's text is not lost.
+            return respond(form, 409, keep_form=True, problem=exc.message)
+        # Keep the user's own text in the box and move the form to the current version, so that
+        # saving again (after merging by hand) succeeds; show the saved text beside it.
+        merge_form = forms.SectionForm(
+            commitment=commitment, initial={"narrative": narrative, "version": current["version"]}
+        )
+        conflict = {
+            "message": exc.message,
+            "current": current["narrative"],
+            "version": current["version"],
+            "changed_by": ", ".join(exc.detail.get("changed_by", [])),
+        }
+        return respond(merge_form, 409, conflict=conflict)
+    if not request.htmx:
+        messages.success(request, _("Section %(n)s saved.") % {"n": commitment})
+        return redirect(_plan_url(plan, f"section-{commitment}"))
+    return respond(_section_form(saved), saved_at=timezone.now(), saved_version=saved.version)
+
+
+# --- Entry tables -------------------------------------------------------------------------
+
+
+def _entry_target(request: HttpRequest, pk: int, kind: str) -> NationalPlan:
+    plan = _editable_plan(request, pk)
+    if kind not in ENTRY_KINDS:
+        raise Http404
+    return plan
+
+
+def _entries_fragment(request, plan, kind, *, status_code=200, **kwargs) -> HttpResponse:
+    version = _content(request, plan)
+    context = _entries_context(request, plan, version, kind, **kwargs)
+    return _fragment(request, "pledges/editor/_entries.html", context, status_code)
+
+
+def _entry_write(request: HttpRequest, plan: NationalPlan, kind: str, entry_id: int | None) -> HttpResponse:
+    items = procurement_selectors.item_list(user=request.user) if kind == "capacityline" else None
+    form = forms.ENTRY_FORMS[kind](request.POST, entry_id=entry_id, items=items)
+    noun = ENTRY_KINDS[kind].noun
+    status_code = 400
+    if form.is_valid():
+        try:
+            with _scope_errors():
+                services.entry_save(
+                    actor=request.user, plan=plan, kind=kind, fields=form.cleaned_data, entry_id=entry_id
+                )
+            status_code = 200
+        except ValidationError as exc:
+            if entry_id is not None and "entry" in getattr(exc, "error_dict", {}):
+                raise Http404 from exc
+            _add_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+            status_code = 409
+    if status_code == 200:
+        message = _("Added a %(noun)s.") if entry_id is None else _("Saved the %(noun)s.")
+        if not request.htmx:
+            messages.success(request, message % {"noun": noun})
+            return redirect(_plan_url(plan, f"entries-{kind}"))
+        return _entries_fragment(request, plan, kind, status=message % {"noun": noun})
+    return _entries_fragment(request, plan, kind, status_code=status_code, editing=entry_id, bound=form)
+
+
+@require_http_methods(["GET", "POST"])
+def entry_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """GET: the table as it is (the edit row's Cancel); POST: add a row."""
+    plan = _entry_target(request, pk, kind)
+    if request.method == "GET":
+        return _entries_fragment(request, plan, kind)
+    return _entry_write(request, plan, kind, None)
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int, kind: str, entry_id: int) -> HttpResponse:
+    """GET: the table with this row open for editing; POST: save the row."""
+    plan = _entry_target(request, pk, kind)
+    if request.method == "GET":
+        return _entries_fragment(request, plan, kind, editing=entry_id)
+    return _entry_write(request, plan, kind, entry_id)
+
+
+@require_POST
+def entry_delete(request: HttpRequest, pk: int, kind: str, entry_id: int) -> HttpResponse:
+    plan = _entry_target(request, pk, kind)
+    noun = ENTRY_KINDS[kind].noun
+    try:
+        with _scope_errors():
+            services.entry_delete(actor=request.user, plan=plan, kind=kind, entry_id=entry_id)
+    except ValidationError as exc:
+        raise Http404 from exc
+    except Conflict as exc:
+        if not request.htmx:
+            return _problem(request, plan, _("The row was not removed"), exc.message)
+        return _entries_fragment(request, plan, kind, status_code=409, status=exc.message)
+    if not request.htmx:
+        messages.success(request, _("Removed the %(noun)s.") % {"noun": noun})
+        return redirect(_plan_url(plan, f"entries-{kind}"))
+    return _entries_fragment(request, plan, kind, status=_("Removed the %(noun)s.") % {"noun": noun})
+
+
+# --- Submission ---------------------------------------------------------------------------
+
+
+def _problem(request: HttpRequest, plan: NationalPlan, title: str, message: str, status: int = 409):
+    return render(
+        request,
+        "pledges/editor/problem.html",
+        {"plan": plan, "title": title, "message": message, "status": status},
+        status=status,
+    )
+
+
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    form = forms.SubmitForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, plan, _("The plan was not submitted"), " ".join(form.errors["comment"]), 400)
+    try:
+        with _scope_errors():
+            services.plan_submit(actor=request.user, plan=plan, comment=form.cleaned_data["comment"])
+    except Conflict as exc:
+        return _problem(request, plan, _("The plan was not submitted"), exc.message)
+    messages.success(
+        request,
+        _("The %(year)s plan is submitted to the CNAD secretariat. This version is now frozen.")
+        % {"year": plan.cycle.year},
+    )
+    return redirect(_plan_url(plan))
+
+
+urlpatterns = [
+    path("", plan_home, name="plan-home"),
+    path("cycles/<int:cycle_pk>/start/", plan_start, name="plan-start"),
+    path("plans/<int:pk>/", plan_edit, name="plan-edit"),
+    path("plans/<int:pk>/submit/", plan_submit, name="plan-submit"),
+    path("plans/<int:pk>/sections/<int:commitment>/", section_save, name="section-save"),
+    path("plans/<int:pk>/entries/<str:kind>/", entry_add, name="entry-add"),
+    path("plans/<int:pk>/entries/<str:kind>/<int:entry_id>/", entry_edit, name="entry-edit"),
+    path("plans/<int:pk>/entries/<str:kind>/<int:entry_id>/delete/", entry_delete, name="entry-delete"),
+]

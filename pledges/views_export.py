@@ -1,0 +1,155 @@
+"""Plan downloads (PDF and XLSX) and the director's bulk upload of capacity lines from XLSX.
+
+A plan the user may not see is a 404, as if it did not exist; a plan the user sees but may not edit
+is a 403 for the upload; a plan that is not a draft (or returned) is a 409 with a message.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pledges import capacity_upload, exports, selectors
+from pledges.models import NationalPlan
+from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.exports import CONTENT_TYPES
+from portal.permissions import CHANGE, is_allowed
+
+
+def _visible_plan(request: HttpRequest, pk: int) -> NationalPlan:
+    plan = selectors.plan_list(user=request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _visible_export(request: HttpRequest, pk: int) -> exports.PlanExport:
+    export = exports.visible_export(user=request.user, plan=_visible_plan(request, pk))
+    if export is None:
+        raise Http404
+    return export
+
+
+def _message_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message}, status=status
+    )
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _visible_export(request, pk)
+    try:
+        import weasyprint  # noqa: F401  (imported here: it needs Pango, which a machine may lack)
+    except (ImportError, OSError):
+        return _message_page(
+            request,
+            503,
+            _("PDF export unavailable"),
+            _("PDF export is not available on this server (WeasyPrint or its Pango library is missing). "
+              "Download the plan as XLSX instead, or ask the administrators to install it."),
+        )  # fmt: skip
+    return _download(exports.render_plan_pdf(export), "application/pdf", f"{exports.export_stem(export)}.pdf")
+
+
+@require_GET
+def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _visible_export(request, pk)
+    return _download(
+        exports.render_plan_xlsx(export), CONTENT_TYPES["xlsx"], f"{exports.export_stem(export)}.xlsx"
+    )
+
+
+class CapacityUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Capacity lines (XLSX)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+
+def _after_upload(plan: NationalPlan) -> str:
+    try:
+        return reverse("pledges:plan-edit", kwargs={"pk": plan.pk})
+    except NoReverseMatch:  # the editor lives in another module; fall back to this page
+        return reverse("pledges:capacity-upload", kwargs={"pk": plan.pk})
+
+
+@require_http_methods(["GET", "POST"])
+def capacity_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    if not is_allowed(request.user, CHANGE, plan):
+        raise PermissionDenied
+    if not plan.is_editable:
+        return _message_page(
+            request,
+            409,
+            _("The plan cannot be edited"),
+            _("The plan is %(status)s: capacity lines can be uploaded only to a draft or a returned plan.")
+            % {"status": plan.get_status_display().lower()},
+        )
+    form = (
+        CapacityUploadForm(request.POST, request.FILES) if request.method == "POST" else CapacityUploadForm()
+    )
+    errors: list[capacity_upload.RowError] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > capacity_upload.MAX_UPLOAD_BYTES:
+                    # Refused before a byte is read into memory.
+                    raise capacity_upload.UploadRejected(
+                        [capacity_upload.RowError(0, "", _("The file is larger than 5 MB."))]
+                    )
+                created = capacity_upload.upload_capacity_lines(
+                    actor=request.user, plan=plan, data=upload.read()
+                )
+            except capacity_upload.UploadRejected as exc:
+                errors, status = exc.errors, 400
+            except NotFound as exc:
+                raise Http404 from exc
+            except Forbidden as exc:
+                raise PermissionDenied from exc
+            except Conflict as exc:
+                return _message_page(request, 409, _("The plan cannot be edited"), exc.message)
+            else:
+                messages.success(request, _("Added %(n)s capacity lines.") % {"n": created})
+                return redirect(_after_upload(plan))
+        else:
+            status = 400
+    return render(
+        request,
+        "pledges/export/capacity_upload.html",
+        {
+            "plan": plan,
+            "form": form,
+            "errors": errors,
+            "columns": capacity_upload.COLUMNS,
+            "required": capacity_upload.REQUIRED,
+            "max_rows": capacity_upload.MAX_ROWS,
+        },
+        status=status,
+    )
+
+
+urlpatterns = [
+    path("plans/<int:pk>/export.pdf", plan_pdf, name="plan-pdf"),
+    path("plans/<int:pk>/export.xlsx", plan_xlsx, name="plan-xlsx"),
+    path("plans/<int:pk>/capacity/upload/", capacity_upload_view, name="capacity-upload"),
+]

@@ -1,0 +1,524 @@
+"""The secretariat's screens: the filing list with its chart, the review screen and its workflow
+actions, and the diff pages (between two versions of a plan, and year on year).
+
+Reads go through ``pledges.selectors`` (scoped to the user), writes through ``pledges.services``.
+A plan the user may not see is a 404, like a missing one; a plan they may see but not review is a
+403; a transition from the wrong state re-renders the page with the message and a 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from pledges import selectors, services
+from pledges.choices import Commitment, PlanStatus
+from pledges.diff import ENTRY_FIELDS, VersionDiff, version_diff
+from pledges.models import ENTRY_MODELS, NationalPlan, PlanSection, PlanVersion, ReviewComment
+from pledges.rules import REVIEW
+from pledges.services import CommentInput
+from portal.choices import NationKind
+from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.models import Nation
+from portal.permissions import VIEW, may, restrict
+from portal.selectors import nation_list
+
+NOT_SUBMITTED = "not_submitted"
+# The filing states in the order a cycle moves through them (a draft is "not submitted" here).
+FILING_STATES = [
+    (NOT_SUBMITTED, gettext_lazy("Not started / not submitted")),
+    (PlanStatus.SUBMITTED.value, PlanStatus.SUBMITTED.label),
+    (PlanStatus.IN_REVIEW.value, PlanStatus.IN_REVIEW.label),
+    (PlanStatus.RETURNED.value, PlanStatus.RETURNED.label),
+    (PlanStatus.ACCEPTED.value, PlanStatus.ACCEPTED.label),
+]
+# Still with the nation: these count days overdue once the cycle's due date has passed.
+WITH_THE_NATION = {NOT_SUBMITTED, PlanStatus.RETURNED.value}
+SORT_KEYS = {
+    "nation": lambda r: r.nation.name.lower(),
+    "status": lambda r: [key for key, _label in FILING_STATES].index(r.status),
+    "due": lambda r: r.due_date,
+    "overdue": lambda r: r.days_overdue or 0,
+    "updated": lambda r: r.last_change or dt.datetime.min.replace(tzinfo=dt.UTC),
+    "reviewer": lambda r: r.reviewer.lower(),
+}
+
+
+def _user_label(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _plan_or_404(user, pk: int) -> NationalPlan:
+    return get_object_or_404(selectors.plan_list(user=user), pk=pk)
+
+
+def _require_reviewer(user) -> None:
+    if not may(user, NationalPlan, REVIEW):
+        raise PermissionDenied
+
+
+# --- The filing list ------------------------------------------------------------------------
+
+
+@dataclass
+class FilingRow:
+    """One Ally's filing for the cycle. ``plan`` is None when there is nothing the reader may open."""
+
+    nation: Nation
+    status: str
+    status_label: str
+    due_date: dt.date
+    days_overdue: int | None
+    last_change: dt.datetime | None
+    reviewer: str
+    plan: NationalPlan | None
+
+
+class FilingFilter(forms.Form):
+    cycle = forms.TypedChoiceField(label=gettext_lazy("Cycle"), coerce=int, required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *FILING_STATES],
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "")] + [(f"{sign}{key}", key) for key in SORT_KEYS for sign in ("", "-")],
+    )
+
+    def __init__(self, *args, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = [(c.year, str(c.year)) for c in cycles]
+
+
+def filing_rows(*, plans, allies, cycle, today: dt.date) -> list[FilingRow]:
+    """Every Ally's row for ``cycle``: its plan if the reader may see it as submitted, otherwise
+    "not submitted" with no detail, so a draft shows nothing of itself."""
+    rows = []
+    seen = set()
+    for plan in plans:
+        seen.add(plan.nation_id)
+        submitted = plan.first_submitted_at is not None
+        status = plan.status if submitted else NOT_SUBMITTED
+        rows.append(
+            FilingRow(
+                nation=plan.nation,
+                status=status,
+                status_label=str(dict(FILING_STATES)[status]),
+                due_date=cycle.due_date,
+                days_overdue=None,
+                last_change=plan.updated_at if submitted else None,
+                reviewer=_user_label(plan.reviewer) if submitted else "",
+                plan=plan if submitted else None,
+            )
+        )
+    for nation in allies:
+        if nation.pk not in seen:
+            rows.append(
+                FilingRow(
+                    nation=nation,
+                    status=NOT_SUBMITTED,
+                    status_label=str(dict(FILING_STATES)[NOT_SUBMITTED]),
+                    due_date=cycle.due_date,
+                    days_overdue=None,
+                    last_change=None,
+                    reviewer="",
+                    plan=None,
+                )
+            )
+    for row in rows:
+        if row.status in WITH_THE_NATION and today > row.due_date:
+            row.days_overdue = (today - row.due_date).days
+    return rows
+
+
+def _sort_links(request: HttpRequest, current: str) -> dict[str, str]:
+    """The query string each column header links to: ascending first, then descending."""
+    links = {}
+    for key in SORT_KEYS:
+        query = request.GET.copy()
+        query["sort"] = f"-{key}" if current == key else key
+        links[key] = query.urlencode()
+    return links
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_reviewer(user)
+    cycles = list(selectors.cycle_list(user=user))
+    form = FilingFilter(request.GET or None, cycles=cycles)
+    context = {"form": form, "cycles": cycles, "cycle": None, "rows": [], "chart": None}
+    if not cycles:
+        return render(request, "pledges/review/list.html", context)
+    if form.is_bound and not form.is_valid():
+        return render(request, "pledges/review/list.html", context, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    year = data.get("cycle") or cycles[0].year
+    cycle = next(c for c in cycles if c.year == year)
+    rows = filing_rows(
+        plans=selectors.plan_list(user=user).filter(cycle=cycle),
+        allies=nation_list(user=user).filter(kind=NationKind.ALLY),
+        cycle=cycle,
+        today=timezone.localdate(),
+    )
+    counts = Counter(row.status for row in rows)
+    status = data.get("status") or ""
+    if status:
+        rows = [row for row in rows if row.status == status]
+    sort = data.get("sort") or "nation"
+    key = sort.lstrip("-")
+    rows.sort(key=lambda r: r.nation.name.lower())
+    rows.sort(key=SORT_KEYS[key], reverse=sort.startswith("-"))
+    context.update(
+        cycle=cycle,
+        rows=rows,
+        sort=sort,
+        sort_links=_sort_links(request, sort),
+        status=status,
+        total=sum(counts.values()),
+        summary=[(key, label, counts.get(key, 0)) for key, label in FILING_STATES],
+        chart={
+            "title": _("Filing status, %(year)s") % {"year": cycle.year},
+            "statuses": [key for key, _label in FILING_STATES],
+            "labels": [str(label) for _key, label in FILING_STATES],
+            "counts": [counts.get(key, 0) for key, _label in FILING_STATES],
+        },
+    )
+    return render(request, "pledges/review/list.html", context)
+
+
+# --- The review screen ----------------------------------------------------------------------
+
+
+class ReturnForm(forms.Form):
+    """One comment box per section and one on the plan as a whole; at least one must be filled."""
+
+    plan_comment = forms.CharField(
+        label=gettext_lazy("Comment on the plan as a whole"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for commitment in Commitment:
+            self.fields[f"section_{commitment.value}"] = forms.CharField(
+                label=gettext_lazy("Comment on section %(n)s") % {"n": commitment.value},
+                required=False,
+                max_length=10_000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def comments(self) -> list[CommentInput]:
+        data = self.cleaned_data
+        return [CommentInput(data["plan_comment"])] + [
+            CommentInput(data[f"section_{c.value}"], commitment=c.value) for c in Commitment
+        ]
+
+
+@dataclass
+class ReviewSection:
+    commitment: int
+    title: str
+    narrative: str
+    entries: list[tuple[str, object]]
+    comments: list[ReviewComment]
+    field: forms.BoundField
+
+
+def _submitted_versions(user, plan: NationalPlan) -> list[PlanVersion]:
+    """The plan's submitted versions the user may read, oldest first, each with its comments."""
+    comments = restrict(ReviewComment.objects.select_related("author"), user, VIEW).order_by(
+        "commitment", "pk"
+    )
+    return list(
+        selectors.plan_versions(user=user, plan=plan)
+        .filter(frozen=True)
+        .prefetch_related(Prefetch("comments", queryset=comments))
+    )
+
+
+def _review_sections(content: PlanVersion, form: ReturnForm) -> list[ReviewSection]:
+    narratives = {s.commitment: s.narrative for s in content.sections.all()}
+    entries: dict[int, list[tuple[str, object]]] = {c.value: [] for c in Commitment}
+    for label, related in (
+        (_("Capacity line"), content.capacitylines),
+        (_("Investment"), content.investments),
+        (_("Measure"), content.measures),
+    ):
+        for entry in related.all():
+            entries.setdefault(entry.commitment, []).append((label, entry))
+    comments: dict[int | None, list[ReviewComment]] = {}
+    for comment in content.comments.all():
+        comments.setdefault(comment.commitment, []).append(comment)
+    return [
+        ReviewSection(
+            commitment=c.value,
+            title=str(c.label),
+            narrative=narratives.get(c.value, ""),
+            entries=entries[c.value],
+            comments=comments.get(c.value, []),
+            field=form[f"section_{c.value}"],
+        )
+        for c in Commitment
+    ]
+
+
+def _review_page(
+    request: HttpRequest, plan: NationalPlan, *, form: ReturnForm | None = None, error: str = "", status=200
+) -> HttpResponse:
+    user = request.user
+    form = form or ReturnForm()
+    versions = _submitted_versions(user, plan)
+    reviewed = versions[-1] if versions else None
+    content = selectors.version_content(user=user, version_id=reviewed.pk) if reviewed else None
+    may_review = may(user, NationalPlan, REVIEW)
+    context = {
+        "plan": plan,
+        "form": form,
+        "error": error,
+        "reviewed": reviewed,
+        "earlier": list(reversed(versions[:-1])),
+        "sections": _review_sections(content, form) if content else [],
+        "plan_comments": [c for c in content.comments.all() if c.commitment is None] if content else [],
+        "may_start": may_review and plan.status == PlanStatus.SUBMITTED,
+        "may_decide": may_review and plan.status == PlanStatus.IN_REVIEW,
+        "may_diff": may(user, PlanSection, VIEW),
+    }
+    return render(request, "pledges/review/review.html", context, status=status)
+
+
+@require_GET
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request.user, pk)
+    if not (may(request.user, NationalPlan, REVIEW) or may(request.user, PlanSection, VIEW)):
+        raise PermissionDenied  # NSPA sees that a plan exists, and reads only its capacity lines
+    return _review_page(request, plan)
+
+
+def _transition(
+    request: HttpRequest, pk: int, call: Callable[[NationalPlan, ReturnForm], object], done: str
+) -> HttpResponse:
+    """Run a workflow service on the plan: success redirects back to the review screen with a
+    message; a refusal re-renders it with the reviewer's typed comments kept."""
+    user = request.user
+    plan = _plan_or_404(user, pk)
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Correct the comments below."))
+        call(plan, form)
+    except ValidationError as exc:
+        return _review_page(request, plan, form=form, error=" ".join(exc.messages), status=400)
+    except Conflict as exc:
+        return _review_page(request, _plan_or_404(user, pk), form=form, error=exc.message, status=409)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, done)
+    return redirect("pledges:plan-review", pk=plan.pk)
+
+
+@require_POST
+def plan_start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda plan, form: services.plan_start_review(actor=request.user, plan=plan),
+        _("Review started: the plan is in review."),
+    )
+
+
+@require_POST
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda plan, form: services.plan_return(actor=request.user, plan=plan, comments=form.comments()),
+        _("The plan was returned to its nation with your comments."),
+    )
+
+
+@require_POST
+def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda plan, form: services.plan_accept(
+            actor=request.user, plan=plan, comment=form.cleaned_data["plan_comment"].strip()
+        ),
+        _("The plan was accepted."),
+    )
+
+
+# --- Diffs ----------------------------------------------------------------------------------
+
+
+def _field_labels() -> dict[str, dict[str, str]]:
+    labels = {}
+    for model in ENTRY_MODELS:
+        kind = model.__name__.lower()
+        labels[kind] = {
+            name: capfirst(model._meta.get_field(name).verbose_name) for name in ENTRY_FIELDS[kind]
+        }
+    return labels
+
+
+KIND_LABELS = {
+    "capacityline": gettext_lazy("Capacity line"),
+    "investment": gettext_lazy("Investment"),
+    "measure": gettext_lazy("Measure"),
+}
+
+
+def _entry_rows(diff: VersionDiff) -> list[dict]:
+    """Entry diffs with readable field names; unchanged entries are left out."""
+    labels = _field_labels()
+    rows = []
+    for entry in diff.changed_entries:
+        names = labels[entry.kind]
+        values = entry.new if entry.status == "added" else entry.old if entry.status == "removed" else None
+        rows.append(
+            {
+                "kind": KIND_LABELS[entry.kind],
+                "label": entry.label,
+                "status": entry.status,
+                "changes": [(names[c.field], c.old, c.new) for c in entry.changes],
+                "values": [(names[k], v) for k, v in values.items() if v != ""] if values else [],
+            }
+        )
+    return rows
+
+
+def _diffable_plan(request: HttpRequest, pk: int) -> NationalPlan:
+    plan = _plan_or_404(request.user, pk)
+    if not may(request.user, PlanSection, VIEW):
+        raise PermissionDenied  # NSPA may know the plan but not read its narrative
+    return plan
+
+
+def _diff_page(request, plan, *, diff=None, error="", status=200, **extra) -> HttpResponse:
+    context = {
+        "plan": plan,
+        "diff": diff,
+        "entry_rows": _entry_rows(diff) if diff else [],
+        "unchanged_entries": sum(1 for e in diff.entries if e.status == "unchanged") if diff else 0,
+        "error": error,
+        **extra,
+    }
+    return render(request, "pledges/review/diff.html", context, status=status)
+
+
+def _version_number(raw: str | None, numbers: list[int], name: str) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _("“%(name)s” must be a version number, for example 1.") % {"name": name}
+        ) from None
+    if number not in numbers:
+        raise ValidationError(
+            _("There is no version %(number)s of this plan that you may see. Versions: %(list)s.")
+            % {"number": number, "list": ", ".join(map(str, numbers)) or "—"}
+        )
+    return number
+
+
+@require_GET
+def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    plan = _diffable_plan(request, pk)
+    versions = list(selectors.plan_versions(user=user, plan=plan))
+    numbers = [v.number for v in versions]
+    extra = {"versions": versions, "yoy": False}
+    if len(versions) < 2 and "from" not in request.GET and "to" not in request.GET:
+        return _diff_page(
+            request,
+            plan,
+            error=_("This plan has only one version you may see: nothing to compare yet."),
+            **extra,
+        )
+    try:
+        old_number = _version_number(
+            request.GET.get("from", numbers[max(len(numbers) - 2, 0)]), numbers, "from"
+        )
+        new_number = _version_number(request.GET.get("to", numbers[-1]), numbers, "to")
+    except ValidationError as exc:
+        return _diff_page(request, plan, error=" ".join(exc.messages), status=400, **extra)
+    by_number = {v.number: v for v in versions}
+    old = selectors.version_content(user=user, version_id=by_number[old_number].pk)
+    new = selectors.version_content(user=user, version_id=by_number[new_number].pk)
+    return _diff_page(
+        request,
+        plan,
+        diff=version_diff(old, new),
+        old_label=_("Version %(n)s") % {"n": old_number},
+        new_label=_("Version %(n)s") % {"n": new_number},
+        old_number=old_number,
+        new_number=new_number,
+        **extra,
+    )
+
+
+@require_GET
+def plan_diff_yoy(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    plan = _diffable_plan(request, pk)
+    previous = (
+        selectors.plan_list(user=user)
+        .filter(nation=plan.nation_id, cycle__year__lt=plan.cycle.year)
+        .order_by("-cycle__year")
+        .first()
+    )
+    extra = {"yoy": True, "previous": previous}
+    if previous is None:
+        return _diff_page(
+            request,
+            plan,
+            error=_("%(nation)s has no earlier plan you may see to compare with.") % {"nation": plan.nation},
+            **extra,
+        )
+    new = selectors.visible_version(user=user, plan=plan)
+    old = selectors.visible_version(user=user, plan=previous)
+    if new is None or old is None:
+        return _diff_page(request, plan, error=_("One of the two plans has no version you may see."), **extra)
+    new = selectors.version_content(user=user, version_id=new.pk)
+    old = selectors.version_content(user=user, version_id=old.pk)
+    return _diff_page(
+        request,
+        plan,
+        diff=version_diff(old, new, year_on_year=True),
+        old_label=_("%(year)s plan, version %(n)s") % {"year": previous.cycle.year, "n": old.number},
+        new_label=_("%(year)s plan, version %(n)s") % {"year": plan.cycle.year, "n": new.number},
+        **extra,
+    )
+
+
+urlpatterns = [
+    path("review/", plan_list, name="plan-list"),
+    path("review/<int:pk>/", plan_review, name="plan-review"),
+    path("review/<int:pk>/start/", plan_start_review, name="plan-start-review"),
+    path("review/<int:pk>/return/", plan_return, name="plan-return"),
+    path("review/<int:pk>/accept/", plan_accept, name="plan-accept"),
+    path("plans/<int:pk>/diff/", plan_diff, name="plan-diff"),
+    path("plans/<int:pk>/diff/last-cycle/", plan_diff_yoy, name="plan-diff-yoy"),
+]
