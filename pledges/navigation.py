@@ -7,6 +7,9 @@ from portal.navigation import NavItem, register
 
 
 def register_menu() -> None:
+    from pledges.capacity import may_read
+
+    register(NavItem(_("Capacity vs demand"), "pledges:capacity-vs-demand", may_read, order=40))
     register(NavItem(_("National plan"), "pledges:plan-home", lambda u: u.role == Role.DIRECTOR, order=10))
     register(
         NavItem(

@@ -1,6 +1,7 @@
+from pledges.views_capacity import urlpatterns as capacity_urlpatterns
 from pledges.views_editor import urlpatterns as editor_urlpatterns
 from pledges.views_export import urlpatterns as export_urlpatterns
 from pledges.views_review import urlpatterns as review_urlpatterns
 
 app_name = "pledges"
-urlpatterns: list = [*editor_urlpatterns, *review_urlpatterns, *export_urlpatterns]
+urlpatterns: list = [*editor_urlpatterns, *review_urlpatterns, *export_urlpatterns, *capacity_urlpatterns]

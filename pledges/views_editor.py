@@ -336,6 +336,19 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "entry_tables": [_entries_context(request, plan, version, kind) for kind in ENTRY_KINDS],
         "submit_form": forms.SubmitForm(),
         "today": timezone.localdate(),
+        # Section 4 (multinational procurement): what the nation already takes part in.
+        "joined_frameworks": list(
+            procurement_selectors.framework_list(user=request.user)
+            .filter(participations__nation=plan.nation)
+            .prefetch_related(None)
+            .distinct()
+        ),
+        "joined_programmes": list(
+            procurement_selectors.programme_list(user=request.user)
+            .filter(memberships__nation=plan.nation)
+            .prefetch_related(None)
+            .distinct()
+        ),
     }
     return render(request, "pledges/editor/edit.html", context)
 

@@ -424,8 +424,9 @@ def test_editor_query_count_is_the_same_at_two_sizes(director, owner, plan, djan
         assert body(response).count('class="entry-actions"') >= size + 1
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    # Session, user, nation; plan, version, content (version + 5 prefetches); item choices.
-    with django_assert_num_queries(3 + 1 + 1 + 6 + 1):
+    # Session, user, nation; plan, version, content (version + 5 prefetches); item choices;
+    # the frameworks and programmes the nation joins (section 4).
+    with django_assert_num_queries(3 + 1 + 1 + 6 + 1 + 2):
         director.get(page)
 
 
@@ -462,3 +463,23 @@ def test_editor_script_is_served(director):
     assert b"beforeunload" in b"".join(
         response.streaming_content if response.streaming else [response.content]
     )
+
+
+def test_section_four_lists_the_frameworks_the_nation_joins(client, owner):
+    import datetime as dt
+
+    from pledges.models import PlanCycle
+    from pledges.services import plan_start
+    from procurement.tests.factories import make_framework
+
+    joined = make_framework(nations=["POL"])
+    not_joined = make_framework(nations=["FRA"])
+    plan = plan_start(
+        actor=owner,
+        nation=owner.nation,
+        cycle=PlanCycle.objects.create(year=2030, due_date=dt.date(2030, 6, 30)),
+    )
+    client.force_login(owner)
+    html = client.get(reverse("pledges:plan-edit", kwargs={"pk": plan.pk})).content.decode()
+    assert joined.reference in html
+    assert not_joined.reference not in html
