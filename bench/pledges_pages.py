@@ -22,43 +22,20 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DATABASE_URL = os.environ.get(
-    "BENCH_PLEDGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_pledges"
+
+from bench._common import migrate, setup_django, time_page
+
+setup_django(
+    os.environ.get("BENCH_PLEDGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_pledges")
 )
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
-ensure_database(DATABASE_URL)
-
-import django  # noqa: E402
-
-django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 NATIONS = 32
 CYCLES = [2022, 2023, 2024, 2025, 2026]
@@ -191,21 +168,6 @@ def diff_versions():
     return plan
 
 
-def time_page(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    for _ in range(2):  # warm caches and the connection
-        assert client.get(url).status_code == 200, url
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    executed = []
-    with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
-        client.get(url)
-    return statistics.median(samples), max(samples), len(executed)
-
-
 def url_or_none(name: str, **kwargs) -> str | None:
     try:
         return reverse(name, kwargs=kwargs or None)
@@ -219,9 +181,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
 
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark needs PostgreSQL.")
-    call_command("migrate", verbosity=0)
+    migrate()
     expected = NATIONS * len(CYCLES)
     from pledges.models import NationalPlan, PlanCycle
     from portal.models import Nation

@@ -16,46 +16,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DATABASE_URL = os.environ.get(
-    "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_pages"
+
+from bench._common import migrate, setup_django, time_page
+
+setup_django(
+    os.environ.get("BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_pages")
 )
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
-ensure_database(DATABASE_URL)
-
-import django  # noqa: E402
-
-django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
-
-settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 ITEMS = 8
 FRAMEWORKS = 12
@@ -196,22 +172,6 @@ class ColdCache:
         self.module._data_stamp = self.original
 
 
-def time_page(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    for _ in range(2):  # warm caches and the connection
-        assert client.get(url).status_code == 200
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    # The test client fires request_started, which empties connection.queries: count with a wrapper.
-    executed = []
-    with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
-        client.get(url)
-    return statistics.median(samples), max(samples), len(executed)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=1_000_000)
@@ -219,9 +179,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
 
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark needs PostgreSQL.")
-    call_command("migrate", verbosity=0)
+    migrate()
     expected = max(1, args.deliveries // CALL_OFFS) * CALL_OFFS
     if args.rebuild or delivery_count() != expected:
         print(f"generating {expected:,} deliveries ...")

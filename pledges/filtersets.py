@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledges.choices import PlanStatus
 from pledges.models import NationalPlan
-from procurement.filtersets import NationFilter, WholeNumberFilter
+from portal.filtersets import NationFilter, WholeNumberFilter
 
 
 class PlanFilterSet(django_filters.FilterSet):

@@ -1,9 +1,91 @@
+"""Filter sets of the portal's own lists, and the filter types every app's filter sets share.
+
+Nations are given by code (``?nation=POL``, any case); ids and years must be whole numbers. A key
+outside the rows offered matches nothing: it is not an error, and costs no query.
+"""
+
+from __future__ import annotations
+
 import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from portal.choices import JobState, NationKind
 from portal.models import JobRun, Nation, ObjectChange
+
+
+def nations(request):
+    return Nation.objects.order_by("name", "pk")
+
+
+# --- Filter types ---------------------------------------------------------------------------
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number (``NumberFilter`` would accept ``1.5``): ids and years."""
+
+    field_class = forms.IntegerField
+
+
+class NationCodeField(forms.CharField):
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class _KeyChoiceField(forms.ModelChoiceField):
+    """A select of the rows offered whose value cleans to the key given (an id or a code), without
+    looking the row up: a key outside the rows offered is not an error and matches nothing."""
+
+    key_field_class: type[forms.Field]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return self.key_field_class().clean(value)
+
+
+class IdChoiceField(_KeyChoiceField):
+    key_field_class = forms.IntegerField
+
+
+class CodeChoiceField(_KeyChoiceField):
+    key_field_class = NationCodeField
+
+    def prepare_value(self, value):
+        # ``?nation=pol`` shows Poland as chosen, as it filters on it.
+        return value.strip().upper() if isinstance(value, str) else super().prepare_value(value)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A parent by id: a select of the visible rows on the HTML form, any whole number in a query."""
+
+    field_class = IdChoiceField
+
+
+class NationFilter(django_filters.ModelChoiceFilter):
+    """A nation by code (``POL``, any case): a select of nations on the HTML form. ``field_name``
+    is the path to the nation (``call_off__nation``); the filter matches on its code."""
+
+    field_class = CodeChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", nations)
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Nation"))
+        kwargs.setdefault("help_text", _("ISO 3166-1 alpha-3 code of the nation, e.g. POL."))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        if self.distinct:
+            qs = qs.distinct()
+        return self.get_method(qs)(**{f"{self.field_name}__code": value})
+
+
+# --- Filter sets ----------------------------------------------------------------------------
 
 
 class NationFilterSet(django_filters.FilterSet):

@@ -18,9 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from pledges import selectors, services
 from pledges.api import serializers as s
@@ -29,6 +27,7 @@ from pledges.diff import version_diff
 from pledges.filtersets import PlanFilterSet
 from pledges.models import NationalPlan, PlanCycle, PlanSection
 from pledges.rules import REVIEW, SUBMIT
+from portal.api.base import PortalViewSet
 from portal.exceptions import Forbidden, NotFound
 from portal.permissions import ADD, CHANGE, VIEW, may
 
@@ -46,33 +45,8 @@ COMMITMENT_PARAMETER = OpenApiParameter(
 ENTRY_ID_PARAMETER = OpenApiParameter("entry_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-class WriteGrant(BasePermission):
-    """A write needs the role's grant for that action on the model (``view.write_grants``);
-    an action without an entry is refused. Reads pass: the selectors scope them, and so does a
-    method the route does not offer (``view.action`` None), which then gets its 405."""
-
-    def has_permission(self, request, view) -> bool:
-        if request.method in SAFE_METHODS or view.action is None:
-            return True
-        grant = view.write_grants.get(view.action)
-        return grant is not None and may(request.user, *grant)
-
-
-class PledgesViewSet(GenericViewSet):
-    permission_classes = [IsAuthenticated, WriteGrant]
-    lookup_value_regex = "[0-9]{1,18}"
-    write_grants: dict[str, tuple] = {}
-
-    def parse(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def respond(self, serializer_class, obj, code: int = status.HTTP_200_OK, **kwargs) -> Response:
-        data = serializer_class(obj, context=self.get_serializer_context(), **kwargs).data
-        return Response(data, status=code)
+class PledgesViewSet(PortalViewSet):
+    """The base of the pledges viewsets."""
 
 
 class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PledgesViewSet):

@@ -2,9 +2,9 @@
 
 Reads come from ``procurement.selectors`` (scoped: a row the user may not see is a 404, the same
 as a row that does not exist). Writes need a grant on the model for the action, else 403 (see
-``WriteGrant``); the services re-check the row-level scope inside their transaction. Service
-``ValidationError``s, ``Forbidden`` and ``Conflict`` are turned into 400/403/409 by
-``portal.api.errors``.
+``portal.api.base.WriteGrant``); a method the route does not offer is a 405. The services re-check
+the row-level scope inside their transaction. Service ``ValidationError``s, ``Forbidden`` and
+``Conflict`` are turned into 400/403/409 by ``portal.api.errors``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
-from portal.permissions import ADD, CHANGE, DELETE, may
+from portal.api.base import PortalViewSet
+from portal.permissions import ADD, CHANGE, DELETE
 from procurement import filtersets, ocds, selectors, services
 from procurement.api import serializers as s
 from procurement.api.idempotency import HEADER, KEY_PATTERN, REPLAY_HEADER, idempotent
@@ -42,32 +41,8 @@ CONFLICT = OpenApiResponse(
 )
 
 
-class WriteGrant(BasePermission):
-    """A write needs the role's grant for that action on the model (``view.write_grants``);
-    an action without an entry is refused. Reads pass: the selectors scope them."""
-
-    def has_permission(self, request, view) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        grant = view.write_grants.get(view.action)
-        return grant is not None and may(request.user, *grant)
-
-
-class ProcurementViewSet(GenericViewSet):
-    permission_classes = [IsAuthenticated, WriteGrant]
-    # Ids only: anything else is a 404 from the URL resolver, never a database error.
-    lookup_value_regex = "[0-9]{1,18}"
-    write_grants: dict[str, tuple] = {}
-
-    def parse(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def respond(self, serializer_class, obj, code: int = status.HTTP_200_OK) -> Response:
-        return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=code)
+class ProcurementViewSet(PortalViewSet):
+    """The base of the procurement viewsets."""
 
 
 # --- Catalogue, programmes, suppliers ---------------------------------------------------------
