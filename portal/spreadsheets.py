@@ -76,16 +76,20 @@ def megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def check_workbook_bytes(data: bytes, *, max_bytes: int) -> None:
-    """Refuse what is not an .xlsx before anything tries to open it."""
+SAVE_AS = ".xlsx"
+
+
+def check_workbook_bytes(data: bytes, *, max_bytes: int, save_as: str = SAVE_AS) -> None:
+    """Refuse what is not an .xlsx before anything tries to open it. ``save_as`` names the formats
+    the uploader is told to save the sheet in instead (``".xlsx or CSV"`` where CSV is accepted too)."""
     if not data:
         raise SpreadsheetError("The file is empty.")
     if len(data) > max_bytes:
         raise SpreadsheetError(f"The file is {megabytes(len(data))}; the limit is {megabytes(max_bytes)}.")
     if data.startswith(OLE2_MAGIC):
-        raise SpreadsheetError("This is an old-format .xls file; save it as .xlsx and upload that.")
+        raise SpreadsheetError(f"This is an old-format .xls file; save it as {save_as} and upload that.")
     if not data.startswith(ZIP_MAGIC):
-        raise SpreadsheetError("This file is not an Excel workbook (.xlsx); save the sheet as .xlsx.")
+        raise SpreadsheetError(f"This file is not an Excel workbook (.xlsx); save the sheet as {save_as}.")
 
 
 def check_zip(
@@ -94,9 +98,10 @@ def check_zip(
     max_bytes: int,
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
     max_entries: int = DEFAULT_MAX_ENTRIES,
+    save_as: str = SAVE_AS,
 ) -> zipfile.ZipFile:
     """The workbook's zip, opened only after its declared sizes and entry count are within limits."""
-    check_workbook_bytes(data, max_bytes=max_bytes)
+    check_workbook_bytes(data, max_bytes=max_bytes, save_as=save_as)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -120,7 +125,9 @@ def check_zip(
                 "The workbook is compressed suspiciously well (a zip bomb?); it was not opened."
             )
     if not any(entry.filename.startswith("xl/") for entry in entries):
-        raise SpreadsheetError("This zip file is not an Excel workbook (.xlsx); save the sheet as .xlsx.")
+        raise SpreadsheetError(
+            f"This zip file is not an Excel workbook (.xlsx); save the sheet as {save_as}."
+        )
     return archive
 
 
@@ -148,6 +155,7 @@ def safe_xlsx_rows(
     max_columns: int = 64,
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
     max_entries: int = DEFAULT_MAX_ENTRIES,
+    save_as: str = SAVE_AS,
 ) -> Iterator[tuple]:
     """The first sheet's rows as tuples of cell values, the header first; at most ``max_rows + 1``
     rows are read (one more than allowed, so the caller can tell the file is too long)."""
@@ -156,7 +164,11 @@ def safe_xlsx_rows(
     books = []
     try:
         with check_zip(
-            data, max_bytes=max_bytes, max_uncompressed=max_uncompressed, max_entries=max_entries
+            data,
+            max_bytes=max_bytes,
+            max_uncompressed=max_uncompressed,
+            max_entries=max_entries,
+            save_as=save_as,
         ) as archive:
             formulas_present = _has_formulas(archive)
         with warnings.catch_warnings():

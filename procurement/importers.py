@@ -39,10 +39,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import math
 import re
-import warnings
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +49,21 @@ from django.db import IntegrityError, connection
 
 from portal.exceptions import Forbidden
 from portal.permissions import ADD, may
+from portal.spreadsheets import (
+    FORMULA_MESSAGE,
+    FORMULA_WITHOUT_VALUE,
+    OLE2_MAGIC,
+    ZIP_MAGIC,
+    CellError,
+    RowError,
+    SpreadsheetError,
+    cell_text,
+    header_name,
+    is_blank,
+    megabytes,
+    parse_whole_number,
+    safe_xlsx_rows,
+)
 from procurement import services
 from procurement.models import CallOffLine, Delivery, DeliveryImport, Item
 
@@ -60,29 +72,10 @@ MAX_CSV_BYTES = 50 * 1024 * 1024
 MAX_UPLOAD_BYTES = max(MAX_XLSX_BYTES, MAX_CSV_BYTES)
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_ENTRIES = 10_000
-# Spreadsheet XML compresses well (often 10-30x); far beyond that is a zip bomb, not a workbook.
-MAX_COMPRESSION_RATIO = 150
 MAX_ROWS = 200_000
 MAX_COLUMNS = 64
-MAX_QUANTITY = 2**31 - 1
 # Enough to fix a file; a file with more errors gets a count rather than a megabyte of messages.
 MAX_REPORTED_ERRORS = 1000
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-@dataclass
-class RowError:
-    """One problem: ``row`` as a spreadsheet numbers it (header = 1; 0 = the whole file)."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = "file" if self.row == 0 else f"row {self.row}"
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 class ImportRejected(Exception):
@@ -108,12 +101,8 @@ def file_error(message: str, column: str = "") -> ImportRejected:
 def read_upload(upload) -> bytes:
     """The bytes of an uploaded file, refused before reading when it is larger than any import."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise file_error(f"The file is {_mb(upload.size)}; the limit is {_mb(MAX_UPLOAD_BYTES)}.")
+        raise file_error(f"The file is {megabytes(upload.size)}; the limit is {megabytes(MAX_UPLOAD_BYTES)}.")
     return upload.read()
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 # --- Columns -----------------------------------------------------------------------------------
@@ -152,91 +141,14 @@ TEXT_LIMITS = {
 }
 
 
-def _column_name(cell: Any) -> str:
-    return re.sub(r"[\s\-]+", "_", str(cell).strip().lower()) if cell is not None else ""
+# --- Cell parsing (numbers, text and blanks: portal.spreadsheets) ------------------------------
 
-
-# --- Cell parsing --------------------------------------------------------------------------------
-
-
-class CellError(ValueError):
-    """A cell's value cannot be used; the message is for the user."""
-
-
-class _FormulaWithoutValue:
-    """Marks an xlsx cell holding a formula whose value was never saved (it is never calculated)."""
-
-    def __repr__(self) -> str:
-        return "<formula without a saved value>"
-
-
-FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
-FORMULA_MESSAGE = (
-    "This cell holds a formula with no saved value; formulas are never calculated here. "
-    "Open the file in Excel, save it and upload it again, or type the value."
-)
-
-_SPACES = str.maketrans(dict.fromkeys("\u00a0\u202f\u2007\u2009", " "))
-_MINUS = "-\u2212"
-# One thousands separator used consistently, in groups of three: the reading is certain.
-_GROUPED = re.compile(r"[0-9]{1,3}(?:([ ,.'])[0-9]{3})(?:\1[0-9]{3})*", re.ASCII)
-# A whole part (plain or grouped), then a decimal mark different from the grouping separator.
-_DECIMAL = re.compile(r"([0-9]{1,3}(?:([ ,.'])[0-9]{3})(?:\2[0-9]{3})*|[0-9]+)([.,])([0-9]+)", re.ASCII)
 _ISO_DATE = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 )
-_NON_DIGITS = re.compile(r"[^0-9]")
 _DMY_DATE = re.compile(r"([0-9]{1,2})([/.])([0-9]{1,2})\2([0-9]{4})")
 DATE_FORMATS = "YYYY-MM-DD or DD/MM/YYYY"
 EARLIEST_YEAR, LATEST_YEAR = 1949, 2100
-
-
-def _bounded(digits: str, shown: str) -> int:
-    if len(digits.lstrip("0")) > len(str(MAX_QUANTITY)) or int(digits) > MAX_QUANTITY:
-        raise CellError(f"{shown[:20]} is too large: quantities must be below 2^31 ({MAX_QUANTITY + 1:,}).")
-    return int(digits)
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_int_text(text: str) -> int:
-    shown = repr(text.strip()[:40])
-    body = text.strip().translate(_SPACES)
-    negative = body.startswith(tuple(_MINUS))
-    if negative:
-        body = body[1:].lstrip()
-    if body.isascii() and body.isdigit():
-        digits = body
-    elif _GROUPED.fullmatch(body):
-        digits = _NON_DIGITS.sub("", body)
-    elif (match := _DECIMAL.fullmatch(body)) and match.group(3) != match.group(2):
-        if match.group(4).strip("0"):
-            raise CellError(f"{shown} is not a whole number; quantities are whole units.")
-        digits = _NON_DIGITS.sub("", match.group(1))
-    else:
-        raise CellError(f"{shown} is not a number.")
-    if negative:
-        raise CellError(f"{shown} is negative; quantities cannot be negative.")
-    return _bounded(digits, shown)
-
-
-def parse_whole_number(value: Any) -> int:
-    """A non-negative integer below 2^31 from a CSV string or an xlsx cell."""
-    if isinstance(value, str):
-        return _parse_int_text(value)
-    if isinstance(value, bool):
-        raise CellError("Expected a whole number, not TRUE or FALSE.")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise CellError("Expected a whole number.")
-        if not value.is_integer():
-            raise CellError(f"{value} is not a whole number; quantities are whole units.")
-        value = int(value)
-    if not isinstance(value, int):
-        kind = "a date or time" if isinstance(value, dt.date | dt.time | dt.timedelta) else "something else"
-        raise CellError(f"Expected a whole number, found {kind}.")
-    if value < 0:
-        raise CellError(f"{value} is negative; quantities cannot be negative.")
-    return _bounded(str(value), f"{value:,}")
 
 
 def _checked_date(year: int, month: int, day: int, shown: str) -> dt.date:
@@ -275,20 +187,7 @@ def parse_date(value: Any) -> dt.date:
 
 
 def _text(value: Any, column: str) -> str:
-    if isinstance(value, str):
-        text = value.strip()
-    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        text = str(int(value))  # a lot number typed into an xlsx cell arrives as a float
-    elif isinstance(value, dt.datetime):
-        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    else:
-        text = str(value).strip()
-    if "\x00" in text:
-        raise CellError("The text contains a NUL character.")
-    limit = TEXT_LIMITS[column]
-    if len(text) > limit:
-        raise CellError(f"Too long: {len(text)} characters, at most {limit}.")
-    return text
+    return cell_text(value, max_length=TEXT_LIMITS[column])
 
 
 # --- Reading the file --------------------------------------------------------------------------
@@ -298,94 +197,26 @@ def _read_rows(data: bytes, file_name: str) -> Iterator[Sequence[Any]]:
     """Rows of cells, the header first, from an xlsx or CSV file; file-level problems raise."""
     if not data:
         raise file_error("The file is empty.")
-    if data.startswith(OLE2_MAGIC):
-        raise file_error("This is an old-format .xls file; save it as .xlsx or CSV and upload that.")
-    if data.startswith(ZIP_MAGIC):
-        return _xlsx_rows(data)
+    if data.startswith((OLE2_MAGIC, ZIP_MAGIC)):
+        return _xlsx_rows(data)  # refused there, with the shared wording, when it is an old .xls
     if file_name.lower().endswith((".xlsx", ".xlsm")):
         raise file_error("This file is named .xlsx but is not an Excel workbook; save it as .xlsx or CSV.")
     return _csv_rows(data)
 
 
-def _check_zip(data: bytes) -> zipfile.ZipFile:
-    if len(data) > MAX_XLSX_BYTES:
-        raise file_error(f"The workbook is {_mb(len(data))}; the limit is {_mb(MAX_XLSX_BYTES)}.")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise file_error("The workbook is damaged: it is not a readable .xlsx (zip) file.") from None
-    if len(entries) > MAX_XLSX_ENTRIES:
-        raise file_error(
-            f"The workbook has {len(entries):,} parts; at most {MAX_XLSX_ENTRIES:,} are accepted."
-        )
-    uncompressed = sum(entry.file_size for entry in entries)
-    if uncompressed > MAX_XLSX_UNCOMPRESSED:
-        raise file_error(
-            f"The workbook unpacks to {_mb(uncompressed)}; the limit is {_mb(MAX_XLSX_UNCOMPRESSED)}."
-        )
-    for entry in entries:
-        # zipfile stops at the declared size, so declared sizes bound what will be decompressed.
-        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_COMPRESSION_RATIO * max(
-            entry.compress_size, 1
-        ):
-            raise file_error("The workbook is compressed suspiciously well (a zip bomb?); it was not opened.")
-    if not any(entry.filename.startswith("xl/") for entry in entries):
-        raise file_error("This zip file is not an Excel workbook (.xlsx); save the sheet as .xlsx or CSV.")
-    return archive
-
-
-# A formula element in sheet XML, with or without a namespace prefix: <f>, <f t="shared"/>, <x:f>.
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-
-
-def _has_formulas(archive: zipfile.ZipFile) -> bool:
-    for entry in archive.infolist():
-        if entry.filename.startswith("xl/worksheets/"):
-            with archive.open(entry) as part:
-                tail = b""
-                while chunk := part.read(1 << 20):
-                    if _FORMULA_TAG.search(tail + chunk):
-                        return True
-                    tail = chunk[-80:]
-    return False
-
-
 def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
-    from openpyxl import load_workbook
-
-    books = []
     try:
-        with _check_zip(data) as archive:
-            formulas_present = _has_formulas(archive)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            # With formulas, a second view of the sheet is read in step with the cached values: a
-            # formula whose value was never saved reads as empty in the first, not in the second.
-            for data_only in (True, False) if formulas_present else (True,):
-                books.append(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
-            limits = {"max_row": MAX_ROWS + 2, "max_col": MAX_COLUMNS, "values_only": True}
-            values = books[0].worksheets[0].iter_rows(**limits)
-            if not formulas_present:
-                yield from values
-                return
-            formulas = books[1].worksheets[0].iter_rows(**limits)
-            for row, formula_row in zip(values, formulas, strict=False):
-                if any(cell is None for cell in row) and any(cell is not None for cell in formula_row):
-                    row = tuple(
-                        FORMULA_WITHOUT_VALUE if cell is None and formula is not None else cell
-                        for cell, formula in zip(row, formula_row, strict=False)
-                    )
-                yield row
-    except ImportRejected:
-        raise
-    except Exception as exc:  # hostile or damaged workbooks fail in many ways inside openpyxl
-        raise file_error(
-            f"The workbook could not be read ({type(exc).__name__}); save it again as .xlsx."
-        ) from exc
-    finally:
-        for book in books:
-            book.close()
+        yield from safe_xlsx_rows(
+            data,
+            max_bytes=MAX_XLSX_BYTES,
+            max_rows=MAX_ROWS,
+            max_columns=MAX_COLUMNS,
+            max_uncompressed=MAX_XLSX_UNCOMPRESSED,
+            max_entries=MAX_XLSX_ENTRIES,
+            save_as=".xlsx or CSV",
+        )
+    except SpreadsheetError as exc:
+        raise file_error(exc.message) from exc
 
 
 def _decode(data: bytes) -> str:
@@ -405,7 +236,9 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
     if len(data) > MAX_CSV_BYTES:
-        raise file_error(f"The file is {_mb(len(data))}; the limit for CSV is {_mb(MAX_CSV_BYTES)}.")
+        raise file_error(
+            f"The file is {megabytes(len(data))}; the limit for CSV is {megabytes(MAX_CSV_BYTES)}."
+        )
     text = _decode(data)
     if "\x00" in text:
         raise file_error("This is a binary file, not CSV; upload CSV or .xlsx.")
@@ -484,7 +317,7 @@ def _header_positions(header: Sequence[Any]) -> dict[str, int]:
     errors = _Errors()
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
-        name = _column_name(cell)
+        name = header_name(cell)
         if not name:
             continue
         if name not in COLUMNS:
@@ -508,12 +341,8 @@ def _header_positions(header: Sequence[Any]) -> dict[str, int]:
     return positions
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (value.__class__ is str and (not value or value.isspace()))
-
-
 def _all_blank(cells: Sequence[Any]) -> bool:
-    return all(map(_blank, cells))
+    return all(map(is_blank, cells))
 
 
 def _text_of(column: str) -> Callable[[Any], str]:
@@ -543,7 +372,7 @@ def _parse_row(number: int, cells: Sequence[Any], positions: dict[str, int], err
     for name, (convert, default) in CONVERTERS.items():
         index = positions.get(name)
         value = cells[index] if index is not None and index < size else None
-        if _blank(value):
+        if is_blank(value):
             if name in REQUIRED:
                 errors.add(number, name, "Required; this cell is empty.")
             values[name] = default

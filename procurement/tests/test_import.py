@@ -257,6 +257,8 @@ def test_only_nspa_and_superusers_may_import(line, users_by_role):
 
 
 def test_query_count_does_not_grow_with_rows(nspa, line):
+    # One import first: it queues the analytics refresh job, which later imports then find queued.
+    run(nspa, csv_bytes([row(line, "warm-up", "1", "1")]))
     counts = []
     for size, prefix in ((3, "small"), (40, "large")):
         rows = [row(line, f"{prefix}{n}", "1", "1") for n in range(size)]
@@ -270,6 +272,8 @@ def test_query_count_does_not_grow_with_rows(nspa, line):
 def test_query_count_does_not_grow_with_rows_identified_by_call_off_and_item(nspa, line):
     header = ["call_off", "item", "delivered_on", "quantity_delivered", "quantity_accepted", "lot_number"]
     ids = [line.call_off.reference, line.framework_line.item.code]
+    # One import first: it queues the analytics refresh job, which later imports then find queued.
+    run(nspa, csv_bytes([[*ids, "2024-07-01", "1", "1", "warm-up"]], header=header))
     counts = []
     for size, prefix in ((2, "a"), (30, "b")):
         rows = [[*ids, "2024-07-01", "1", "1", f"{prefix}{n}"] for n in range(size)]
