@@ -53,6 +53,14 @@ def _ensure_may_add(actor, model) -> None:
         raise Forbidden(f"You may not create a {model._meta.verbose_name}.")
 
 
+def _locked_for_change(obj, *, actor):
+    """``obj``'s row, locked for this transaction, after checking the actor may change it
+    (NotFound if they may not even see it, Forbidden if they may only read it)."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    ensure_allowed(actor, CHANGE, locked)
+    return locked
+
+
 def _save_new(obj, *, actor, message: str = ""):
     obj.full_clean()
     obj.save()
@@ -100,8 +108,7 @@ def item_create(
 
 @transaction.atomic
 def item_update(*, actor, item: Item, **changes) -> Item:
-    item = Item.objects.select_for_update().get(pk=item.pk)
-    ensure_allowed(actor, CHANGE, item)
+    item = _locked_for_change(item, actor=actor)
     return _apply_changes(item, actor=actor, changes=changes)
 
 
@@ -113,15 +120,13 @@ def supplier_create(*, actor, name: str, country: str) -> Supplier:
 
 @transaction.atomic
 def supplier_update(*, actor, supplier: Supplier, **changes) -> Supplier:
-    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
-    ensure_allowed(actor, CHANGE, supplier)
+    supplier = _locked_for_change(supplier, actor=actor)
     return _apply_changes(supplier, actor=actor, changes=changes)
 
 
 @transaction.atomic
 def programme_update(*, actor, programme: Programme, **changes) -> Programme:
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    ensure_allowed(actor, CHANGE, programme)
+    programme = _locked_for_change(programme, actor=actor)
     return _apply_changes(programme, actor=actor, changes=changes)
 
 
@@ -257,8 +262,7 @@ def framework_update(
     **changes,
 ) -> FrameworkContract:
     """Edit descriptive fields; contract values go through ``framework_amend``."""
-    framework = FrameworkContract.objects.select_for_update().get(pk=framework.pk)
-    ensure_allowed(actor, CHANGE, framework)
+    framework = _locked_for_change(framework, actor=actor)
     check_version(framework, expected_version)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -281,8 +285,7 @@ def framework_amend(
     changes: dict,
 ) -> Amendment:
     """Change contract values and record the amendment with old and new values (OCDS style)."""
-    framework = FrameworkContract.objects.select_for_update().get(pk=framework.pk)
-    ensure_allowed(actor, CHANGE, framework)
+    framework = _locked_for_change(framework, actor=actor)
     check_version(framework, expected_version)
     unknown = set(changes) - AMENDABLE_FIELDS
     if unknown:
@@ -313,8 +316,7 @@ def framework_amend(
 def framework_participant_add(
     *, actor, framework: FrameworkContract, nation: Nation, joined_on: dt.date
 ) -> FrameworkParticipant:
-    framework = FrameworkContract.objects.select_for_update().get(pk=framework.pk)
-    ensure_allowed(actor, CHANGE, framework)
+    framework = _locked_for_change(framework, actor=actor)
     if FrameworkParticipant.objects.filter(framework=framework, nation=nation).exists():
         raise ValidationError({"nation": f"{nation} already takes part in this framework."})
     participant = _save_new(
@@ -342,8 +344,7 @@ def framework_participant_add(
 def framework_line_add(
     *, actor, framework: FrameworkContract, item: Item, unit_price: Decimal, max_quantity: int
 ) -> FrameworkLine:
-    framework = FrameworkContract.objects.select_for_update().get(pk=framework.pk)
-    ensure_allowed(actor, CHANGE, framework)
+    framework = _locked_for_change(framework, actor=actor)
     if FrameworkLine.objects.filter(framework=framework, item=item).exists():
         raise ValidationError({"item": f"{item} already has a line in this framework."})
     line = FrameworkLine(framework=framework, item=item, unit_price=unit_price, max_quantity=max_quantity)
@@ -628,8 +629,7 @@ DELIVERY_CORRECTABLE = {"location", "rejection_reason", "accepted_on"}
 @transaction.atomic
 def delivery_correct(*, actor, delivery: Delivery, **changes) -> Delivery:
     """Correct a delivery's descriptive fields (location, rejection reason, acceptance date)."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    ensure_allowed(actor, CHANGE, delivery)
+    delivery = _locked_for_change(delivery, actor=actor)
     unknown = set(changes) - DELIVERY_CORRECTABLE
     if unknown:
         raise ValidationError(
