@@ -38,3 +38,23 @@ class MeasureStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
+
+
+class DatasetSource(models.TextChoices):
+    NATO_EDITION = "nato_edition", _("NATO edition")
+    NATIONAL_RETURN = "national_return", _("National return")
+
+
+class DatasetStatus(models.TextChoices):
+    """NATO editions are published as imported; a national return is a draft until submitted."""
+
+    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Aggregate(models.TextChoices):
+    """Alliance aggregates, built from the member nations' inputs (never averaged percentages)."""
+
+    NATO_EUROPE_CANADA = "NATO_EU_CA", _("NATO Europe and Canada")
+    NATO = "NATO", _("NATO total")

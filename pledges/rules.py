@@ -4,7 +4,10 @@ Drafts (and a returned plan's new draft version) are their nation's alone: the s
 NSPA see only frozen, submitted versions, never the version being revised.
 """
 
+from django.db.models import Q
+
 from pledges import models as m
+from pledges.choices import DatasetSource, DatasetStatus
 from portal.choices import Role
 from portal.permissions import ADD, ALL, CHANGE, VIEW, Scope, own_nation, register
 
@@ -78,3 +81,50 @@ def register_rules() -> None:
             ADD: {Role.SECRETARIAT: ALL},
         },
     )
+    register_expenditure_rules()
+
+
+def _expenditure_scopes(prefix: str) -> dict[str, Scope]:
+    """Who reads which expenditure datasets (``prefix`` leads from the model to the dataset).
+
+    NATO editions are published figures: every role that reads dashboards sees them. A national
+    return is its nation's alone while a draft; once submitted the secretariat reads it too.
+    """
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+    published = q(source=DatasetSource.NATO_EDITION)
+    return {
+        Role.SECRETARIAT: Scope(
+            "published_or_submitted",
+            lambda qs, user: qs.filter(published | q(status=DatasetStatus.SUBMITTED)),
+        ),
+        Role.BOARD_MEMBER: Scope("published", lambda qs, user: qs.filter(published)),
+        Role.DIRECTOR: Scope(
+            "published_or_own_nation",
+            lambda qs, user: qs.filter(published | q(nation=user.nation_id)) if user.nation_id else qs.none(),
+        ),
+    }
+
+
+def register_expenditure_rules() -> None:
+    own_draft = Scope(
+        "own_nation_draft",
+        lambda qs, user: (
+            qs.filter(source=DatasetSource.NATIONAL_RETURN, nation=user.nation_id, status=DatasetStatus.DRAFT)
+            if user.nation_id
+            else qs.none()
+        ),
+    )
+    register(
+        m.ExpenditureDataset,
+        {
+            VIEW: _expenditure_scopes(""),
+            # The secretariat imports NATO editions and picks the reference; directors file returns.
+            ADD: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_nation()},
+            CHANGE: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_draft},
+        },
+    )
+    register(m.ExpenditureRecord, {VIEW: _expenditure_scopes("dataset__")})
+    register(m.DipMetric, {VIEW: _expenditure_scopes("dataset__")})

@@ -76,41 +76,75 @@ def pending_outbox() -> list[int]:
     )
 
 
-def tracked(func):
+def tracked(func=None, *, atomic: bool = False):
     """Wrap a task body so it runs against its JobRun row.
 
     The transition queued -> running is a conditional UPDATE, so a redelivered message for a run
     that already started or finished does nothing. Called without ``job_run_id`` (beat, shell), the
     wrapper creates the row itself.
+
+    With ``atomic=True`` the claim, the body and the success mark are one transaction. A worker
+    killed mid-job (SIGKILL, OOM) then leaves nothing behind: the database rolls the claim back, the
+    run is queued again, and the broker's redelivery (acks_late) runs it from the start. A second
+    delivery arriving while the first runs waits on the row lock, then finds the run done.
     """
+    if func is None:
+        return functools.partial(tracked, atomic=atomic)
+
+    def _claim(self, job_run_id, kwargs):
+        now = timezone.now()
+        if job_run_id is None:
+            return JobRun.objects.create(
+                job_name=self.name, args=kwargs, state=JobState.RUNNING, started_at=now
+            )
+        claimed = JobRun.objects.filter(pk=job_run_id, state=JobState.QUEUED).update(
+            state=JobState.RUNNING, started_at=now, published_at=now
+        )
+        if not claimed:
+            log.info("job run #%s already claimed; skipping duplicate delivery", job_run_id)
+            return None
+        return JobRun.objects.get(pk=job_run_id)
+
+    def _failed(run_id, exc, *, states):
+        JobRun.objects.filter(pk=run_id, state__in=states).update(
+            state=JobState.FAILED,
+            finished_at=timezone.now(),
+            error="".join(traceback.format_exception_only(exc)).strip()[:4000],
+        )
+
+    def _succeeded(run_id, result):
+        JobRun.objects.filter(pk=run_id).update(
+            state=JobState.SUCCEEDED, finished_at=timezone.now(), result=result
+        )
 
     @functools.wraps(func)
     def wrapper(self, *args, job_run_id: int | None = None, **kwargs):
-        now = timezone.now()
-        if job_run_id is None:
-            run = JobRun.objects.create(
-                job_name=self.name, args=kwargs, state=JobState.RUNNING, started_at=now
-            )
-        else:
-            claimed = JobRun.objects.filter(pk=job_run_id, state=JobState.QUEUED).update(
-                state=JobState.RUNNING, started_at=now, published_at=now
-            )
-            if not claimed:
-                log.info("job run #%s already claimed; skipping duplicate delivery", job_run_id)
-                return None
-            run = JobRun.objects.get(pk=job_run_id)
+        if atomic:
+            try:
+                with transaction.atomic():
+                    run = _claim(self, job_run_id, kwargs)
+                    if run is None:
+                        return None
+                    result = func(self, *args, **kwargs)
+                    _succeeded(run.pk, result)
+                    return result
+            except Exception as exc:
+                # The claim rolled back with the work; record the failure on the queued row.
+                if job_run_id is not None:
+                    _failed(job_run_id, exc, states=[JobState.QUEUED])
+                else:
+                    failed = JobRun.objects.create(job_name=self.name, args=kwargs, state=JobState.QUEUED)
+                    _failed(failed.pk, exc, states=[JobState.QUEUED])
+                raise
+        run = _claim(self, job_run_id, kwargs)
+        if run is None:
+            return None
         try:
             result = func(self, *args, **kwargs)
         except Exception as exc:
-            JobRun.objects.filter(pk=run.pk).update(
-                state=JobState.FAILED,
-                finished_at=timezone.now(),
-                error="".join(traceback.format_exception_only(exc)).strip()[:4000],
-            )
+            _failed(run.pk, exc, states=[JobState.RUNNING])
             raise
-        JobRun.objects.filter(pk=run.pk).update(
-            state=JobState.SUCCEEDED, finished_at=timezone.now(), result=result
-        )
+        _succeeded(run.pk, result)
         return result
 
     # Celery checks call arguments against the signature it sees; it must see ``job_run_id``.

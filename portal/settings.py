@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.tasks.mark_overdue_plans",
         "schedule": crontab(hour=0, minute=30),
     },
+    "recompute-dip-metrics": {
+        "task": "pledges.tasks.recompute_all_dip_metrics",
+        "schedule": crontab(hour=1, minute=45),
+    },
 }
 
 # --- Auth, sessions, login throttling ------------------------------------------------------

@@ -1,0 +1,231 @@
+"""Defence Investment Pledge arithmetic: pure functions from inputs to metric values.
+
+Rules (also stated on the dashboard):
+- % of GDP is 100 x defence / GDP, both at constant prices of the dataset's price base: NATO's
+  Table 3 is a constant-price ratio, and the nominal ratio does not reproduce it for every Ally.
+- Meets 2% / meets 20%: the figure rounded to two decimals, as NATO publishes it, is at least 2.00
+  (of GDP) / 20.00 (of defence expenditure, major equipment incl. related R&D).
+- Real change: the year-on-year change of defence expenditure at constant prices.
+- Hague core: core defence expenditure as % of GDP; where a dataset has no separate core figure its
+  defence expenditure is the core figure (NATO's 2026 edition reports core defence expenditure).
+  Gap: how far the core figure is below 3.5% (zero once reached).
+- 2035 path: a straight line from the core % of the latest actual (non-estimate) year to 3.5% in
+  2035; a later year is on track when its core % is at or above the line (rounded as above). A
+  nation already at 3.5% must stay there. Actual years are not assessed (on track is empty).
+- Aggregates sum the member nations' constant-price inputs (Allies that had joined by that year),
+  then divide; the equipment share is weighted by defence expenditure. Percentages are never averaged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from pledges.choices import Aggregate
+
+HUNDRED = Decimal(100)
+TWO_PCT, TWENTY_PCT, HAGUE_CORE_PCT = Decimal("2"), Decimal("20"), Decimal("3.5")
+HAGUE_YEAR = 2035
+FOUR_PLACES, TWO_PLACES = Decimal("0.0001"), Decimal("0.01")
+NORTH_AMERICA_OUTSIDE_EUROPE_CANADA = frozenset({"USA"})
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """The inputs of one nation-year that the metrics use."""
+
+    subject: str
+    year: int
+    is_estimate: bool
+    def_constant: Decimal | None
+    gdp_constant: Decimal | None
+    equipment_pct: Decimal | None = None
+    core_constant: Decimal | None = None
+    related_constant: Decimal | None = None
+    nation_id: int | None = None
+    accession_year: int | None = None
+
+
+@dataclass
+class MetricValues:
+    """The computed figures of one subject-year (the ``DipMetric`` fields)."""
+
+    subject: str
+    year: int
+    nation_id: int | None
+    is_estimate: bool
+    nations_count: int = 1
+    pct_gdp: Decimal | None = None
+    equipment_pct: Decimal | None = None
+    real_change_pct: Decimal | None = None
+    meets_2pct: bool | None = None
+    meets_20pct: bool | None = None
+    hague_core_pct: Decimal | None = None
+    hague_gap_pct: Decimal | None = None
+    hague_related_pct: Decimal | None = None
+    path_base_year: int | None = None
+    path_pct: Decimal | None = None
+    on_track: bool | None = None
+    _def_constant: Decimal | None = field(default=None, repr=False)
+
+
+def q4(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def published_round(value: Decimal) -> Decimal:
+    """Two decimals, half up: how NATO prints its tables."""
+    from decimal import ROUND_HALF_UP
+
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return HUNDRED * part / whole
+
+
+def path_value(base_year: int, base_pct: Decimal, year: int) -> Decimal:
+    """The 2035 path's value for ``year``: linear from (base_year, base_pct) to (2035, 3.5%)."""
+    if base_pct >= HAGUE_CORE_PCT or year >= HAGUE_YEAR or base_year >= HAGUE_YEAR:
+        return HAGUE_CORE_PCT
+    return base_pct + (HAGUE_CORE_PCT - base_pct) * Decimal(year - base_year) / Decimal(
+        HAGUE_YEAR - base_year
+    )
+
+
+def series_metrics(
+    inputs: Sequence[YearInputs], *, nations_count: dict[int, int] | None = None
+) -> list[MetricValues]:
+    """Metrics for one subject's years (any order in, year order out)."""
+    ordered = sorted(inputs, key=lambda i: i.year)
+    out: list[MetricValues] = []
+    for item in ordered:
+        m = MetricValues(
+            subject=item.subject,
+            year=item.year,
+            nation_id=item.nation_id,
+            is_estimate=item.is_estimate,
+            nations_count=(nations_count or {}).get(item.year, 1),
+            _def_constant=item.def_constant,
+        )
+        m.pct_gdp = _ratio(item.def_constant, item.gdp_constant)
+        m.equipment_pct = item.equipment_pct
+        core = item.core_constant if item.core_constant is not None else item.def_constant
+        m.hague_core_pct = _ratio(core, item.gdp_constant)
+        m.hague_related_pct = _ratio(item.related_constant, item.gdp_constant)
+        if m.pct_gdp is not None:
+            m.meets_2pct = published_round(m.pct_gdp) >= TWO_PCT
+        if m.equipment_pct is not None:
+            m.meets_20pct = published_round(m.equipment_pct) >= TWENTY_PCT
+        if m.hague_core_pct is not None:
+            m.hague_gap_pct = max(Decimal(0), HAGUE_CORE_PCT - m.hague_core_pct)
+        out.append(m)
+
+    by_year = {m.year: m for m in out}
+    for m in out:
+        previous = by_year.get(m.year - 1)
+        if previous is not None and previous._def_constant and m._def_constant is not None:
+            m.real_change_pct = HUNDRED * (m._def_constant / previous._def_constant - 1)
+
+    actual = [m for m in out if not m.is_estimate and m.hague_core_pct is not None]
+    if actual:
+        base = actual[-1]
+        for m in out:
+            if m.year <= base.year:
+                continue
+            m.path_base_year = base.year
+            m.path_pct = path_value(base.year, base.hague_core_pct, m.year)
+            if m.hague_core_pct is not None:
+                m.on_track = published_round(m.hague_core_pct) >= published_round(m.path_pct)
+
+    for m in out:
+        for name in (
+            "pct_gdp",
+            "equipment_pct",
+            "real_change_pct",
+            "hague_core_pct",
+            "hague_gap_pct",
+            "hague_related_pct",
+            "path_pct",
+        ):
+            setattr(m, name, q4(getattr(m, name)))
+    return out
+
+
+def aggregate_members(code: str, iso: str, accession_year: int | None, year: int) -> bool:
+    """Whether nation ``iso`` counts in aggregate ``code`` for ``year`` (Allies that had joined)."""
+    if accession_year is None or accession_year > year:
+        return False
+    if code == Aggregate.NATO_EUROPE_CANADA:
+        return iso not in NORTH_AMERICA_OUTSIDE_EUROPE_CANADA
+    return True
+
+
+def aggregate_inputs(
+    code: str, nation_inputs: Iterable[YearInputs]
+) -> tuple[list[YearInputs], dict[int, int]]:
+    """Sum member nations' inputs per year into one aggregate series (and count the members)."""
+    sums: dict[int, dict] = defaultdict(
+        lambda: {
+            "def": Decimal(0),
+            "gdp": Decimal(0),
+            "eq_weighted": Decimal(0),
+            "eq_def": Decimal(0),
+            "core": Decimal(0),
+            "related": Decimal(0),
+            "related_known": True,
+            "estimate": False,
+            "n": 0,
+        }
+    )
+    for item in nation_inputs:
+        if item.def_constant is None or not item.gdp_constant:
+            continue
+        if not aggregate_members(code, item.subject, item.accession_year, item.year):
+            continue
+        s = sums[item.year]
+        s["def"] += item.def_constant
+        s["gdp"] += item.gdp_constant
+        if item.equipment_pct is not None:
+            s["eq_weighted"] += item.equipment_pct * item.def_constant
+            s["eq_def"] += item.def_constant
+        s["core"] += item.core_constant if item.core_constant is not None else item.def_constant
+        if item.related_constant is None:
+            s["related_known"] = False
+        else:
+            s["related"] += item.related_constant
+        s["estimate"] = s["estimate"] or item.is_estimate
+        s["n"] += 1
+    series = [
+        YearInputs(
+            subject=code,
+            year=year,
+            is_estimate=s["estimate"],
+            def_constant=s["def"],
+            gdp_constant=s["gdp"],
+            equipment_pct=(s["eq_weighted"] / s["eq_def"]) if s["eq_def"] else None,
+            core_constant=s["core"],
+            related_constant=s["related"] if s["related_known"] else None,
+        )
+        for year, s in sums.items()
+    ]
+    return series, {year: s["n"] for year, s in sums.items()}
+
+
+def dataset_metrics(nation_inputs: Sequence[YearInputs], *, with_aggregates: bool) -> list[MetricValues]:
+    """Every subject's metrics for one dataset: each nation's series, then the aggregates."""
+    by_subject: dict[str, list[YearInputs]] = defaultdict(list)
+    for item in nation_inputs:
+        by_subject[item.subject].append(item)
+    out: list[MetricValues] = []
+    for subject in sorted(by_subject):
+        out.extend(series_metrics(by_subject[subject]))
+    if with_aggregates:
+        for code in Aggregate.values:
+            series, counts = aggregate_inputs(code, nation_inputs)
+            out.extend(series_metrics(series, nations_count=counts))
+    return out

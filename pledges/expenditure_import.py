@@ -1,0 +1,274 @@
+"""Reading NATO's defence expenditure tables (the shipped CSVs) into validated record rows.
+
+An edition comes as up to two files: ``defence-expenditure-<edition>-edition.csv`` (Table 1 in
+national currency, with the Table 8a equipment share) and ``...-edition-usd.csv`` (Tables 2 and 5
+in current and constant USD). They are merged per nation and year. Every row is checked before
+anything is written, and every problem is reported with its file, row and column; one bad row
+rejects the import. NATO's own aggregate rows are skipped: the portal builds aggregates from the
+nations' inputs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from pledges.models_dip import YEAR_MAX, YEAR_MIN
+from portal.models import Nation
+from portal.spreadsheets import RowError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+AGGREGATE_GEOS = {"NATO_TOTAL", "NATO_EUR_CAN", "NATO", "NATO_EU_CA"}
+
+
+class ImportRejected(Exception):
+    """The file(s) cannot be imported; ``errors`` say where and why. Nothing was written."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class EditionFiles:
+    national_currency: Path | None
+    usd: Path | None
+
+
+def edition_files(path: Path, edition: int) -> EditionFiles:
+    """The edition's files from a directory, or from one of them (its sibling is picked up)."""
+    nc_name, usd_name = (
+        f"defence-expenditure-{edition}-edition.csv",
+        f"defence-expenditure-{edition}-edition-usd.csv",
+    )
+    folder = path if path.is_dir() else path.parent
+    if not path.exists():
+        raise ImportRejected([f"{path}: no such file or directory."])
+    if path.is_file() and path.name not in {nc_name, usd_name}:
+        # Any other name: read it as whichever kind its header says.
+        return _by_header(path)
+    nc, usd = folder / nc_name, folder / usd_name
+    found = EditionFiles(nc if nc.is_file() else None, usd if usd.is_file() else None)
+    if found.national_currency is None and found.usd is None:
+        raise ImportRejected([f"{folder}: neither {nc_name} nor {usd_name} is there (is --edition right?)."])
+    return found
+
+
+def _by_header(path: Path) -> EditionFiles:
+    header = _read_text(path).splitlines()[:1]
+    if header and "def_usd_current_m" in header[0]:
+        return EditionFiles(None, path)
+    return EditionFiles(path, None)
+
+
+def _read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportRejected([f"{path.name}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}."])
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected([f"{path.name}: not UTF-8 text; save it as CSV UTF-8."]) from None
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, file: str, row: int, column: str, message: str) -> None:
+        self.items.append(f"{file}: {RowError(row, column, message)}")
+
+
+def _decimal(value: str, *, file: str, row: int, column: str, errors: _Errors, share: bool = False):
+    text = (value or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        errors.add(file, row, column, f"{value!r} is not a number.")
+        return None
+    if not number.is_finite():
+        errors.add(file, row, column, f"{value!r} is not a number.")
+        return None
+    if number < 0:
+        errors.add(file, row, column, f"{value} is negative; amounts and shares cannot be.")
+        return None
+    if share and number > 100:
+        errors.add(file, row, column, f"{value} is over 100; a share is a percentage.")
+        return None
+    if abs(number.as_tuple().exponent) > 2 or number >= Decimal("1e16"):
+        number = number.quantize(Decimal("0.01"))
+        if number >= Decimal("1e16"):
+            errors.add(file, row, column, f"{value} is too large.")
+            return None
+    return number
+
+
+def _year(value: str, *, file: str, row: int, errors: _Errors) -> int | None:
+    text = (value or "").strip()
+    if not text.isdigit():
+        errors.add(file, row, "year", f"{value!r} is not a year.")
+        return None
+    year = int(text)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        errors.add(file, row, "year", f"{year} is outside {YEAR_MIN} to {YEAR_MAX}.")
+        return None
+    return year
+
+
+def _bool(value: str, *, file: str, row: int, column: str, errors: _Errors) -> bool:
+    text = (value or "").strip().lower()
+    if text in {"true", "1", "yes", "y", "e"}:
+        return True
+    if text in {"false", "0", "no", "n", ""}:
+        return False
+    errors.add(file, row, column, f"{value!r} is not true or false.")
+    return False
+
+
+def parse_rows(
+    rows: Iterable[Mapping[str, str]],
+    *,
+    file: str,
+    kind: str,
+    price_base: int,
+    nations: Mapping[str, Nation],
+    errors: _Errors,
+) -> dict[tuple[str, int], dict]:
+    """Validate one file's rows into ``{(iso3, year): fields}``; ``kind`` is "nc" or "usd"."""
+    out: dict[tuple[str, int], dict] = {}
+    first_row: dict[tuple[str, int], int] = {}
+    for number, raw in enumerate(rows, start=2):
+        if (raw.get("geo") or "").strip() in AGGREGATE_GEOS and not (raw.get("country_iso3") or "").strip():
+            continue
+        code = (raw.get("country_iso3") or "").strip().upper()
+        nation = nations.get(code)
+        if not code:
+            errors.add(file, number, "country_iso3", "The nation code is missing.")
+        elif nation is None:
+            errors.add(file, number, "country_iso3", f"Unknown nation {code!r}.")
+        year = _year(raw.get("year", ""), file=file, row=number, errors=errors)
+        fields: dict = {}
+        if kind == "usd":
+            fields["is_estimate"] = _bool(
+                raw.get("estimate", ""), file=file, row=number, column="estimate", errors=errors
+            )
+            for column, name in (
+                ("def_usd_current_m", "def_usd_current_m"),
+                ("gdp_usd_current_m", "gdp_usd_current_m"),
+                (f"def_usd_{price_base}_m", "def_usd_constant_m"),
+                (f"gdp_usd_{price_base}_m", "gdp_usd_constant_m"),
+            ):
+                fields[name] = _decimal(
+                    raw.get(column, ""), file=file, row=number, column=column, errors=errors
+                )
+            for gdp in ("gdp_usd_current_m", "gdp_usd_constant_m"):
+                if fields[gdp] == 0:
+                    errors.add(file, number, gdp, "GDP cannot be zero.")
+        else:
+            fields["is_estimate"] = "(estimate)" in (raw.get("source") or "")
+            fields["def_nc_current_m"] = _decimal(
+                raw.get("defence_exp_nc_million", ""),
+                file=file,
+                row=number,
+                column="defence_exp_nc_million",
+                errors=errors,
+            )
+            currency = (raw.get("currency") or "").strip().upper()
+            if currency and (len(currency) != 3 or not currency.isalpha()):
+                errors.add(file, number, "currency", f"{currency!r} is not an ISO 4217 code.")
+            elif fields["def_nc_current_m"] is not None and not currency:
+                errors.add(file, number, "currency", "Give the currency of the national-currency amount.")
+            fields["currency"] = currency
+        fields["equipment_pct"] = _decimal(
+            raw.get("published_equipment_pct", ""),
+            file=file,
+            row=number,
+            column="published_equipment_pct",
+            errors=errors,
+            share=True,
+        )
+        if nation is None or year is None:
+            continue
+        key = (code, year)
+        if key in out:
+            errors.add(file, number, "year", f"{code} {year} is already on row {first_row[key]}.")
+            continue
+        first_row[key] = number
+        out[key] = fields
+    return out
+
+
+def _check_header(text: str, *, file: str, kind: str, price_base: int) -> list[str]:
+    header = next(csv.reader(io.StringIO(text)), [])
+    needed = {"country_iso3", "year"} | (
+        {
+            "estimate",
+            "def_usd_current_m",
+            "gdp_usd_current_m",
+            f"def_usd_{price_base}_m",
+            f"gdp_usd_{price_base}_m",
+        }
+        if kind == "usd"
+        else {"defence_exp_nc_million", "currency"}
+    )
+    missing = sorted(needed - {h.strip() for h in header})
+    if not missing:
+        return []
+    hint = ""
+    if kind == "usd" and any(h.startswith("def_usd_") and h[8:12].isdigit() for h in header):
+        bases = sorted({h[8:12] for h in header if h.startswith("def_usd_") and h[8:12].isdigit()})
+        hint = f" The file has constant prices of {', '.join(bases)}; is --price-base right?"
+    return [f"{file}: the header lacks {', '.join(missing)}.{hint}"]
+
+
+def read_edition(path: Path, *, edition: int, price_base: int) -> list[dict]:
+    """The edition's merged, validated rows (``nation``, ``year`` and the input fields)."""
+    files = edition_files(path, edition)
+    nations = {n.code: n for n in Nation.objects.all()}
+    errors = _Errors()
+    parsed: dict[str, dict[tuple[str, int], dict]] = {}
+    for kind, file_path in (("nc", files.national_currency), ("usd", files.usd)):
+        if file_path is None:
+            continue
+        text = _read_text(file_path)
+        header_errors = _check_header(text, file=file_path.name, kind=kind, price_base=price_base)
+        if header_errors:
+            errors.items.extend(header_errors)
+            continue
+        parsed[kind] = parse_rows(
+            csv.DictReader(io.StringIO(text)),
+            file=file_path.name,
+            kind=kind,
+            price_base=price_base,
+            nations=nations,
+            errors=errors,
+        )
+    nc, usd = parsed.get("nc", {}), parsed.get("usd", {})
+    merged: list[dict] = []
+    for key in sorted(set(nc) | set(usd)):
+        a, b = nc.get(key, {}), usd.get(key, {})
+        row = {"nation": nations[key[0]], "year": key[1], **a, **b}
+        if a and b:
+            if a["equipment_pct"] != b["equipment_pct"] and None not in (
+                a["equipment_pct"],
+                b["equipment_pct"],
+            ):
+                errors.items.append(
+                    f"{key[0]} {key[1]}: the two files give different equipment shares "
+                    f"({a['equipment_pct']} and {b['equipment_pct']})."
+                )
+            row["equipment_pct"] = (
+                b["equipment_pct"] if b["equipment_pct"] is not None else a["equipment_pct"]
+            )
+            row["is_estimate"] = a["is_estimate"] or b["is_estimate"]
+        merged.append(row)
+    if errors.items:
+        raise ImportRejected(errors.items)
+    return merged

@@ -1,0 +1,447 @@
+"""Writes to expenditure data, and the DIP metrics recompute.
+
+Every change to a dataset's inputs goes through ``_inputs_changed`` in the same transaction: it
+moves the dataset's input watermark, marks the affected metrics stale and queues a recompute in the
+job outbox (published after commit; if Redis is down the row waits for the sweeper). The recompute
+is an idempotent upsert on (dataset, subject, year), run under a lock on the dataset row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pledges import dip
+from pledges.choices import Aggregate, DatasetSource, DatasetStatus
+from pledges.models_dip import INPUT_FIELDS, DipMetric, ExpenditureDataset, ExpenditureRecord
+from portal import jobs
+from portal.audit import record_change, snapshot
+from portal.choices import AuditAction, Role
+from portal.concurrency import check_version
+from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.permissions import CHANGE, VIEW, ensure_allowed, restrict
+
+METRIC_FIELDS = (
+    "nation_id",
+    "is_estimate",
+    "nations_count",
+    "pct_gdp",
+    "equipment_pct",
+    "real_change_pct",
+    "meets_2pct",
+    "meets_20pct",
+    "hague_core_pct",
+    "hague_gap_pct",
+    "hague_related_pct",
+    "path_base_year",
+    "path_pct",
+    "on_track",
+)
+
+
+def _locked_dataset(dataset_id: int) -> ExpenditureDataset:
+    return (
+        ExpenditureDataset.objects.select_for_update(of=("self",)).select_related("nation").get(pk=dataset_id)
+    )
+
+
+def _inputs_changed(dataset: ExpenditureDataset, *, nation_ids: Iterable[int] | None, actor=None) -> None:
+    """Record that inputs changed: watermark, stale metrics, and a recompute in the outbox.
+
+    ``dataset`` must be locked by the caller. ``nation_ids`` None means the whole dataset.
+    """
+    from pledges.tasks import recompute_dip_metrics
+
+    dataset.inputs_changed_at = timezone.now()
+    ExpenditureDataset.objects.filter(pk=dataset.pk).update(inputs_changed_at=dataset.inputs_changed_at)
+    stale = DipMetric.objects.filter(dataset=dataset, stale=False)
+    nation_ids = None if nation_ids is None else sorted(set(nation_ids))
+    if nation_ids is not None:
+        stale = stale.filter(Q(nation_id__in=nation_ids) | Q(subject__in=Aggregate.values))
+    stale.update(stale=True)
+    if nation_ids is not None and len(nation_ids) == 1:
+        jobs.enqueue_once(recompute_dip_metrics, dataset_id=dataset.pk, nation_id=nation_ids[0])
+    else:
+        jobs.enqueue_once(recompute_dip_metrics, dataset_id=dataset.pk)
+
+
+# --- NATO editions ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    dataset: ExpenditureDataset
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    changed_nations: set[int] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+def _require_secretariat(actor, doing: str) -> None:
+    if not (actor.is_superuser or actor.role == Role.SECRETARIAT):
+        raise Forbidden(f"Only the CNAD secretariat may {doing}.")
+
+
+def _input_values(record: ExpenditureRecord) -> dict:
+    return {name: getattr(record, name) for name in INPUT_FIELDS}
+
+
+def _same(a: Mapping, b: Mapping) -> bool:
+    """Compare input values as stored (Decimal('12.00') equals Decimal('12'))."""
+    return all(a.get(name) == b.get(name) for name in INPUT_FIELDS)
+
+
+@transaction.atomic
+def nato_edition_import(
+    *,
+    actor,
+    edition_year: int,
+    price_base_year: int,
+    rows: Sequence[Mapping],
+    title: str = "",
+    published_on=None,
+    notes: str = "",
+) -> ImportOutcome:
+    """Make the NATO edition ``edition_year`` hold exactly ``rows`` (validated: nation, year and
+    the INPUT_FIELDS). Only records that differ are written, each audited; a re-run of the same
+    file writes nothing. Another edition is never touched."""
+    _require_secretariat(actor, "import NATO expenditure tables")
+    dataset = (
+        ExpenditureDataset.objects.select_for_update()
+        .filter(source=DatasetSource.NATO_EDITION, edition_year=edition_year)
+        .first()
+    )
+    if dataset is None:
+        dataset = ExpenditureDataset(
+            source=DatasetSource.NATO_EDITION,
+            edition_year=edition_year,
+            price_base_year=price_base_year,
+            title=title or f"NATO defence expenditure, {edition_year} edition",
+            published_on=published_on,
+            notes=notes,
+            status=DatasetStatus.PUBLISHED,
+            # The first edition imported opens the dashboard until the secretariat picks another.
+            is_reference=not ExpenditureDataset.objects.filter(is_reference=True).exists(),
+        )
+        dataset.full_clean()
+        dataset.save()
+        record_change(actor=actor, obj=dataset, action=AuditAction.CREATE, after=snapshot(dataset))
+    elif dataset.price_base_year != price_base_year:
+        raise ValidationError(
+            {
+                "price_base_year": (
+                    f"The {edition_year} edition is held at {dataset.price_base_year} prices; a file at "
+                    f"{price_base_year} prices would mix price bases in one dataset. Import it as its own "
+                    "edition or correct --price-base."
+                )
+            }
+        )
+    outcome = ImportOutcome(dataset=dataset)
+    existing = {(r.nation_id, r.year): r for r in ExpenditureRecord.objects.filter(dataset=dataset)}
+    seen: set[tuple[int, int]] = set()
+    to_create: list[ExpenditureRecord] = []
+    for row in rows:
+        key = (row["nation"].pk, row["year"])
+        seen.add(key)
+        values = {name: row.get(name) for name in INPUT_FIELDS}
+        values["currency"] = values["currency"] or ""
+        values["is_estimate"] = bool(values["is_estimate"])
+        record = existing.get(key)
+        if record is None:
+            record = ExpenditureRecord(
+                dataset=dataset, nation=row["nation"], year=row["year"], updated_by=actor
+            )
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.full_clean(validate_unique=False, validate_constraints=False)
+            to_create.append(record)
+            outcome.changed_nations.add(key[0])
+            continue
+        if _same(_input_values(record), values):
+            outcome.unchanged += 1
+            continue
+        before = snapshot(record)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.version += 1
+        record.updated_by = actor
+        record.full_clean(validate_unique=False, validate_constraints=False)
+        record.save()
+        record_change(
+            actor=actor, obj=record, action=AuditAction.UPDATE, before=before, after=snapshot(record)
+        )
+        outcome.updated += 1
+        outcome.changed_nations.add(key[0])
+    for record in ExpenditureRecord.objects.bulk_create(to_create):
+        record_change(actor=actor, obj=record, action=AuditAction.CREATE, after=snapshot(record))
+    outcome.created = len(to_create)
+    for key, record in existing.items():
+        if key not in seen:
+            record_change(actor=actor, obj=record, action=AuditAction.DELETE, before=snapshot(record))
+            record.delete()
+            outcome.deleted += 1
+            outcome.changed_nations.add(key[0])
+    if outcome.changed:
+        record_change(
+            actor=actor,
+            obj=dataset,
+            action="dataset.imported",
+            message=(
+                f"{outcome.created} created, {outcome.updated} updated, {outcome.deleted} deleted, "
+                f"{outcome.unchanged} unchanged"
+            ),
+        )
+        _inputs_changed(dataset, nation_ids=None, actor=actor)
+    return outcome
+
+
+@transaction.atomic
+def dataset_set_reference(*, actor, dataset: ExpenditureDataset) -> ExpenditureDataset:
+    """Make ``dataset`` (a NATO edition) the one the dashboard opens on."""
+    _require_secretariat(actor, "choose the reference dataset")
+    dataset = _locked_dataset(dataset.pk)
+    if dataset.source != DatasetSource.NATO_EDITION:
+        raise ValidationError({"dataset": "Only a NATO edition can be the reference dataset."})
+    if dataset.is_reference:
+        return dataset
+    for previous in ExpenditureDataset.objects.select_for_update().filter(is_reference=True):
+        before = snapshot(previous)
+        previous.is_reference = False
+        previous.version += 1
+        previous.save(update_fields=["is_reference", "version", "updated_at"])
+        record_change(
+            actor=actor, obj=previous, action=AuditAction.UPDATE, before=before, after=snapshot(previous)
+        )
+    before = snapshot(dataset)
+    dataset.is_reference = True
+    dataset.version += 1
+    dataset.save(update_fields=["is_reference", "version", "updated_at"])
+    record_change(
+        actor=actor, obj=dataset, action="dataset.made_reference", before=before, after=snapshot(dataset)
+    )
+    return dataset
+
+
+# --- National returns -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def return_create(
+    *, actor, edition_year: int, price_base_year: int, currency_basis: str = "USD", notes: str = ""
+) -> ExpenditureDataset:
+    """A director opens their nation's expenditure return for a year, as a draft."""
+    if actor.role != Role.DIRECTOR or not actor.nation_id:
+        raise Forbidden("A national armaments director files their own nation's expenditure return.")
+    dataset = ExpenditureDataset(
+        source=DatasetSource.NATIONAL_RETURN,
+        nation_id=actor.nation_id,
+        edition_year=edition_year,
+        price_base_year=price_base_year,
+        currency_basis=currency_basis,
+        notes=notes,
+        status=DatasetStatus.DRAFT,
+        title=f"{actor.nation.name} national return {edition_year}",
+    )
+    dataset.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            dataset.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"edition_year": f"{actor.nation.name} already has an expenditure return for {edition_year}."}
+        ) from None
+    record_change(actor=actor, obj=dataset, action=AuditAction.CREATE, after=snapshot(dataset))
+    return dataset
+
+
+def _editable_return(actor, dataset: ExpenditureDataset) -> ExpenditureDataset:
+    if not restrict(ExpenditureDataset.objects.filter(pk=dataset.pk), actor, VIEW).exists():
+        raise NotFound("No such expenditure dataset.")
+    dataset = _locked_dataset(dataset.pk)
+    ensure_allowed(actor, CHANGE, dataset)
+    if not dataset.is_national_return:
+        raise Forbidden("NATO editions change only by importing a new file.")
+    if not dataset.is_editable:
+        raise Conflict(
+            f"This return is {dataset.get_status_display().lower()}; it can no longer be edited.",
+            detail={"status": dataset.status},
+        )
+    return dataset
+
+
+@transaction.atomic
+def record_save(
+    *,
+    actor,
+    dataset: ExpenditureDataset,
+    year: int,
+    values: Mapping,
+    record_id: int | None = None,
+    expected_version: int | None = None,
+) -> ExpenditureRecord:
+    """Add or edit one year of a draft national return (the return's nation, always)."""
+    dataset = _editable_return(actor, dataset)
+    unknown = set(values) - set(INPUT_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    if record_id is None:
+        record = ExpenditureRecord(dataset=dataset, nation_id=dataset.nation_id, year=year)
+        before = None
+    else:
+        record = ExpenditureRecord.objects.select_for_update().filter(pk=record_id, dataset=dataset).first()
+        if record is None:
+            raise NotFound("No such year in this return.")
+        check_version(record, expected_version)
+        before = snapshot(record)
+        record.year = year
+        record.version += 1
+    for name, value in values.items():
+        setattr(record, name, "" if name == "currency" and value is None else value)
+    record.updated_by = actor
+    record.full_clean(validate_constraints=False, validate_unique=False)
+    clash = ExpenditureRecord.objects.filter(dataset=dataset, year=year).exclude(pk=record.pk).exists()
+    if clash:
+        raise ValidationError({"year": f"This return already has a row for {year}."})
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise ValidationError({"year": f"This return already has a row for {year}."}) from None
+    record_change(
+        actor=actor,
+        obj=record,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        before=before,
+        after=snapshot(record),
+    )
+    _inputs_changed(dataset, nation_ids=[dataset.nation_id], actor=actor)
+    return record
+
+
+@transaction.atomic
+def record_delete(*, actor, record: ExpenditureRecord, expected_version: int | None = None) -> None:
+    dataset = _editable_return(actor, record.dataset)
+    record = ExpenditureRecord.objects.select_for_update().filter(pk=record.pk, dataset=dataset).first()
+    if record is None:
+        raise NotFound("No such year in this return.")
+    check_version(record, expected_version)
+    record_change(actor=actor, obj=record, action=AuditAction.DELETE, before=snapshot(record))
+    record.delete()
+    _inputs_changed(dataset, nation_ids=[dataset.nation_id], actor=actor)
+
+
+@transaction.atomic
+def return_submit(
+    *, actor, dataset: ExpenditureDataset, expected_version: int | None = None
+) -> ExpenditureDataset:
+    """Send a draft return to the secretariat; from then on it is read-only and they can see it."""
+    dataset = _editable_return(actor, dataset)
+    check_version(dataset, expected_version)
+    if not ExpenditureRecord.objects.filter(dataset=dataset).exists():
+        raise ValidationError({"records": "Add at least one year before submitting the return."})
+    before = snapshot(dataset)
+    dataset.status = DatasetStatus.SUBMITTED
+    dataset.submitted_at = timezone.now()
+    dataset.submitted_by = actor
+    dataset.version += 1
+    dataset.save()
+    record_change(actor=actor, obj=dataset, action="return.submitted", before=before, after=snapshot(dataset))
+    return dataset
+
+
+# --- The recompute ---------------------------------------------------------------------------
+
+_INPUT_COLUMNS = (
+    "nation_id",
+    "nation__code",
+    "nation__accession_year",
+    "year",
+    "is_estimate",
+    "def_usd_constant_m",
+    "gdp_usd_constant_m",
+    "equipment_pct",
+    "core_defence_usd_constant_m",
+    "security_related_usd_constant_m",
+)
+
+
+def _year_inputs(rows: Iterable[tuple]) -> list[dip.YearInputs]:
+    return [
+        dip.YearInputs(
+            subject=code,
+            year=year,
+            is_estimate=estimate,
+            def_constant=def_c,
+            gdp_constant=gdp_c,
+            equipment_pct=eq,
+            core_constant=core,
+            related_constant=related,
+            nation_id=nation_id,
+            accession_year=accession,
+        )
+        for nation_id, code, accession, year, estimate, def_c, gdp_c, eq, core, related in rows
+    ]
+
+
+def dip_recompute(*, dataset_id: int, nation_id: int | None = None, year: int | None = None) -> dict:
+    """Recompute and upsert a dataset's DIP metrics; returns counts for the JobRun.
+
+    With ``nation_id``, only that nation's series and the aggregates are written. A nation-year's
+    figures depend on the nation's other years (real change, the 2035 path's base year), so the
+    whole series is recomputed; ``year`` is accepted for callers that know which year changed and
+    recorded in the result, but cannot narrow the work further without giving wrong paths.
+    Must run inside a transaction (the task and the command both provide one).
+    """
+    dataset = ExpenditureDataset.objects.select_for_update().filter(pk=dataset_id).first()
+    if dataset is None:
+        return {"dataset": dataset_id, "missing": True, "written": 0, "deleted": 0}
+    records = ExpenditureRecord.objects.filter(dataset=dataset)
+    with_aggregates = dataset.source == DatasetSource.NATO_EDITION
+    if nation_id is not None and not with_aggregates:
+        records = records.filter(nation_id=nation_id)
+    inputs = _year_inputs(records.order_by().values_list(*_INPUT_COLUMNS))
+    computed = dip.dataset_metrics(inputs, with_aggregates=with_aggregates)
+    if nation_id is not None:
+        subjects = set(Aggregate.values) | {i.subject for i in inputs if i.nation_id == nation_id}
+        computed = [m for m in computed if m.subject in subjects]
+    now = timezone.now()
+    rows = [
+        DipMetric(
+            dataset_id=dataset.pk,
+            subject=m.subject,
+            year=m.year,
+            stale=False,
+            computed_at=now,
+            input_watermark=dataset.inputs_changed_at,
+            **{name: getattr(m, name) for name in METRIC_FIELDS},
+        )
+        for m in computed
+    ]
+    DipMetric.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["dataset", "subject", "year"],
+        update_fields=[*METRIC_FIELDS, "stale", "computed_at", "input_watermark"],
+    )
+    # Figures whose inputs are gone (a year dropped from a corrected file) must not linger.
+    gone = DipMetric.objects.filter(dataset=dataset).exclude(computed_at=now)
+    if nation_id is not None:
+        gone = gone.filter(Q(nation_id=nation_id) | Q(subject__in=Aggregate.values))
+    deleted, _ = gone.delete()
+    return {
+        "dataset": dataset.pk,
+        "nation": nation_id,
+        "year": year,
+        "written": len(rows),
+        "deleted": deleted,
+    }
