@@ -8,174 +8,495 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pledges', '0001_initial'),
-        ('portal', '0002_load_nations'),
+        ("pledges", "0001_initial"),
+        ("portal", "0002_load_nations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExpenditureDataset',
+            name="ExpenditureDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('nato_edition', 'NATO edition'), ('national_return', 'National return')], max_length=16)),
-                ('title', models.CharField(max_length=200)),
-                ('edition_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)])),
-                ('price_base_year', models.PositiveSmallIntegerField(help_text="Constant prices are in this year's prices.", validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)])),
-                ('currency_basis', models.CharField(default='USD', help_text='Currency of the USD-basis amounts.', max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use three capital letters.')])),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True, max_length=10000)),
-                ('status', models.CharField(choices=[('published', 'Published'), ('draft', 'Draft'), ('submitted', 'Submitted')], default='published', max_length=12)),
-                ('is_reference', models.BooleanField(default=False, help_text='The dataset the dashboard opens on.')),
-                ('inputs_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='expenditure_returns', to='portal.nation')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("nato_edition", "NATO edition"), ("national_return", "National return")],
+                        max_length=16,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "edition_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ]
+                    ),
+                ),
+                (
+                    "price_base_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Constant prices are in this year's prices.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                    ),
+                ),
+                (
+                    "currency_basis",
+                    models.CharField(
+                        default="USD",
+                        help_text="Currency of the USD-basis amounts.",
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator("^[A-Z]{3}$", "Use three capital letters.")
+                        ],
+                    ),
+                ),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True, max_length=10000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("published", "Published"), ("draft", "Draft"), ("submitted", "Submitted")],
+                        default="published",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "is_reference",
+                    models.BooleanField(default=False, help_text="The dataset the dashboard opens on."),
+                ),
+                ("inputs_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expenditure_returns",
+                        to="portal.nation",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-edition_year', 'source', 'pk'],
+                "ordering": ["-edition_year", "source", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DipMetric',
+            name="DipMetric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=12)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('is_estimate', models.BooleanField(default=False)),
-                ('nations_count', models.PositiveSmallIntegerField(default=1, help_text='Nations whose inputs it sums.')),
-                ('pct_gdp', models.DecimalField(decimal_places=4, max_digits=9, null=True)),
-                ('equipment_pct', models.DecimalField(decimal_places=4, max_digits=9, null=True)),
-                ('real_change_pct', models.DecimalField(decimal_places=4, max_digits=12, null=True)),
-                ('meets_2pct', models.BooleanField(null=True)),
-                ('meets_20pct', models.BooleanField(null=True)),
-                ('hague_core_pct', models.DecimalField(decimal_places=4, max_digits=9, null=True)),
-                ('hague_gap_pct', models.DecimalField(decimal_places=4, max_digits=9, null=True)),
-                ('hague_related_pct', models.DecimalField(decimal_places=4, max_digits=9, null=True)),
-                ('path_base_year', models.PositiveSmallIntegerField(null=True)),
-                ('path_pct', models.DecimalField(decimal_places=4, max_digits=9, null=True)),
-                ('on_track', models.BooleanField(null=True)),
-                ('stale', models.BooleanField(default=False)),
-                ('computed_at', models.DateTimeField()),
-                ('input_watermark', models.DateTimeField(help_text='Latest input change the figures include.', null=True)),
-                ('nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.nation')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='metrics', to='pledges.expendituredataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=12)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("is_estimate", models.BooleanField(default=False)),
+                (
+                    "nations_count",
+                    models.PositiveSmallIntegerField(default=1, help_text="Nations whose inputs it sums."),
+                ),
+                ("pct_gdp", models.DecimalField(decimal_places=4, max_digits=9, null=True)),
+                ("equipment_pct", models.DecimalField(decimal_places=4, max_digits=9, null=True)),
+                ("real_change_pct", models.DecimalField(decimal_places=4, max_digits=12, null=True)),
+                ("meets_2pct", models.BooleanField(null=True)),
+                ("meets_20pct", models.BooleanField(null=True)),
+                ("hague_core_pct", models.DecimalField(decimal_places=4, max_digits=9, null=True)),
+                ("hague_gap_pct", models.DecimalField(decimal_places=4, max_digits=9, null=True)),
+                ("hague_related_pct", models.DecimalField(decimal_places=4, max_digits=9, null=True)),
+                ("path_base_year", models.PositiveSmallIntegerField(null=True)),
+                ("path_pct", models.DecimalField(decimal_places=4, max_digits=9, null=True)),
+                ("on_track", models.BooleanField(null=True)),
+                ("stale", models.BooleanField(default=False)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "input_watermark",
+                    models.DateTimeField(help_text="Latest input change the figures include.", null=True),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.nation",
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="metrics",
+                        to="pledges.expendituredataset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dataset', 'subject', 'year'],
+                "ordering": ["dataset", "subject", "year"],
             },
         ),
         migrations.CreateModel(
-            name='ExpenditureRecord',
+            name="ExpenditureRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)])),
-                ('is_estimate', models.BooleanField(default=False)),
-                ('def_nc_current_m', models.DecimalField(blank=True, decimal_places=2, help_text='Defence expenditure, national currency, current prices.', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217.', max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use three capital letters.')])),
-                ('def_usd_current_m', models.DecimalField(blank=True, decimal_places=2, help_text='Defence expenditure, USD, current prices.', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('gdp_usd_current_m', models.DecimalField(blank=True, decimal_places=2, help_text='GDP, USD, current prices.', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('def_usd_constant_m', models.DecimalField(blank=True, decimal_places=2, help_text='Defence expenditure, USD, constant prices of the price-base year.', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('gdp_usd_constant_m', models.DecimalField(blank=True, decimal_places=2, help_text='GDP, USD, constant prices of the price-base year.', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('equipment_pct', models.DecimalField(blank=True, decimal_places=2, help_text='Major equipment incl. related R&D, % of defence expenditure.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('personnel_pct', models.DecimalField(blank=True, decimal_places=2, help_text='Personnel, % of defence expenditure.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('infrastructure_pct', models.DecimalField(blank=True, decimal_places=2, help_text='Infrastructure, % of defence expenditure.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('other_pct', models.DecimalField(blank=True, decimal_places=2, help_text='Other, % of defence expenditure.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('core_defence_usd_constant_m', models.DecimalField(blank=True, decimal_places=2, help_text='Hague core defence, USD constant prices (where known).', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('security_related_usd_constant_m', models.DecimalField(blank=True, decimal_places=2, help_text='Hague defence- and security-related spending, USD constant prices (where known).', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='pledges.expendituredataset')),
-                ('nation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expenditure_records', to='portal.nation')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ]
+                    ),
+                ),
+                ("is_estimate", models.BooleanField(default=False)),
+                (
+                    "def_nc_current_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Defence expenditure, national currency, current prices.",
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217.",
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator("^[A-Z]{3}$", "Use three capital letters.")
+                        ],
+                    ),
+                ),
+                (
+                    "def_usd_current_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Defence expenditure, USD, current prices.",
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "gdp_usd_current_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="GDP, USD, current prices.",
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "def_usd_constant_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Defence expenditure, USD, constant prices of the price-base year.",
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "gdp_usd_constant_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="GDP, USD, constant prices of the price-base year.",
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "equipment_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Major equipment incl. related R&D, % of defence expenditure.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "personnel_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Personnel, % of defence expenditure.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "infrastructure_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Infrastructure, % of defence expenditure.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "other_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Other, % of defence expenditure.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "core_defence_usd_constant_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Hague core defence, USD constant prices (where known).",
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "security_related_usd_constant_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Hague defence- and security-related spending, USD constant prices (where known).",
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="pledges.expendituredataset",
+                    ),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expenditure_records",
+                        to="portal.nation",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dataset', 'nation__name', 'year', 'pk'],
+                "ordering": ["dataset", "nation__name", "year", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='expendituredataset',
-            constraint=models.UniqueConstraint(condition=models.Q(('source', 'nato_edition')), fields=('edition_year',), name='dip_one_nato_edition_per_year'),
+            model_name="expendituredataset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source", "nato_edition")),
+                fields=("edition_year",),
+                name="dip_one_nato_edition_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expendituredataset',
-            constraint=models.UniqueConstraint(condition=models.Q(('source', 'national_return')), fields=('nation', 'edition_year'), name='dip_one_return_per_nation_year'),
+            model_name="expendituredataset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source", "national_return")),
+                fields=("nation", "edition_year"),
+                name="dip_one_return_per_nation_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expendituredataset',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_reference', True)), fields=('is_reference',), name='dip_one_reference_dataset'),
+            model_name="expendituredataset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_reference", True)),
+                fields=("is_reference",),
+                name="dip_one_reference_dataset",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expendituredataset',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('nation__isnull', False), ('source', 'national_return')), models.Q(('nation__isnull', True), ('source', 'nato_edition')), _connector='OR'), name='dip_return_has_nation'),
+            model_name="expendituredataset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("nation__isnull", False), ("source", "national_return")),
+                    models.Q(("nation__isnull", True), ("source", "nato_edition")),
+                    _connector="OR",
+                ),
+                name="dip_return_has_nation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expendituredataset',
-            constraint=models.CheckConstraint(condition=models.Q(('is_reference', False), ('source', 'nato_edition'), _connector='OR'), name='dip_reference_is_nato_edition'),
+            model_name="expendituredataset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_reference", False), ("source", "nato_edition"), _connector="OR"),
+                name="dip_reference_is_nato_edition",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dipmetric',
-            index=models.Index(fields=['dataset', 'year'], name='dip_metric_dataset_year'),
+            model_name="dipmetric",
+            index=models.Index(fields=["dataset", "year"], name="dip_metric_dataset_year"),
         ),
         migrations.AddConstraint(
-            model_name='dipmetric',
-            constraint=models.UniqueConstraint(fields=('dataset', 'subject', 'year'), name='dip_metric_once_per_subject_year'),
+            model_name="dipmetric",
+            constraint=models.UniqueConstraint(
+                fields=("dataset", "subject", "year"), name="dip_metric_once_per_subject_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.UniqueConstraint(fields=('dataset', 'nation', 'year'), name='dip_record_once_per_nation_year'),
+            model_name="expenditurerecord",
+            constraint=models.UniqueConstraint(
+                fields=("dataset", "nation", "year"), name="dip_record_once_per_nation_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1949), ('year__lte', 2100)), name='dip_record_year_range'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1949), ("year__lte", 2100)), name="dip_record_year_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('def_nc_current_m__gte', 0)), name='dip_record_def_nc_current_m_not_negative'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("def_nc_current_m__gte", 0)),
+                name="dip_record_def_nc_current_m_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('def_usd_current_m__gte', 0)), name='dip_record_def_usd_current_m_not_negative'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("def_usd_current_m__gte", 0)),
+                name="dip_record_def_usd_current_m_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('gdp_usd_current_m__gte', 0)), name='dip_record_gdp_usd_current_m_not_negative'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gdp_usd_current_m__gte", 0)),
+                name="dip_record_gdp_usd_current_m_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('def_usd_constant_m__gte', 0)), name='dip_record_def_usd_constant_m_not_negative'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("def_usd_constant_m__gte", 0)),
+                name="dip_record_def_usd_constant_m_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('gdp_usd_constant_m__gte', 0)), name='dip_record_gdp_usd_constant_m_not_negative'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gdp_usd_constant_m__gte", 0)),
+                name="dip_record_gdp_usd_constant_m_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('core_defence_usd_constant_m__gte', 0)), name='dip_record_core_defence_usd_constant_m_not_negative'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("core_defence_usd_constant_m__gte", 0)),
+                name="dip_record_core_defence_usd_constant_m_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('security_related_usd_constant_m__gte', 0)), name='dip_record_security_related_usd_constant_m_not_negative'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("security_related_usd_constant_m__gte", 0)),
+                name="dip_record_security_related_usd_constant_m_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('equipment_pct__gte', 0), ('equipment_pct__lte', 100)), name='dip_record_equipment_pct_is_share'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("equipment_pct__gte", 0), ("equipment_pct__lte", 100)),
+                name="dip_record_equipment_pct_is_share",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('personnel_pct__gte', 0), ('personnel_pct__lte', 100)), name='dip_record_personnel_pct_is_share'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("personnel_pct__gte", 0), ("personnel_pct__lte", 100)),
+                name="dip_record_personnel_pct_is_share",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('infrastructure_pct__gte', 0), ('infrastructure_pct__lte', 100)), name='dip_record_infrastructure_pct_is_share'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("infrastructure_pct__gte", 0), ("infrastructure_pct__lte", 100)),
+                name="dip_record_infrastructure_pct_is_share",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditurerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('other_pct__gte', 0), ('other_pct__lte', 100)), name='dip_record_other_pct_is_share'),
+            model_name="expenditurerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("other_pct__gte", 0), ("other_pct__lte", 100)),
+                name="dip_record_other_pct_is_share",
+            ),
         ),
     ]

@@ -1,0 +1,3 @@
+"""The CNAD compliance dashboard (DIP metrics): being built."""
+
+urlpatterns: list = []

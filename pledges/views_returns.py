@@ -1,0 +1,3 @@
+"""National expenditure returns and the dataset list: being built."""
+
+urlpatterns: list = []
