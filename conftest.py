@@ -35,6 +35,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+@pytest.fixture
+def celery_app():
+    """celery.contrib.pytest's worker fixture, pointed at the project's own app and broker."""
+    return celery_app_instance
+
+
+@pytest.fixture
+def celery_worker_parameters():
+    # No result backend (job state lives in JobRun), so the plugin's ping-through-backend check is off.
+    return {
+        "perform_ping_check": False,
+        "queues": [celery_app_instance.conf.task_default_queue],
+        "shutdown_timeout": 30,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _celery_mode(request):
     """Jobs run eagerly in ordinary tests; tests marked ``real_worker`` use the broker and a worker."""

@@ -181,6 +181,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     # Redelivery of an unacked task after a worker dies; longer than the hard time limit.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    # How often a worker looks for such abandoned messages (kombu's default is ~100 s apart).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 30, minimum=1),
+    "unacked_restore_throttle": 1,
 }
 # Publishing from a web request: a couple of quick retries, then fail (the outbox keeps the job).
 CELERY_TASK_PUBLISH_RETRY = True

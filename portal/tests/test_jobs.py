@@ -1,9 +1,6 @@
 """Jobs: a real worker on the real Redis, the outbox when Redis is down, and idempotent runs."""
 
-import time
-
 import pytest
-from celery import Celery
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
@@ -13,32 +10,7 @@ from portal.celery import app as project_app
 from portal.choices import JobState
 from portal.models import JobRun, ObjectChange, User
 from portal.tasks import ping, sweep_outbox
-
-
-@pytest.fixture
-def celery_app():
-    """celery.contrib.pytest's worker fixture, pointed at the project's own app and broker."""
-    return project_app
-
-
-@pytest.fixture
-def celery_worker_parameters():
-    # No result backend (job state lives in JobRun), so the plugin's ping-through-backend check is off.
-    return {
-        "perform_ping_check": False,
-        "queues": [project_app.conf.task_default_queue],
-        "shutdown_timeout": 30,
-    }
-
-
-def wait_for_state(run_id: int, states: set[str], timeout: float = 30) -> JobRun:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        run = JobRun.objects.get(pk=run_id)
-        if run.state in states:
-            return run
-        time.sleep(0.1)
-    raise AssertionError(f"job run {run_id} still {run.state} after {timeout}s")
+from portal.tests.worker import broker_down_app, wait_for_state
 
 
 @pytest.mark.real_worker
@@ -55,19 +27,10 @@ def test_ping_runs_through_a_real_worker_on_redis(celery_worker, secretariat):
     assert run.requested_by == secretariat
 
 
-def _down_app() -> Celery:
-    """The project's Celery configuration with the broker pointed at a closed port."""
-    app = Celery("portal-down", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
-    return app
-
-
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_redis_down_keeps_the_job_in_the_outbox_and_the_sweeper_sends_it_later(monkeypatch):
-    monkeypatch.setattr("portal.celery.app", _down_app())
+    monkeypatch.setattr("portal.celery.app", broker_down_app())
     with transaction.atomic():
         run = jobs.enqueue(ping)
     # The commit succeeded and the publish failed quickly instead of hanging.
