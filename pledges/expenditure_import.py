@@ -159,18 +159,18 @@ def parse_rows(
             fields["is_estimate"] = _bool(
                 raw.get("estimate", ""), file=file, row=number, column="estimate", errors=errors
             )
-            for column, name in (
+            columns = (
                 ("def_usd_current_m", "def_usd_current_m"),
                 ("gdp_usd_current_m", "gdp_usd_current_m"),
                 (f"def_usd_{price_base}_m", "def_usd_constant_m"),
                 (f"gdp_usd_{price_base}_m", "gdp_usd_constant_m"),
-            ):
+            )
+            for column, name in columns:
                 fields[name] = _decimal(
                     raw.get(column, ""), file=file, row=number, column=column, errors=errors
                 )
-            for gdp in ("gdp_usd_current_m", "gdp_usd_constant_m"):
-                if fields[gdp] == 0:
-                    errors.add(file, number, gdp, "GDP cannot be zero.")
+                if name.startswith("gdp_") and fields[name] == 0:
+                    errors.add(file, number, column, "GDP cannot be zero.")
         else:
             fields["is_estimate"] = "(estimate)" in (raw.get("source") or "")
             fields["def_nc_current_m"] = _decimal(
