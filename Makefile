@@ -55,6 +55,7 @@ bench: install-dev
 	$(BIN)/python bench/import_deliveries.py
 	$(BIN)/python bench/procurement_pages.py
 	$(BIN)/python bench/pledges_pages.py
+	$(BIN)/python bench/dip_metrics.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache
