@@ -284,3 +284,40 @@ def load_dip() -> list[str]:
     return [
         f"expenditure records: {outcome.created} created, {outcome.updated} updated, {outcome.unchanged} unchanged"
     ]
+
+
+# Nation, years, and whether the director has submitted it: one return the secretariat reads, one draft.
+NATIONAL_RETURNS = [("POL", range(2024, 2027), True), ("NLD", range(2025, 2027), False)]
+
+
+@register("dip-returns", order=31)
+def load_dip_returns() -> list[str]:
+    """National expenditure returns for 2026, filed by the demo directors through the services: Poland
+    submitted, the Netherlands a draft. Their figures are the nation's rows of NATO's 2026 edition
+    (so the return agrees with the published tables). A return that exists is left alone."""
+    from pledges.models_dip import INPUT_FIELDS, ExpenditureDataset, ExpenditureRecord
+    from pledges.services_dip import dip_recompute, record_save, return_create, return_submit
+    from portal.models import User
+
+    created = []
+    for code, years, submit in NATIONAL_RETURNS:
+        director = User.objects.select_related("nation").get(username=f"director_{code.lower()}")
+        if ExpenditureDataset.objects.filter(nation=director.nation, edition_year=2026).exists():
+            continue
+        published = ExpenditureRecord.objects.filter(
+            dataset__source="nato_edition", dataset__edition_year=2026, nation=director.nation, year__in=years
+        ).order_by("year")
+        with transaction.atomic():
+            dataset = return_create(
+                actor=director, edition_year=2026, price_base_year=2021, notes="Filed for the demo."
+            )
+            for record in published:
+                values = {name: getattr(record, name) for name in INPUT_FIELDS}
+                record_save(actor=director, dataset=dataset, year=record.year, values=values)
+            if submit and published:
+                return_submit(actor=director, dataset=dataset)
+        # As in load_dip: compute now, so the demo opens with figures even before a worker runs.
+        with transaction.atomic():
+            dip_recompute(dataset_id=dataset.pk)
+        created.append(code)
+    return [f"national returns created: {', '.join(created) or 'none'}"]

@@ -178,6 +178,14 @@ def render_plan_pdf(export: PlanExport) -> bytes:
     return html.write_pdf()
 
 
+def render_html_pdf(html: str) -> bytes:
+    """Any portal-rendered HTML as PDF bytes, with the same static-only fetcher as a plan's PDF
+    (the DIP compliance report uses it). Imports WeasyPrint here, as ``render_plan_pdf`` does."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher()).write_pdf()
+
+
 # --- XLSX ---------------------------------------------------------------------------------------
 
 CAPACITY_HEADERS = ["Item code", "Item", "Site", "Baseline output", "Baseline year", "Current output",

@@ -109,10 +109,11 @@ def _expenditure_scopes(prefix: str) -> dict[str, Scope]:
 
 
 def register_expenditure_rules() -> None:
-    own_draft = Scope(
-        "own_nation_draft",
+    # The nation's returns, whatever their status: the service answers 409 once one is submitted.
+    own_return = Scope(
+        "own_nation_return",
         lambda qs, user: (
-            qs.filter(source=DatasetSource.NATIONAL_RETURN, nation=user.nation_id, status=DatasetStatus.DRAFT)
+            qs.filter(source=DatasetSource.NATIONAL_RETURN, nation=user.nation_id)
             if user.nation_id
             else qs.none()
         ),
@@ -123,7 +124,7 @@ def register_expenditure_rules() -> None:
             VIEW: _expenditure_scopes(""),
             # The secretariat imports NATO editions and picks the reference; directors file returns.
             ADD: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_nation()},
-            CHANGE: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_draft},
+            CHANGE: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_return},
         },
     )
     register(m.ExpenditureRecord, {VIEW: _expenditure_scopes("dataset__")})

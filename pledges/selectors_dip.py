@@ -6,7 +6,7 @@ NATO editions are readable by every role that reads dashboards (director, secret
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
 from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
@@ -40,7 +40,8 @@ def default_dataset(*, user) -> ExpenditureDataset | None:
     return (
         restrict(ExpenditureDataset.objects.all(), user, VIEW)
         .select_related("nation")
-        .order_by("-is_reference", "nation_id", "-edition_year", "pk")
+        # NATO editions (no nation) before any national return, on every database.
+        .order_by("-is_reference", F("nation_id").asc(nulls_first=True), "-edition_year", "pk")
         .first()
     )
 

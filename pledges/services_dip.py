@@ -265,12 +265,18 @@ def return_create(
 
 
 def _editable_return(actor, dataset: ExpenditureDataset) -> ExpenditureDataset:
+    """The locked return, once the actor is its nation's director and it is still a draft.
+
+    Invisible: 404. NATO edition, or not the nation's director: 403. Submitted: 409.
+    """
     if not restrict(ExpenditureDataset.objects.filter(pk=dataset.pk), actor, VIEW).exists():
         raise NotFound("No such expenditure dataset.")
     dataset = _locked_dataset(dataset.pk)
-    ensure_allowed(actor, CHANGE, dataset)
     if not dataset.is_national_return:
         raise Forbidden("NATO editions change only by importing a new file.")
+    ensure_allowed(actor, CHANGE, dataset)
+    if actor.role != Role.DIRECTOR or actor.nation_id != dataset.nation_id:
+        raise Forbidden("Only the nation's armaments director edits its expenditure return.")
     if not dataset.is_editable:
         raise Conflict(
             f"This return is {dataset.get_status_display().lower()}; it can no longer be edited.",

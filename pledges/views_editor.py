@@ -12,8 +12,6 @@ not see is a 404; a plan they may see but not edit (the secretariat's, once subm
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,8 +31,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pledges import forms, selectors, services
 from pledges.choices import Commitment, PlanStatus
 from pledges.models import NationalPlan, PlanVersion, ReviewComment
-from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.exceptions import Conflict
 from portal.permissions import ADD, CHANGE, may
+from portal.web import add_service_errors, scope_errors
 from procurement import selectors as procurement_selectors
 
 # --- Entry tables -------------------------------------------------------------------------
@@ -119,17 +118,6 @@ def _display(entry, name: str) -> str:
 # --- Shared helpers -----------------------------------------------------------------------
 
 
-@contextmanager
-def _scope_errors() -> Iterator[None]:
-    """Services' scope errors as the pages' 403 and 404."""
-    try:
-        yield
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 def _editable_plan(request: HttpRequest, pk: int) -> NationalPlan:
     """The plan if the user may see it (else 404) and edit plans at all (else 403)."""
     plan = get_object_or_404(selectors.plan_list(user=request.user), pk=pk)
@@ -162,16 +150,6 @@ def _fragment(request: HttpRequest, template: str, context: dict, status: int = 
     return render(request, template, context, status=status)
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's ``ValidationError`` on the form: on the matching field, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages_ in error.message_dict.items():
-        field = key.removesuffix("_id")
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 # --- Plans by cycle -----------------------------------------------------------------------
 
 
@@ -202,7 +180,7 @@ def plan_start(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         raise PermissionDenied
     cycle = get_object_or_404(selectors.cycle_list(user=user), pk=cycle_pk)
     try:
-        with _scope_errors():
+        with scope_errors():
             plan = services.plan_start(actor=user, nation=user.nation, cycle=cycle)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -376,7 +354,7 @@ def section_save(request: HttpRequest, pk: int, commitment: int) -> HttpResponse
         return respond(form, 400)
     narrative = form.cleaned_data["narrative"]
     try:
-        with _scope_errors():
+        with scope_errors():
             saved = services.section_save(
                 actor=request.user,
                 section=section,
@@ -384,7 +362,7 @@ def section_save(request: HttpRequest, pk: int, commitment: int) -> HttpResponse
                 expected_version=form.cleaned_data["version"],
             )
     except ValidationError as exc:
-        _add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return respond(form, 400)
     except Conflict as exc:
         current = exc.detail.get("current")
@@ -432,7 +410,7 @@ def _entry_write(request: HttpRequest, plan: NationalPlan, kind: str, entry_id: 
     status_code = 400
     if form.is_valid():
         try:
-            with _scope_errors():
+            with scope_errors():
                 services.entry_save(
                     actor=request.user, plan=plan, kind=kind, fields=form.cleaned_data, entry_id=entry_id
                 )
@@ -440,7 +418,7 @@ def _entry_write(request: HttpRequest, plan: NationalPlan, kind: str, entry_id: 
         except ValidationError as exc:
             if entry_id is not None and "entry" in getattr(exc, "error_dict", {}):
                 raise Http404 from exc
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         except Conflict as exc:
             form.add_error(None, exc.message)
             status_code = 409
@@ -476,7 +454,7 @@ def entry_delete(request: HttpRequest, pk: int, kind: str, entry_id: int) -> Htt
     plan = _entry_target(request, pk, kind)
     noun = ENTRY_KINDS[kind].noun
     try:
-        with _scope_errors():
+        with scope_errors():
             services.entry_delete(actor=request.user, plan=plan, kind=kind, entry_id=entry_id)
     except ValidationError as exc:
         raise Http404 from exc
@@ -509,7 +487,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _problem(request, plan, _("The plan was not submitted"), " ".join(form.errors["comment"]), 400)
     try:
-        with _scope_errors():
+        with scope_errors():
             services.plan_submit(actor=request.user, plan=plan, comment=form.cleaned_data["comment"])
     except Conflict as exc:
         return _problem(request, plan, _("The plan was not submitted"), exc.message)

@@ -8,6 +8,9 @@ from django.db import models
 from portal.exceptions import Conflict
 from portal.models import ObjectChange
 
+# Fields every save moves; naming them as "changed" would tell the editor nothing.
+BOOKKEEPING = {"version", "updated_at", "updated_by"}
+
 
 def check_version(obj: models.Model, expected_version: int | None) -> None:
     """Raise ``Conflict`` (409) if ``obj`` moved past the version the editor started from.
@@ -27,11 +30,19 @@ def check_version(obj: models.Model, expected_version: int | None) -> None:
     changed: set[str] = set()
     by: list[str] = []
     for change in later:
-        changed.update(columns.get(f, f) for f in change.changed_fields if f not in {"version", "updated_at"})
+        changed.update(
+            columns.get(f, f)
+            for f in change.changed_fields
+            if f not in {"version", "updated_at", "updated_by"}
+        )
         if change.actor_username and change.actor_username not in by:
             by.append(change.actor_username)
     raise Conflict(
         f"This {obj._meta.verbose_name} was changed by someone else since you opened it "
         f"(your version {expected_version}, now {obj.version}). Review the current values and save again.",
-        detail={"current_version": obj.version, "changed_fields": sorted(changed), "changed_by": by},
+        detail={
+            "current_version": obj.version,
+            "changed_fields": sorted(changed - BOOKKEEPING),
+            "changed_by": by,
+        },
     )

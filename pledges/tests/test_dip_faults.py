@@ -123,6 +123,14 @@ def test_a_worker_killed_mid_job_is_redelivered_and_leaves_the_same_rows_as_one_
             assert _backend_waits_on_a_lock(), "the worker never reached the dataset lock"
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
+        # The dead worker's server process would only notice when it next writes to the socket;
+        # end it now, as the server's connection check would, so its transaction rolls back here.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid NOT IN (pg_backend_pid(), %s)",
+                [blocker.info.backend_pid],
+            )
     finally:
         blocker.rollback()
         blocker.close()

@@ -208,9 +208,10 @@ def reference(rows: list[dict]) -> dict[tuple[str, int], dict]:
             }
             if base is not None and r["year"] > base and pct is not None:
                 start = 100 * Fraction(by_year[base]["def"]) / Fraction(by_year[base]["gdp"])
+                # Past 2035 (or from a start at or above 3.5%) the line is 3.5% itself.
                 line = (
                     Fraction(7, 2)
-                    if start >= Fraction(7, 2)
+                    if start >= Fraction(7, 2) or r["year"] >= 2035
                     else start + (Fraction(7, 2) - start) * (r["year"] - base) / (2035 - base)
                 )
                 entry["on_track"] = round2(pct) >= round2(line)

@@ -161,7 +161,7 @@ def test_stale_section_save_is_a_conflict_with_the_current_text(plan, owner):
     with pytest.raises(Conflict) as excinfo:
         services.section_save(actor=owner, section=s, narrative="My text", expected_version=1)
     assert excinfo.value.detail["current"] == {"narrative": "Colleague's text", "version": 2}
-    assert excinfo.value.detail["changed_fields"] == ["narrative", "updated_by"]
+    assert excinfo.value.detail["changed_fields"] == ["narrative"]
     assert section(plan).narrative == "Colleague's text"
 
 

@@ -1,0 +1,27 @@
+"""URL matrix rows for the DIP compliance dashboard, its per-nation page and its exports.
+
+Readers: secretariat, board members, directors and superusers; NSPA, partners and users without a
+role get a 403. The nation page is checked on Poland, the matrix director's own nation (another
+nation is a 404 for a director: pledges/tests/test_dip_dashboard.py). Edition 2091 is this module's
+own (contexts of all modules share one database).
+"""
+
+from pledges.tests.dip_data import synthetic_edition
+
+ROLES = ["director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role"]
+READERS = {"anonymous": 302, **dict.fromkeys(ROLES, 403), "director": 200, "secretariat": 200,
+           "board_member": 200, "superuser": 200}  # fmt: skip
+
+MATRIX = {
+    "pledges:dip-dashboard": (None, "get", READERS),
+    "pledges:dip-nation": (lambda ctx: {"code": "POL"}, "get", READERS),
+    # A CSV of the default selection: there is at least the 2091 edition to export.
+    "pledges:dip-export": (None, "get", READERS),
+}
+
+
+def build_context(users_by_role) -> dict:
+    dataset = synthetic_edition(
+        users_by_role["secretariat"], edition_year=2091, codes=["POL", "FRA"], years=range(2089, 2092)
+    )
+    return {"dip_dataset": dataset}
