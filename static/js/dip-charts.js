@@ -10,17 +10,6 @@
   var OK = "#1e7a3c";
   var BELOW = "#98a2b3";
 
-  function readData(canvas) {
-    var source = document.getElementById(canvas.getAttribute("data-source") || "");
-    if (!source) {
-      return null;
-    }
-    try {
-      return JSON.parse(source.textContent);
-    } catch (error) {
-      return null;
-    }
-  }
 
   // A horizontal line at ``ref.value`` across ``count`` categories, drawn as a dashed dataset.
   function referenceDataset(ref, count, index) {
@@ -109,24 +98,5 @@
     });
   }
 
-  var KINDS = { "dip-trend": trend, "dip-path": trend, "dip-ranking": bars, "dip-equipment": bars };
-
-  function draw() {
-    if (!window.Chart) {
-      return;
-    }
-    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      var kind = KINDS[canvas.getAttribute("data-chart")];
-      var data = readData(canvas);
-      if (kind && data) {
-        kind(canvas, data);
-      }
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  window.PortalCharts.register({ "dip-trend": trend, "dip-path": trend, "dip-ranking": bars, "dip-equipment": bars });
 })();

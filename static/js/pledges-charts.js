@@ -12,17 +12,6 @@
     accepted: "#1e7a3c"
   };
 
-  function readData(canvas) {
-    var source = document.getElementById(canvas.getAttribute("data-source") || "");
-    if (!source) {
-      return null;
-    }
-    try {
-      return JSON.parse(source.textContent);
-    } catch (error) {
-      return null;
-    }
-  }
 
   // A doughnut of how many Allies are at each filing status for the cycle.
   function filingStatus(canvas, data) {
@@ -50,24 +39,5 @@
     });
   }
 
-  var KINDS = { "filing-status": filingStatus };
-
-  function draw() {
-    if (!window.Chart) {
-      return;
-    }
-    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      var kind = KINDS[canvas.getAttribute("data-chart")];
-      var data = readData(canvas);
-      if (kind && data) {
-        kind(canvas, data);
-      }
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  window.PortalCharts.register({ "filing-status": filingStatus });
 })();

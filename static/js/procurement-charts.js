@@ -10,17 +10,6 @@
     return PALETTE[index % PALETTE.length];
   }
 
-  function readData(canvas) {
-    var source = document.getElementById(canvas.getAttribute("data-source") || "");
-    if (!source) {
-      return null;
-    }
-    try {
-      return JSON.parse(source.textContent);
-    } catch (error) {
-      return null;
-    }
-  }
 
   function number(value) {
     if (value === null || value === undefined || value === "") {
@@ -102,25 +91,5 @@
     });
   }
 
-  var KINDS = { "lead-time": leadTime, burndown: burndown };
-
-  function drawAll() {
-    if (!window.Chart) {
-      return;
-    }
-    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      var draw = KINDS[canvas.getAttribute("data-chart")];
-      var data = readData(canvas);
-      if (draw && data && !canvas.getAttribute("data-drawn")) {
-        canvas.setAttribute("data-drawn", "1");
-        draw(canvas, data);
-      }
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
-  } else {
-    drawAll();
-  }
+  window.PortalCharts.register({ "lead-time": leadTime, burndown: burndown });
 })();
