@@ -1,6 +1,6 @@
 """Defence Investment Pledge arithmetic: pure functions from inputs to metric values.
 
-Rules (also stated on the dashboard):
+Rules (users read them as ``pledges.dip_dashboard.RULES`` on the pages; keep the two in step):
 - % of GDP is 100 x defence / GDP, both at constant prices of the dataset's price base: NATO's
   Table 3 is a constant-price ratio, and the nominal ratio does not reproduce it for every Ally.
 - Meets 2% / meets 20%: the figure rounded to two decimals, as NATO publishes it, is at least 2.00

@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from pledges import dip, selectors_dip, services_dip
+from pledges import dip_dashboard, selectors_dip, services_dip
 from pledges.forms_dip import LABELS, TABLE_FIELDS, RecordForm, ReturnStartForm, VersionForm
 from pledges.models_dip import ExpenditureDataset, ExpenditureRecord
 from portal.choices import Role
@@ -152,7 +152,7 @@ def _render_dataset(
             "editable": editable,
             "add_form": add_form,
             "add_conflict": conflict if bound is not None and bound.record is None else None,
-            "rules": dip.__doc__.split("\n\n", 1)[1].strip(),
+            "rules": dip_dashboard.RULES,
             "show_nation": not dataset.is_national_return,
         },
         status=status,
