@@ -150,3 +150,21 @@ def users_by_role(make_user):
         "superuser": make_user(None, None, username="r_admin", is_superuser=True, is_staff=True),
         "no_role": make_user(None, None, username="r_none"),
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _end_stray_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end connections that threads left open (the live
+    server's request threads, in-thread Celery workers): otherwise PostgreSQL refuses the drop and
+    the database is left behind. Runs before ``django_db_setup``'s own teardown, which needs it."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
