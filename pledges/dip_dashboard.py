@@ -16,8 +16,9 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Max, Min
 from django.http import Http404
-from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.formats import get_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -296,7 +297,7 @@ class CellRenderer:
     """The table's cells as HTML, built in Python: the table has a cell per nation and year, and
     rendering each through a template include costs more than the rest of the page together.
     Marks are translated once per page. Numbers are rounded as NATO publishes (half up, two
-    decimals), then formatted for the active language."""
+    decimals), with the active language's decimal separator."""
 
     def __init__(self) -> None:
         def mark(css: str, title: str, text: str, hidden: str) -> str:
@@ -319,25 +320,27 @@ class CellRenderer:
             _("stale"),
         )
         self.empty = format_html('<td class="num" data-year="{}"><span class="muted">—</span></td>', "")
+        self.decimal_separator = escape(get_format("DECIMAL_SEPARATOR"))
 
     def __call__(self, m: DipMetric | None) -> str:
-        if m is None or m.pct_gdp is None:
-            if m is None:
-                return self.empty
-            return format_html('<td class="num" data-year="{}"><span class="muted">—</span></td>', m.year)
-        parts = [
-            format_html('<span class="dip-pct">{}</span>', number_format(dip.published_round(m.pct_gdp), 2))
-        ]
+        # Only integers, a number formatted here and the escaped marks above go into the HTML, so
+        # plain string building is safe, and about four times faster than format_html per cell.
+        if m is None:
+            return self.empty
+        if m.pct_gdp is None:
+            return SafeString(f'<td class="num" data-year="{int(m.year)}"><span class="muted">—</span></td>')
+        shown = f"{dip.published_round(m.pct_gdp):.2f}".replace(".", self.decimal_separator)
+        marks = []
         if m.meets_2pct is not None:
-            parts.append(self.meets_2 if m.meets_2pct else self.misses_2)
+            marks.append(self.meets_2 if m.meets_2pct else self.misses_2)
         if m.meets_20pct is not None:
-            parts.append(self.meets_20 if m.meets_20pct else self.misses_20)
+            marks.append(self.meets_20 if m.meets_20pct else self.misses_20)
         if m.is_estimate:
-            parts.append(self.estimate)
+            marks.append(self.estimate)
         if m.stale:
-            parts.append(self.stale)
-        # Every part is already safe HTML; format_html keeps it as it is.
-        return format_html('<td class="num" data-year="{}">' + "{}" * len(parts) + "</td>", m.year, *parts)
+            marks.append(self.stale)
+        cell = f'<span class="dip-pct">{shown}</span>{"".join(marks)}'
+        return SafeString(f'<td class="num" data-year="{int(m.year)}">{cell}</td>')
 
 
 def _aggregate_label(subject: str) -> str:

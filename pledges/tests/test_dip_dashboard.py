@@ -126,6 +126,14 @@ def test_table_shows_the_stored_metrics_of_the_reference_edition(client, secreta
     assert 'name="year_to" value="2026"' in content
 
 
+def test_french_pages_print_french_decimals_and_charts_keep_json_numbers(client, secretariat, nato2026):
+    client.force_login(secretariat)
+    content = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ">3,75<" in cell_html(content, "POL", 2024)
+    # Chart data stays JSON numbers whatever the language (json_script, never a formatted string).
+    assert "3.75" in content[content.index('id="dip-trend-data"') :]
+
+
 def test_counters_count_the_selected_year(client, secretariat, nato2026):
     client.force_login(secretariat)
     response = client.get(DASHBOARD, {"year": 2024})
