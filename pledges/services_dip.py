@@ -50,7 +50,7 @@ def _locked_dataset(dataset_id: int) -> ExpenditureDataset:
     )
 
 
-def _inputs_changed(dataset: ExpenditureDataset, *, nation_ids: Iterable[int] | None, actor=None) -> None:
+def _inputs_changed(dataset: ExpenditureDataset, *, nation_ids: Iterable[int] | None) -> None:
     """Record that inputs changed: watermark, stale metrics, and a recompute in the outbox.
 
     ``dataset`` must be locked by the caller. ``nation_ids`` None means the whole dataset.
@@ -201,7 +201,8 @@ def nato_edition_import(
                 f"{outcome.unchanged} unchanged"
             ),
         )
-        _inputs_changed(dataset, nation_ids=None, actor=actor)
+        # Only the nations whose rows changed (and the aggregates) go stale until the recompute.
+        _inputs_changed(dataset, nation_ids=outcome.changed_nations)
     return outcome
 
 
@@ -330,7 +331,7 @@ def record_save(
         before=before,
         after=snapshot(record),
     )
-    _inputs_changed(dataset, nation_ids=[dataset.nation_id], actor=actor)
+    _inputs_changed(dataset, nation_ids=[dataset.nation_id])
     return record
 
 
@@ -343,7 +344,7 @@ def record_delete(*, actor, record: ExpenditureRecord, expected_version: int | N
     check_version(record, expected_version)
     record_change(actor=actor, obj=record, action=AuditAction.DELETE, before=snapshot(record))
     record.delete()
-    _inputs_changed(dataset, nation_ids=[dataset.nation_id], actor=actor)
+    _inputs_changed(dataset, nation_ids=[dataset.nation_id])
 
 
 @transaction.atomic
