@@ -59,21 +59,14 @@ def edition_files(path: Path, edition: int) -> EditionFiles:
 
 
 def _by_header(path: Path) -> EditionFiles:
-    header = _read_text(path).splitlines()[:1]
-    if header and "def_usd_current_m" in header[0]:
-        return EditionFiles(None, path)
-    return EditionFiles(path, None)
+    return EditionFiles(None, path) if kind_of(_read_text(path)) == "usd" else EditionFiles(path, None)
 
 
 def _read_text(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ImportRejected([f"{path.name}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}."])
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([f"{path.name}: not UTF-8 text; save it as CSV UTF-8."]) from None
+    return decode(path.name, path.read_bytes())
 
 
 class _Errors:
@@ -228,23 +221,46 @@ def _check_header(text: str, *, file: str, kind: str, price_base: int) -> list[s
     return [f"{file}: the header lacks {', '.join(missing)}.{hint}"]
 
 
+def decode(name: str, data: bytes) -> str:
+    """An uploaded or read file as text (UTF-8, with or without a BOM), within the size limit."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRejected([f"{name}: {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}."])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected([f"{name}: not UTF-8 text; save it as CSV UTF-8."]) from None
+
+
+def kind_of(text: str) -> str:
+    """ "usd" for a Tables 2/5 file (its header has USD amounts), else "nc" (Table 1)."""
+    header = text.splitlines()[:1]
+    return "usd" if header and "def_usd_current_m" in header[0] else "nc"
+
+
 def read_edition(path: Path, *, edition: int, price_base: int) -> list[dict]:
     """The edition's merged, validated rows (``nation``, ``year`` and the input fields)."""
     files = edition_files(path, edition)
+    texts = {
+        kind: (file_path.name, _read_text(file_path))
+        for kind, file_path in (("nc", files.national_currency), ("usd", files.usd))
+        if file_path is not None
+    }
+    return read_edition_texts(texts, price_base=price_base)
+
+
+def read_edition_texts(texts: dict[str, tuple[str, str]], *, price_base: int) -> list[dict]:
+    """Like ``read_edition``, from ``{"nc" | "usd": (file name, text)}`` (uploads, tests)."""
     nations = {n.code: n for n in Nation.objects.all()}
     errors = _Errors()
     parsed: dict[str, dict[tuple[str, int], dict]] = {}
-    for kind, file_path in (("nc", files.national_currency), ("usd", files.usd)):
-        if file_path is None:
-            continue
-        text = _read_text(file_path)
-        header_errors = _check_header(text, file=file_path.name, kind=kind, price_base=price_base)
+    for kind, (name, text) in texts.items():
+        header_errors = _check_header(text, file=name, kind=kind, price_base=price_base)
         if header_errors:
             errors.items.extend(header_errors)
             continue
         parsed[kind] = parse_rows(
             csv.DictReader(io.StringIO(text)),
-            file=file_path.name,
+            file=name,
             kind=kind,
             price_base=price_base,
             nations=nations,

@@ -1,5 +1,6 @@
 from pledges.views_capacity import urlpatterns as capacity_urlpatterns
 from pledges.views_dip import urlpatterns as dip_urlpatterns
+from pledges.views_dip_import import urlpatterns as dip_import_urlpatterns
 from pledges.views_editor import urlpatterns as editor_urlpatterns
 from pledges.views_export import urlpatterns as export_urlpatterns
 from pledges.views_returns import urlpatterns as returns_urlpatterns
@@ -12,5 +13,6 @@ urlpatterns: list = [
     *export_urlpatterns,
     *capacity_urlpatterns,
     *dip_urlpatterns,
+    *dip_import_urlpatterns,
     *returns_urlpatterns,
 ]
