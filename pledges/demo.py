@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 
@@ -256,18 +255,15 @@ def load_pledges() -> list[str]:
     return [f"cycles created: {created_cycles}, plans created: {created_plans}"]
 
 
-NATO_DATA = Path(__file__).resolve().parent / "data" / "nato"
-
-
 @register("dip", order=30)
 def load_dip() -> list[str]:
     """NATO's 2026 edition (the shipped CSVs) and its DIP metrics, computed by the recompute job."""
-    from pledges.expenditure_import import read_edition
+    from pledges.expenditure_import import SHIPPED_DATA, read_edition
     from pledges.services_dip import dip_recompute, nato_edition_import
     from portal.models import User
 
     secretariat = User.objects.get(username="secretariat")
-    rows = read_edition(NATO_DATA, edition=2026, price_base=2021)
+    rows = read_edition(SHIPPED_DATA, edition=2026, price_base=2021)
     outcome = nato_edition_import(
         actor=secretariat,
         edition_year=2026,

@@ -22,6 +22,8 @@ from portal.models import Nation
 from portal.spreadsheets import RowError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# NATO's 2026 edition, shipped with the code (demo data, tests, benchmarks).
+SHIPPED_DATA = Path(__file__).resolve().parent / "data" / "nato"
 AGGREGATE_GEOS = {"NATO_TOTAL", "NATO_EUR_CAN", "NATO", "NATO_EU_CA"}
 
 
@@ -77,52 +79,65 @@ class _Errors:
         self.items.append(f"{file}: {RowError(row, column, message)}")
 
 
-def _decimal(value: str, *, file: str, row: int, column: str, errors: _Errors, share: bool = False):
-    text = (value or "").strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        errors.add(file, row, column, f"{value!r} is not a number.")
-        return None
-    if not number.is_finite():
-        errors.add(file, row, column, f"{value!r} is not a number.")
-        return None
-    if number < 0:
-        errors.add(file, row, column, f"{value} is negative; amounts and shares cannot be.")
-        return None
-    if share and number > 100:
-        errors.add(file, row, column, f"{value} is over 100; a share is a percentage.")
-        return None
-    if abs(number.as_tuple().exponent) > 2 or number >= Decimal("1e16"):
-        number = number.quantize(Decimal("0.01"))
-        if number >= Decimal("1e16"):
-            errors.add(file, row, column, f"{value} is too large.")
+@dataclass
+class _Cells:
+    """One CSV row's cells, read with per-cell error reporting (row numbered as a spreadsheet does)."""
+
+    raw: Mapping[str, str]
+    file: str
+    row: int
+    errors: _Errors
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.add(self.file, self.row, column, message)
+
+    def text(self, column: str) -> str:
+        return (self.raw.get(column) or "").strip()
+
+    def number(self, column: str, *, share: bool = False) -> Decimal | None:
+        """A non-negative amount (a share at most 100), two decimals; None if blank or refused."""
+        value = self.raw.get(column) or ""
+        text = value.strip().replace(",", "")
+        if not text:
             return None
-    return number
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            self.error(column, f"{value!r} is not a number.")
+            return None
+        if number < 0:
+            self.error(column, f"{value} is negative; amounts and shares cannot be.")
+            return None
+        if share and number > 100:
+            self.error(column, f"{value} is over 100; a share is a percentage.")
+            return None
+        if abs(number.as_tuple().exponent) > 2 or number >= Decimal("1e16"):
+            number = number.quantize(Decimal("0.01"))
+            if number >= Decimal("1e16"):
+                self.error(column, f"{value} is too large.")
+                return None
+        return number
 
+    def year(self) -> int | None:
+        value = self.raw.get("year") or ""
+        if not value.strip().isdigit():
+            self.error("year", f"{value!r} is not a year.")
+            return None
+        year = int(value)
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            self.error("year", f"{year} is outside {YEAR_MIN} to {YEAR_MAX}.")
+            return None
+        return year
 
-def _year(value: str, *, file: str, row: int, errors: _Errors) -> int | None:
-    text = (value or "").strip()
-    if not text.isdigit():
-        errors.add(file, row, "year", f"{value!r} is not a year.")
-        return None
-    year = int(text)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        errors.add(file, row, "year", f"{year} is outside {YEAR_MIN} to {YEAR_MAX}.")
-        return None
-    return year
-
-
-def _bool(value: str, *, file: str, row: int, column: str, errors: _Errors) -> bool:
-    text = (value or "").strip().lower()
-    if text in {"true", "1", "yes", "y", "e"}:
-        return True
-    if text in {"false", "0", "no", "n", ""}:
+    def flag(self, column: str) -> bool:
+        text = self.text(column).lower()
+        if text in {"true", "1", "yes", "y", "e"}:
+            return True
+        if text not in {"false", "0", "no", "n", ""}:
+            self.error(column, f"{self.raw.get(column)!r} is not true or false.")
         return False
-    errors.add(file, row, column, f"{value!r} is not true or false.")
-    return False
 
 
 def parse_rows(
@@ -138,20 +153,19 @@ def parse_rows(
     out: dict[tuple[str, int], dict] = {}
     first_row: dict[tuple[str, int], int] = {}
     for number, raw in enumerate(rows, start=2):
-        if (raw.get("geo") or "").strip() in AGGREGATE_GEOS and not (raw.get("country_iso3") or "").strip():
+        cells = _Cells(raw, file, number, errors)
+        if cells.text("geo") in AGGREGATE_GEOS and not cells.text("country_iso3"):
             continue
-        code = (raw.get("country_iso3") or "").strip().upper()
+        code = cells.text("country_iso3").upper()
         nation = nations.get(code)
         if not code:
-            errors.add(file, number, "country_iso3", "The nation code is missing.")
+            cells.error("country_iso3", "The nation code is missing.")
         elif nation is None:
-            errors.add(file, number, "country_iso3", f"Unknown nation {code!r}.")
-        year = _year(raw.get("year", ""), file=file, row=number, errors=errors)
+            cells.error("country_iso3", f"Unknown nation {code!r}.")
+        year = cells.year()
         fields: dict = {}
         if kind == "usd":
-            fields["is_estimate"] = _bool(
-                raw.get("estimate", ""), file=file, row=number, column="estimate", errors=errors
-            )
+            fields["is_estimate"] = cells.flag("estimate")
             columns = (
                 ("def_usd_current_m", "def_usd_current_m"),
                 ("gdp_usd_current_m", "gdp_usd_current_m"),
@@ -159,34 +173,19 @@ def parse_rows(
                 (f"gdp_usd_{price_base}_m", "gdp_usd_constant_m"),
             )
             for column, name in columns:
-                fields[name] = _decimal(
-                    raw.get(column, ""), file=file, row=number, column=column, errors=errors
-                )
+                fields[name] = cells.number(column)
                 if name.startswith("gdp_") and fields[name] == 0:
-                    errors.add(file, number, column, "GDP cannot be zero.")
+                    cells.error(column, "GDP cannot be zero.")
         else:
-            fields["is_estimate"] = "(estimate)" in (raw.get("source") or "")
-            fields["def_nc_current_m"] = _decimal(
-                raw.get("defence_exp_nc_million", ""),
-                file=file,
-                row=number,
-                column="defence_exp_nc_million",
-                errors=errors,
-            )
-            currency = (raw.get("currency") or "").strip().upper()
+            fields["is_estimate"] = "(estimate)" in cells.text("source")
+            fields["def_nc_current_m"] = cells.number("defence_exp_nc_million")
+            currency = cells.text("currency").upper()
             if currency and (len(currency) != 3 or not currency.isalpha()):
-                errors.add(file, number, "currency", f"{currency!r} is not an ISO 4217 code.")
+                cells.error("currency", f"{currency!r} is not an ISO 4217 code.")
             elif fields["def_nc_current_m"] is not None and not currency:
-                errors.add(file, number, "currency", "Give the currency of the national-currency amount.")
+                cells.error("currency", "Give the currency of the national-currency amount.")
             fields["currency"] = currency
-        fields["equipment_pct"] = _decimal(
-            raw.get("published_equipment_pct", ""),
-            file=file,
-            row=number,
-            column="published_equipment_pct",
-            errors=errors,
-            share=True,
-        )
+        fields["equipment_pct"] = cells.number("published_equipment_pct", share=True)
         if nation is None or year is None:
             continue
         key = (code, year)

@@ -168,19 +168,13 @@ def render_plan_html(export: PlanExport) -> str:
 
 
 def render_plan_pdf(export: PlanExport) -> bytes:
-    """The PDF bytes. Imports WeasyPrint here: an ``ImportError`` or ``OSError`` (no Pango) means
-    PDF export is unavailable on this machine, which the view reports."""
-    from weasyprint import HTML
-
-    html = HTML(
-        string=render_plan_html(export), base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher()
-    )
-    return html.write_pdf()
+    return render_html_pdf(render_plan_html(export))
 
 
 def render_html_pdf(html: str) -> bytes:
-    """Any portal-rendered HTML as PDF bytes, with the same static-only fetcher as a plan's PDF
-    (the DIP compliance report uses it). Imports WeasyPrint here, as ``render_plan_pdf`` does."""
+    """Portal-rendered HTML (a plan, the DIP compliance report) as PDF bytes, fetching only local
+    static files. Imports WeasyPrint here: an ``ImportError`` or ``OSError`` (no Pango) means PDF
+    export is unavailable on this machine, which ``views_export.pdf_download`` reports."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher()).write_pdf()

@@ -12,6 +12,8 @@ from portal.choices import Role
 from portal.permissions import ADD, ALL, CHANGE, VIEW, Scope, own_nation, register
 
 SUBMIT, REVIEW = "submit", "review"
+# Import NATO editions and choose the dashboard's reference edition.
+MANAGE_EDITIONS = "manage_editions"
 
 
 def submitted_only(path: str) -> Scope:
@@ -125,6 +127,7 @@ def register_expenditure_rules() -> None:
             # The secretariat imports NATO editions and picks the reference; directors file returns.
             ADD: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_nation()},
             CHANGE: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_return},
+            MANAGE_EDITIONS: {Role.SECRETARIAT: ALL},
         },
     )
     register(m.ExpenditureRecord, {VIEW: _expenditure_scopes("dataset__")})

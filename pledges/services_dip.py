@@ -19,12 +19,13 @@ from django.utils import timezone
 from pledges import dip
 from pledges.choices import Aggregate, DatasetSource, DatasetStatus
 from pledges.models_dip import INPUT_FIELDS, DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.rules import MANAGE_EDITIONS
 from portal import jobs
 from portal.audit import record_change, snapshot
 from portal.choices import AuditAction, Role
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden, NotFound
-from portal.permissions import CHANGE, VIEW, ensure_allowed, restrict
+from portal.permissions import CHANGE, VIEW, ensure_allowed, may, restrict
 
 METRIC_FIELDS = (
     "nation_id",
@@ -88,7 +89,7 @@ class ImportOutcome:
 
 
 def _require_secretariat(actor, doing: str) -> None:
-    if not (actor.is_superuser or actor.role == Role.SECRETARIAT):
+    if not may(actor, ExpenditureDataset, MANAGE_EDITIONS):
         raise Forbidden(f"Only the CNAD secretariat may {doing}.")
 
 
@@ -316,9 +317,7 @@ def record_save(
         setattr(record, name, "" if name == "currency" and value is None else value)
     record.updated_by = actor
     record.full_clean(validate_constraints=False, validate_unique=False)
-    clash = ExpenditureRecord.objects.filter(dataset=dataset, year=year).exclude(pk=record.pk).exists()
-    if clash:
-        raise ValidationError({"year": f"This return already has a row for {year}."})
+    # The unique constraint, not a pre-check, decides whether the year is taken.
     try:
         with transaction.atomic():
             record.save()

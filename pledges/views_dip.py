@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from pledges import dip_dashboard, exports
 from pledges.models_dip import DipMetric
+from pledges.views_export import pdf_download
 from portal.exports import FORMATS, export_response
 from portal.permissions import VIEW, may
 
@@ -100,33 +101,20 @@ def export(request: HttpRequest) -> HttpResponse:
     stem = dip_dashboard.export_stem(selection)
     if fmt != PDF:
         return export_response(stem, dip_dashboard.EXPORT_HEADERS, dip_dashboard.export_rows(board), fmt)
-    try:
-        import weasyprint  # noqa: F401  (imported here: it needs Pango, which a machine may lack)
-    except (ImportError, OSError):
-        return render(
-            request,
-            "error.html",
-            {
-                "status": 503,
-                "title": _("PDF export unavailable"),
-                "message": _("PDF export is not available on this server. Download CSV or XLSX instead."),
-            },
-            status=503,
-        )
-    html = render_to_string(
-        "pledges/dip/report_pdf.html",
-        {
-            "board": board,
-            "rules": dip_dashboard.RULES,
-            "classification": exports.DEFAULT_CLASSIFICATION,
-            "user": request.user,
-        },
-        request=request,
+    context = {
+        "board": board,
+        "rules": dip_dashboard.RULES,
+        "classification": exports.DEFAULT_CLASSIFICATION,
+        "user": request.user,
+    }
+    return pdf_download(
+        request,
+        lambda: exports.render_html_pdf(
+            render_to_string("pledges/dip/report_pdf.html", context, request=request)
+        ),
+        f"{stem}.pdf",
+        _("Download CSV or XLSX instead."),
     )
-    response = HttpResponse(exports.render_html_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 urlpatterns = [

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pledges.expenditure_import import MAX_FILE_BYTES, ImportRejected, decode, kind_of, read_edition_texts
-from pledges.models_dip import YEAR_MAX, YEAR_MIN
+from pledges.models_dip import YEAR_MAX, YEAR_MIN, ExpenditureDataset
+from pledges.rules import MANAGE_EDITIONS
 from pledges.services_dip import nato_edition_import
-from portal.choices import Role
+from portal.permissions import may
 from portal.web import add_service_errors, scope_errors
 
 KINDS = {
@@ -73,7 +74,7 @@ class EditionImportForm(forms.Form):
 
 def _may_import(user) -> bool:
     # The service decides too (``nato_edition_import``); this only keeps others off the page.
-    return user.is_superuser or user.role == Role.SECRETARIAT
+    return may(user, ExpenditureDataset, MANAGE_EDITIONS)
 
 
 def edition_import(request: HttpRequest) -> HttpResponse:

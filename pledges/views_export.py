@@ -6,6 +6,8 @@ is a 403 for the upload; a plan that is not a draft (or returned) is a 409 with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -50,20 +52,28 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def pdf_download(request: HttpRequest, render_pdf: Callable[[], bytes], filename: str, instead: str):
+    """The PDF ``render_pdf()`` makes, as a download; a 503 page suggesting ``instead`` when this
+    server cannot load WeasyPrint (it needs the Pango library)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        message = _(
+            "PDF export is not available on this server (WeasyPrint or its Pango library is missing)."
+        )
+        return _message_page(request, 503, _("PDF export unavailable"), f"{message} {instead}")
+    return _download(render_pdf(), "application/pdf", filename)
+
+
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     export = _visible_export(request, pk)
-    try:
-        import weasyprint  # noqa: F401  (imported here: it needs Pango, which a machine may lack)
-    except (ImportError, OSError):
-        return _message_page(
-            request,
-            503,
-            _("PDF export unavailable"),
-            _("PDF export is not available on this server (WeasyPrint or its Pango library is missing). "
-              "Download the plan as XLSX instead, or ask the administrators to install it."),
-        )  # fmt: skip
-    return _download(exports.render_plan_pdf(export), "application/pdf", f"{exports.export_stem(export)}.pdf")
+    return pdf_download(
+        request,
+        lambda: exports.render_plan_pdf(export),
+        f"{exports.export_stem(export)}.pdf",
+        _("Download the plan as XLSX instead, or ask the administrators to install it."),
+    )
 
 
 @require_GET

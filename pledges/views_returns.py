@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pledges import dip_dashboard, selectors_dip, services_dip
 from pledges.forms_dip import LABELS, TABLE_FIELDS, RecordForm, ReturnStartForm, VersionForm
 from pledges.models_dip import ExpenditureDataset, ExpenditureRecord
+from pledges.rules import MANAGE_EDITIONS
 from portal.choices import Role
 from portal.exceptions import Conflict, NotFound
 from portal.permissions import ADD, CHANGE, VIEW, may
@@ -42,7 +43,7 @@ def _may_start(user) -> bool:
 
 def _may_pick_reference(user) -> bool:
     # A display choice only: ``dataset_set_reference`` enforces it.
-    return user.is_superuser or user.role == Role.SECRETARIAT
+    return may(user, ExpenditureDataset, MANAGE_EDITIONS)
 
 
 def _return_url(dataset: ExpenditureDataset) -> str:

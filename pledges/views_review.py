@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -33,10 +33,11 @@ from pledges.models import ENTRY_MODELS, NationalPlan, PlanSection, PlanVersion,
 from pledges.rules import REVIEW
 from pledges.services import CommentInput
 from portal.choices import NationKind
-from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.exceptions import Conflict
 from portal.models import Nation
 from portal.permissions import VIEW, may, restrict
 from portal.selectors import nation_list
+from portal.web import scope_errors
 
 NOT_SUBMITTED = "not_submitted"
 # The filing states in the order a cycle moves through them (a draft is "not submitted" here).
@@ -325,15 +326,12 @@ def _transition(
     try:
         if not form.is_valid():
             raise ValidationError(_("Correct the comments below."))
-        call(plan, form)
+        with scope_errors():
+            call(plan, form)
     except ValidationError as exc:
         return _review_page(request, plan, form=form, error=" ".join(exc.messages), status=400)
     except Conflict as exc:
         return _review_page(request, _plan_or_404(user, pk), form=form, error=exc.message, status=409)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     messages.success(request, done)
     return redirect("pledges:plan-review", pk=plan.pk)
 

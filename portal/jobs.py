@@ -105,12 +105,15 @@ def tracked(func=None, *, atomic: bool = False):
             return None
         return JobRun.objects.get(pk=job_run_id)
 
+    def _failure(exc) -> dict:
+        return {
+            "state": JobState.FAILED,
+            "finished_at": timezone.now(),
+            "error": "".join(traceback.format_exception_only(exc)).strip()[:4000],
+        }
+
     def _failed(run_id, exc, *, states):
-        JobRun.objects.filter(pk=run_id, state__in=states).update(
-            state=JobState.FAILED,
-            finished_at=timezone.now(),
-            error="".join(traceback.format_exception_only(exc)).strip()[:4000],
-        )
+        JobRun.objects.filter(pk=run_id, state__in=states).update(**_failure(exc))
 
     def _succeeded(run_id, result):
         JobRun.objects.filter(pk=run_id).update(
@@ -133,8 +136,7 @@ def tracked(func=None, *, atomic: bool = False):
                 if job_run_id is not None:
                     _failed(job_run_id, exc, states=[JobState.QUEUED])
                 else:
-                    failed = JobRun.objects.create(job_name=self.name, args=kwargs, state=JobState.QUEUED)
-                    _failed(failed.pk, exc, states=[JobState.QUEUED])
+                    JobRun.objects.create(job_name=self.name, args=kwargs, **_failure(exc))
                 raise
         run = _claim(self, job_run_id, kwargs)
         if run is None:

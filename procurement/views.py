@@ -15,7 +15,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import transaction
 from django.db.models import CharField, Q, Sum
 from django.db.models.functions import Cast
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,11 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2.rows import BoundRow
 
 from portal.choices import Role
-from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.exceptions import Conflict, Forbidden
 from portal.exports import FORMATS, MAX_EXPORT_ROWS, export_response
 from portal.models import Nation, ObjectChange
 from portal.permissions import ADD, CHANGE, VIEW, may
 from portal.selectors import nation_list
+from portal.web import add_service_errors, scope_errors
 from procurement import filtersets, forms, selectors, services, tables
 from procurement.analytics import framework_burndown
 from procurement.models import (
@@ -366,40 +367,18 @@ def delivery_detail(request, pk: int):
 # --- Forms ----------------------------------------------------------------------------------
 
 
-def add_service_errors(
-    form, error: ValidationError, field_for: Callable[[str], object] | None = None
-) -> None:
-    """Put a service's ``ValidationError`` on the form: keyed messages on the matching field,
-    the rest (``lines``, ``__all__``...) at the top. The user's input stays in the bound form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages_ in error.message_dict.items():
-        target = field_for(key) if field_for else None
-        if target is not None:
-            target_form, field = target
-            target_form.add_error(field, messages_)
-        elif key in form.fields:
-            form.add_error(key, messages_)
-        else:
-            form.add_error(None, messages_)
-
-
 def run_service(form, call: Callable[[], object], field_for=None) -> tuple[object, int]:
     """Call a service for a valid form: ``(result, 200)``, or ``(None, status)`` with the errors
     on the form (400 invalid, 409 conflict). Forbidden and not-found become 403 and 404 pages."""
     try:
-        return call(), 200
+        with scope_errors():
+            return call(), 200
     except ValidationError as exc:
         add_service_errors(form, exc, field_for)
         return None, 400
     except Conflict as exc:
         form.add_error(None, exc.message)
         return None, 409
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def form_page(

@@ -8,20 +8,17 @@ plausible inputs, for tests that need two data sizes.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 
-from pledges.expenditure_import import read_edition
+from pledges.expenditure_import import SHIPPED_DATA, read_edition
 from pledges.models_dip import ExpenditureDataset
 from pledges.services_dip import dip_recompute, nato_edition_import
 from portal.models import Nation
 
-NATO_DATA = Path(__file__).resolve().parent.parent / "data" / "nato"
-
 
 def import_nato_2026(actor) -> ExpenditureDataset:
-    rows = read_edition(NATO_DATA, edition=2026, price_base=2021)
+    rows = read_edition(SHIPPED_DATA, edition=2026, price_base=2021)
     outcome = nato_edition_import(actor=actor, edition_year=2026, price_base_year=2021, rows=rows)
     with transaction.atomic():
         dip_recompute(dataset_id=outcome.dataset.pk)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from pledges.expenditure_import import SHIPPED_DATA
 from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
 from pledges.services_dip import dip_recompute
 from pledges.tasks import recompute_all_dip_metrics, recompute_dip_metrics
@@ -19,7 +19,7 @@ from pledges.tests.dip_data import synthetic_edition
 from portal.choices import JobState
 from portal.models import JobRun, ObjectChange
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "nato"
+DATA = SHIPPED_DATA
 NC, USD = "defence-expenditure-2026-edition.csv", "defence-expenditure-2026-edition-usd.csv"
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the command's on-commit job must run

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pledges.expenditure_import import SHIPPED_DATA
 from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
 from portal.models import ObjectChange
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "nato"
+DATA = SHIPPED_DATA
 NC, USD = "defence-expenditure-2026-edition.csv", "defence-expenditure-2026-edition-usd.csv"
 URL = reverse("pledges:dip-edition-import")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,9 +14,10 @@ from hypothesis import strategies as st
 
 from pledges import dip
 from pledges.choices import Aggregate
+from pledges.expenditure_import import SHIPPED_DATA
 from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "nato"
+DATA = SHIPPED_DATA
 USD_CSV = DATA / "defence-expenditure-2026-edition-usd.csv"
 PUBLISHED_AGGREGATES = {"NATO_TOTAL": Aggregate.NATO, "NATO_EUR_CAN": Aggregate.NATO_EUROPE_CANADA}
 
