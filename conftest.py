@@ -26,6 +26,11 @@ def _fast_password_hashing():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The database named in DATABASE_URL, before pytest-django swaps in the test database. When no
+# selected test uses the database, no test database is created and the connection still points here.
+_REAL_DB_NAME: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     # Worker threads (real Celery worker tests) must not hold connections open past a task, or the
@@ -33,6 +38,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _REAL_DB_NAME.append(settings.DATABASES["default"]["NAME"])
 
 
 @pytest.fixture
@@ -161,10 +167,13 @@ def _end_stray_sessions(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         from django.db import connection
 
-        if connection.vendor != "postgresql":
+        test_db = connection.settings_dict["NAME"]
+        # Only ever the test database: a developer's own server may be connected to the real one.
+        if connection.vendor != "postgresql" or test_db in _REAL_DB_NAME:
             return
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = %s AND datname = current_database() AND pid <> pg_backend_pid()",
+                [test_db],
             )

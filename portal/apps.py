@@ -6,4 +6,6 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self) -> None:
-        from portal import demo, permissions  # noqa: F401 - registers core rules and the demo loader
+        from portal import demo, lookups, permissions  # noqa: F401 - registers core rules and the demo loader
+
+        lookups.register()
