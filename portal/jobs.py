@@ -2,8 +2,12 @@
 
 ``enqueue`` writes a queued ``JobRun`` in the caller's transaction and publishes the task after
 commit. If the broker is down the publish fails fast (bounded retry in settings) and the row stays
-queued and unpublished; ``sweep_outbox`` sends it again later. A task wrapped in ``tracked``
-records its own start, end, result or error on that row, and refuses to run twice.
+queued and unpublished; ``sweep_outbox`` sends it again later. A message the broker accepted can
+still be lost (Redis restarted without persistence, its list deleted): a run that stays queued and
+unclaimed for ``JOB_REPUBLISH_AFTER`` after its last publish is sent again, and one still unclaimed
+after ``JOB_GIVE_UP_AFTER`` is marked failed, so that it shows instead of waiting for ever. A task
+wrapped in ``tracked`` records its own start, end, result or error on that row, and its claim is a
+conditional UPDATE, so a duplicate message is harmless.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import logging
 import traceback
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portal.choices import JobState
@@ -63,16 +68,34 @@ def publish(run_id: int) -> bool:
         log.warning("job %s #%s kept in outbox, broker unavailable: %s", run.job_name, run.pk, exc)
         JobRun.objects.filter(pk=run_id).update(error=f"Broker unavailable, will retry: {exc}"[:2000])
         return False
-    JobRun.objects.filter(pk=run_id, published_at__isnull=True).update(published_at=timezone.now(), error="")
+    # The last send: a run still unclaimed long after it is re-sent (``pending_outbox``).
+    JobRun.objects.filter(pk=run_id, state=JobState.QUEUED).update(published_at=timezone.now(), error="")
     return True
 
 
 def pending_outbox() -> list[int]:
-    cutoff = timezone.now() - OUTBOX_GRACE
+    """Queued runs to send (again): never published and past the on-commit publish's grace, or
+    published but never claimed for ``JOB_REPUBLISH_AFTER`` (the message was lost)."""
+    now = timezone.now()
+    never_sent = Q(published_at__isnull=True, created_at__lt=now - OUTBOX_GRACE)
+    lost = Q(published_at__lt=now - settings.JOB_REPUBLISH_AFTER)
     return list(
-        JobRun.objects.filter(state=JobState.QUEUED, published_at__isnull=True, created_at__lt=cutoff)
+        JobRun.objects.filter(never_sent | lost, state=JobState.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)[:500]
+    )
+
+
+def give_up_unclaimed() -> int:
+    """Mark failed the runs the broker accepted but no worker claimed for ``JOB_GIVE_UP_AFTER``
+    (a task nobody serves, say). Never-published rows stay: they wait for the broker to return."""
+    cutoff = timezone.now() - settings.JOB_GIVE_UP_AFTER
+    return JobRun.objects.filter(
+        state=JobState.QUEUED, published_at__isnull=False, created_at__lt=cutoff
+    ).update(
+        state=JobState.FAILED,
+        finished_at=timezone.now(),
+        error=f"Sent to the broker but never started within {settings.JOB_GIVE_UP_AFTER}; gave up.",
     )
 
 

@@ -121,6 +121,7 @@ class JobRun(models.Model):
     args = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the run was last sent to the broker (portal.jobs re-sends one left unclaimed too long).
     published_at = models.DateTimeField(null=True, blank=True)
     publish_attempts = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -185,6 +185,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 30, minimum=1),
     "unacked_restore_throttle": 1,
 }
+# A published run still unclaimed after this long lost its message (e.g. Redis restarted without
+# persistence): the sweeper sends it again. Longer than a job may run (an atomic job's claim is not
+# visible until it commits), so a duplicate is rare; the claim makes it harmless anyway.
+JOB_REPUBLISH_AFTER = timedelta(
+    seconds=env_int("JOB_REPUBLISH_AFTER_SECONDS", max(900, CELERY_TASK_TIME_LIMIT * 2), minimum=10)
+)
+# A run the broker accepted but no worker started for this long is marked failed, not kept for ever.
+JOB_GIVE_UP_AFTER = timedelta(hours=env_int("JOB_GIVE_UP_AFTER_HOURS", 24, minimum=1))
 # Publishing from a web request: a couple of quick retries, then fail (the outbox keeps the job).
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

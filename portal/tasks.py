@@ -25,7 +25,9 @@ def ping(self) -> dict:
 
 @shared_task(name="portal.tasks.sweep_outbox")
 def sweep_outbox() -> int:
-    """Re-send queued jobs whose first publish failed (broker down at commit time)."""
+    """Re-send queued jobs whose publish failed (broker down at commit time) or whose message was
+    lost after it was sent; give up on those nobody claimed for a day."""
+    jobs.give_up_unclaimed()
     return sum(1 for run_id in jobs.pending_outbox() if jobs.publish(run_id))
 
 
