@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pledges.choices import Commitment, InvestmentKind, MeasureStatus, PlanStatus
+from portal.audit import AuditScope, draft_key
 from portal.models import Nation, alpha3
 
 year_validators = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -71,6 +72,13 @@ class NationalPlan(models.Model):
     def is_editable(self) -> bool:
         return self.status in {PlanStatus.DRAFT, PlanStatus.RETURNED}
 
+    def audit_scope(self) -> AuditScope:
+        # Until its first submission nobody outside the nation may see the plan at all; its rows
+        # belong to the draft version and are released with it.
+        if self.first_submitted_at is None and self.current_version_id is not None:
+            return AuditScope(self.nation_id, f"pledges.planversion:{self.current_version_id}")
+        return AuditScope(self.nation_id)
+
 
 class PlanVersion(models.Model):
     """One version of a plan's content; frozen once submitted."""
@@ -91,8 +99,18 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
 
+    def audit_scope(self) -> AuditScope:
+        return AuditScope(self.plan.nation_id, "" if self.frozen else draft_key(self))
 
-class PlanSection(models.Model):
+
+class _InVersion:
+    """Sections and entries are as private as the version they belong to."""
+
+    def audit_scope(self) -> AuditScope:
+        return self.plan_version.audit_scope()
+
+
+class PlanSection(_InVersion, models.Model):
     """The narrative of one pledge commitment in one version; edited with optimistic locking."""
 
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
@@ -116,7 +134,7 @@ class PlanSection(models.Model):
         return f"{self.plan_version} section {self.commitment}"
 
 
-class PlanEntry(models.Model):
+class PlanEntry(_InVersion, models.Model):
     """Fields shared by the structured entries of a plan version."""
 
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="%(class)ss")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pledges.choices import DatasetSource, DatasetStatus
+from portal.audit import AuditScope, draft_key
 from portal.models import Nation, alpha3
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
@@ -110,6 +111,11 @@ class ExpenditureDataset(models.Model):
     def is_editable(self) -> bool:
         return self.status == DatasetStatus.DRAFT
 
+    def audit_scope(self) -> AuditScope:
+        # A national return is its nation's alone until submitted; NATO editions are published.
+        private = self.source == DatasetSource.NATIONAL_RETURN and self.status == DatasetStatus.DRAFT
+        return AuditScope(self.nation_id, draft_key(self) if private else "")
+
 
 # The input columns of a record, in the order imports, forms and exports use.
 AMOUNT_FIELDS = (
@@ -175,6 +181,9 @@ class ExpenditureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nation_id and self.nation.code} {self.year}"
+
+    def audit_scope(self) -> AuditScope:
+        return AuditScope(self.nation_id, self.dataset.audit_scope().draft)
 
     def clean(self) -> None:
         shares = [getattr(self, f) for f in SHARE_FIELDS if getattr(self, f) is not None]

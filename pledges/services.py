@@ -25,7 +25,7 @@ from pledges.models import (
     ReviewComment,
 )
 from pledges.rules import REVIEW, SUBMIT
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, release_draft, snapshot
 from portal.choices import AuditAction, Role
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden
@@ -207,6 +207,8 @@ def plan_submit(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
     PlanVersion.objects.filter(pk=plan.current_version_id).update(
         frozen=True, submitted_at=now, submitted_by=actor
     )
+    # The secretariat may now read this version, and so the trail of how it was drafted.
+    release_draft(plan.current_version)
     return _bump(
         plan,
         actor=actor,

@@ -21,7 +21,7 @@ from pledges.choices import Aggregate, DatasetSource, DatasetStatus
 from pledges.models_dip import INPUT_FIELDS, DipMetric, ExpenditureDataset, ExpenditureRecord
 from pledges.rules import MANAGE_EDITIONS
 from portal import jobs
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, release_draft, snapshot
 from portal.choices import AuditAction, Role
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden, NotFound
@@ -361,6 +361,7 @@ def return_submit(
     dataset.submitted_by = actor
     dataset.version += 1
     dataset.save()
+    release_draft(dataset)
     record_change(actor=actor, obj=dataset, action="return.submitted", before=before, after=snapshot(dataset))
     return dataset
 

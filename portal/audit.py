@@ -1,9 +1,18 @@
-"""The audit trail: services call ``record_change`` inside their own transaction."""
+"""The audit trail: services call ``record_change`` inside their own transaction.
+
+A row is as private as what it describes (DESIGN, convention 12). ``record_change`` asks the object
+for its ``AuditScope``: the nation it belongs to, and the key of the unsubmitted draft it is part of,
+if any. A model states that by defining ``audit_scope()``; without one, a ``nation`` field gives the
+nation and the object is never a draft. Rows about a draft are read only by that nation and by the
+row's actor (``portal.permissions``, ``portal.selectors``) until the service that submits the draft
+calls ``release_draft``, in the same transaction.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,6 +36,36 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+@dataclass(frozen=True)
+class AuditScope:
+    """Who an object's audit rows belong to. ``draft`` is the ``draft_key`` of the unsubmitted
+    draft the object is part of, or empty when the object is not private draft work."""
+
+    nation_id: int | None = None
+    draft: str = ""
+
+
+def draft_key(container: models.Model) -> str:
+    """The key shared by the audit rows about one draft (a plan version, a national return)."""
+    return f"{container._meta.label_lower}:{container.pk}"
+
+
+def audit_scope(obj: models.Model) -> AuditScope:
+    own = getattr(obj, "audit_scope", None)
+    if own is not None:
+        return own()
+    has_nation = any(f.name == "nation" and f.is_relation for f in obj._meta.concrete_fields)
+    return AuditScope(nation_id=obj.nation_id if has_nation else None)
+
+
+def release_draft(container: models.Model) -> int:
+    """The draft ``container`` was submitted: its rows become as visible as the submitted object.
+    Call inside the submitting service's transaction, so a rolled-back submission releases nothing."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("release_draft() must be called inside the service's transaction.atomic()")
+    return ObjectChange.objects.filter(draft_key=draft_key(container)).update(draft_key="")
+
+
 def record_change(
     *,
     actor,
@@ -43,6 +82,7 @@ def record_change(
     if obj.pk is None:
         raise ValueError("record_change() needs a saved object")
     actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    scope = audit_scope(obj)
     return ObjectChange.objects.create(
         actor=actor_obj,
         actor_username=actor_obj.get_username() if actor_obj else "",
@@ -54,4 +94,6 @@ def record_change(
         before=before,
         after=after,
         message=message,
+        nation_id=scope.nation_id,
+        draft_key=scope.draft,
     )

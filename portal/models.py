@@ -81,7 +81,13 @@ class User(AbstractUser):
 
 
 class ObjectChange(models.Model):
-    """One audited write or business event, recorded in the same transaction as the write."""
+    """One audited write or business event, recorded in the same transaction as the write.
+
+    ``nation`` and ``draft_key`` make the row as private as what it describes (DESIGN, convention
+    12). ``record_change`` sets both from the object. A non-empty ``draft_key`` marks a row about a
+    nation's unsubmitted draft: only that nation (and the row's actor) read it, until the draft is
+    submitted and ``release_draft`` empties the key.
+    """
 
     time = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -97,11 +103,17 @@ class ObjectChange(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     message = models.TextField(blank=True)
+    # The nation the described object belongs to, if any.
+    nation = models.ForeignKey(Nation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # "app.model:pk" of the unsubmitted draft the object belongs to; empty once it is submitted.
+    draft_key = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-time", "-pk"]
         indexes = [
-            models.Index(fields=["content_type", "object_id", "-time"], name="objectchange_target_idx")
+            models.Index(fields=["content_type", "object_id", "-time"], name="objectchange_target_idx"),
+            models.Index(fields=["draft_key"], name="objectchange_draft_idx", condition=~Q(draft_key="")),
+            models.Index(fields=["nation", "-time"], name="objectchange_nation_idx"),
         ]
 
     def __str__(self) -> str:

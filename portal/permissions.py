@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from portal.choices import Role
 from portal.exceptions import Forbidden, NotFound
@@ -109,6 +109,22 @@ def may(user, model: type[Model], action: str) -> bool:
     return _scope_for(model, user, action) is not None
 
 
+def reads_all(user, model: type[Model], action: str = VIEW) -> bool:
+    """Whether ``user`` may ``action`` every row of ``model`` (an unfiltered scope): the test for
+    whether an aggregate over its rows may be shown unsuppressed (portal.aggregates)."""
+    if not may(user, model, action):
+        return False
+    return user.is_superuser or _scope_for(model, user, action).label == ALL.label
+
+
+def scope_label(user, model: type[Model], action: str = VIEW) -> str | None:
+    """The label of the scope ``user`` holds for ``action`` on ``model`` ("all" for a superuser),
+    or None: lets a page describe what it shows without knowing about roles."""
+    if not may(user, model, action):
+        return None
+    return ALL.label if user.is_superuser else _scope_for(model, user, action).label
+
+
 def permissions_for(user) -> dict[str, dict[str, str]]:
     """``{"app.model": {action: scope label}}`` for every grant the user holds."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -142,8 +158,26 @@ def _register_core() -> None:
             }
         },
     )
-    # The secretariat reads the whole trail; everybody else reads what they did themselves.
-    register(ObjectChange, {VIEW: {**dict.fromkeys(Role.values, own_rows("actor")), Role.SECRETARIAT: ALL}})
+    # The trail is as private as what it describes: rows about a nation's unsubmitted draft
+    # (``draft_key`` set) are that nation's alone. The secretariat reads every other row; a director
+    # reads their own nation's rows and what they did themselves; everybody else only the latter.
+    register(
+        ObjectChange,
+        {
+            VIEW: {
+                **dict.fromkeys(Role.values, own_rows("actor")),
+                Role.DIRECTOR: Scope(
+                    "own_or_own_nation",
+                    lambda qs, user: (
+                        qs.filter(Q(actor=user.pk) | Q(nation=user.nation_id))
+                        if user.nation_id
+                        else qs.filter(actor=user.pk)
+                    ),
+                ),
+                Role.SECRETARIAT: Scope("released", lambda qs, user: qs.filter(draft_key="")),
+            }
+        },
+    )
     register(
         JobRun,
         {

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 
 from portal.models import JobRun, Nation, ObjectChange
 from portal.permissions import VIEW, restrict
@@ -18,6 +21,43 @@ def objectchange_list(*, user) -> QuerySet[ObjectChange]:
         .select_related("content_type")
         .order_by("-time", "-pk")
     )
+
+
+def _as_text_ids(queryset: QuerySet) -> QuerySet:
+    """A subquery of primary keys as text, to match ``ObjectChange.object_id``."""
+    return queryset.order_by().annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+
+
+def objectchange_history(
+    *, user, targets: Iterable[tuple[type[Model], QuerySet | Iterable[int]]], limit: int
+) -> list[ObjectChange]:
+    """The trail of some objects (an object's History panel), newest first, in one query.
+
+    ``targets`` pairs a model with the rows whose history is shown: a queryset from a selector, or
+    the pks of rows already read through one, so they are rows ``user`` may see. Even then, a row
+    about another nation's unsubmitted draft stays hidden: the trail is as private as its object.
+    """
+    condition = Q()
+    for model, rows in targets:
+        if isinstance(rows, QuerySet):
+            ids = _as_text_ids(rows)
+        else:
+            ids = [str(pk) for pk in rows]
+            if not ids:
+                continue
+        meta = model._meta.concrete_model._meta
+        condition |= Q(
+            content_type__app_label=meta.app_label, content_type__model=meta.model_name, object_id__in=ids
+        )
+    if not condition or user is None or not user.is_authenticated or not user.is_active:
+        return []
+    queryset = ObjectChange.objects.filter(condition)
+    if not user.is_superuser:
+        private_ok = Q(draft_key="") | Q(actor=user.pk)
+        if user.nation_id:
+            private_ok |= Q(nation=user.nation_id)
+        queryset = queryset.filter(private_ok)
+    return list(queryset.select_related("content_type").order_by("-time", "-pk")[:limit])
 
 
 def jobrun_list(*, user) -> QuerySet[JobRun]:

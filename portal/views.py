@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 
 from portal.choices import Role
 from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
-from portal.models import JobRun
-from portal.permissions import may, permissions_for
+from portal.models import JobRun, ObjectChange
+from portal.permissions import VIEW, may, permissions_for, scope_label
 from portal.selectors import jobrun_latest, jobrun_list, objectchange_list
 
 PAGE_SIZE = 25
@@ -61,7 +61,11 @@ def _paginated_list(
 
 def activity(request: HttpRequest) -> HttpResponse:
     return _paginated_list(
-        request, objectchange_list(user=request.user), ObjectChangeFilterSet, "portal/activity.html"
+        request,
+        objectchange_list(user=request.user),
+        ObjectChangeFilterSet,
+        "portal/activity.html",
+        {"trail_scope": scope_label(request.user, ObjectChange, VIEW)},
     )
 
 

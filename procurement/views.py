@@ -13,8 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import transaction
-from django.db.models import CharField, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from portal.exceptions import Conflict, Forbidden
 from portal.exports import FORMATS, MAX_EXPORT_ROWS, export_response
 from portal.models import Nation, ObjectChange
 from portal.permissions import ADD, CHANGE, VIEW, may
-from portal.selectors import nation_list
+from portal.selectors import nation_list, objectchange_history
 from portal.web import add_service_errors, scope_errors
 from procurement import filtersets, forms, selectors, services, tables
 from procurement.analytics import framework_burndown
@@ -292,31 +291,22 @@ def programme_detail(request, pk: int):
     )
 
 
-def _as_text_ids(queryset):
-    """A subquery of primary keys as text, to match ``ObjectChange.object_id``."""
-    return queryset.order_by().annotate(text_pk=Cast("pk", CharField())).values("text_pk")
-
-
-def framework_history(framework: FrameworkContract, visible_calloffs) -> list[ObjectChange]:
+def framework_history(framework: FrameworkContract, visible_calloffs, user) -> list[ObjectChange]:
     """The audit trail of a framework and its parts, newest first, in one query.
 
     The framework's parts are those already prefetched on it, plus the call-offs the user may see
     (a director does not read another nation's orders in the history either).
     """
-    targets = [
-        (FrameworkContract, [framework.pk]),
-        (FrameworkLine, [line.pk for line in framework.lines.all()]),
-        (FrameworkParticipant, [p.pk for p in framework.participations.all()]),
-        (Amendment, [a.pk for a in framework.amendments.all()]),
-    ]
-    condition = Q(content_type__model="calloff", object_id__in=_as_text_ids(visible_calloffs))
-    for model, pks in targets:
-        if pks:
-            condition |= Q(content_type__model=model._meta.model_name, object_id__in=[str(pk) for pk in pks])
-    return list(
-        ObjectChange.objects.filter(condition, content_type__app_label="procurement")
-        .select_related("content_type")
-        .order_by("-time", "-pk")[:HISTORY_ROWS]
+    return objectchange_history(
+        user=user,
+        targets=[
+            (FrameworkContract, [framework.pk]),
+            (FrameworkLine, [line.pk for line in framework.lines.all()]),
+            (FrameworkParticipant, [p.pk for p in framework.participations.all()]),
+            (Amendment, [a.pk for a in framework.amendments.all()]),
+            (CallOff, visible_calloffs),
+        ],
+        limit=HISTORY_ROWS,
     )
 
 
@@ -334,7 +324,7 @@ def framework_detail(request, pk: int):
         "more_calloffs": len(calloff_rows) > DETAIL_ROWS,
         "deliveries": delivery_rows[:DETAIL_ROWS],
         "more_deliveries": len(delivery_rows) > DETAIL_ROWS,
-        "history": framework_history(framework, calloffs),
+        "history": framework_history(framework, calloffs, user),
         "may_change": may(user, FrameworkContract, CHANGE),
         "may_order": may(user, CallOff, ADD),
         # Per nation; other nations' orders are one "Other nations" slice for a director.

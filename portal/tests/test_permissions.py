@@ -98,6 +98,7 @@ def test_register_rejects_unknown_roles():
 
 def test_permissions_for_reports_scopes(owner, secretariat):
     assert permissions_for(owner)["portal.user"] == {"view": "own_nation"}
-    assert permissions_for(owner)["portal.objectchange"] == {"view": "own"}
-    assert permissions_for(secretariat)["portal.objectchange"] == {"view": "all"}
+    # The trail is as private as what it describes (tests/test_audit_privacy.py).
+    assert permissions_for(owner)["portal.objectchange"] == {"view": "own_or_own_nation"}
+    assert permissions_for(secretariat)["portal.objectchange"] == {"view": "released"}
     assert permissions_for(secretariat)["portal.jobrun"] == {"view": "all"}
