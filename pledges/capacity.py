@@ -3,6 +3,10 @@
 Capacity comes from the capacity lines of each nation's latest *submitted* version for the cycle
 (drafts never count). A line's output in a year follows a stated rule: its current output up to the
 cycle year, rising in a straight line to the target output in the target year, and flat after it.
+
+Aggregates do not reveal rows (``portal.aggregates``): capacity is summed only from lines the reader
+may read (through ``restrict``), and demand comes from ``aggregated_demand``, which withholds the
+figures the reader may not see; a gap is shown only where its demand is.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.db.models import Max, OuterRef, Subquery
 from pledges.models import CapacityLine, PlanCycle, PlanVersion
 from portal.choices import Role
 from portal.exceptions import Forbidden
+from portal.permissions import VIEW, restrict
 from procurement.analytics import aggregated_demand
 from procurement.models import Item
 
@@ -43,14 +48,15 @@ class CapacityRow:
     year: int
     capacity: int
     surge: int
-    demanded: int
-    firm: int
+    # None: withheld from this reader by aggregated_demand.
+    demanded: int | None
+    firm: int | None
     nations: int
 
     @property
-    def gap(self) -> int:
+    def gap(self) -> int | None:
         """Demand not covered by planned capacity (negative: spare capacity)."""
-        return self.demanded - self.capacity
+        return None if self.demanded is None else self.demanded - self.capacity
 
 
 def capacity_vs_demand(*, user, cycle: PlanCycle) -> list[CapacityRow]:
@@ -67,8 +73,11 @@ def capacity_vs_demand(*, user, cycle: PlanCycle) -> list[CapacityRow]:
     versions = PlanVersion.objects.filter(plan__cycle=cycle, frozen=True, number=Subquery(latest)).values(
         "pk"
     )
+    # The readers' scope covers every submitted line; restrict keeps it so if the page's readers change.
     lines = list(
-        CapacityLine.objects.filter(plan_version__in=versions).select_related("item", "plan_version__plan")
+        restrict(CapacityLine.objects.filter(plan_version__in=versions), user, VIEW).select_related(
+            "item", "plan_version__plan"
+        )
     )
     years = range(cycle.year, cycle.year + YEARS_AHEAD)
     capacity: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])

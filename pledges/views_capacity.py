@@ -8,6 +8,7 @@ from django.urls import path
 
 from pledges import capacity
 from pledges.selectors import cycle_list
+from portal import aggregates
 
 
 def capacity_vs_demand(request):
@@ -21,7 +22,14 @@ def capacity_vs_demand(request):
     return render(
         request,
         "pledges/capacity.html",
-        {"cycles": cycles, "cycle": chosen, "rows": rows, "years_ahead": capacity.YEARS_AHEAD},
+        {
+            "cycles": cycles,
+            "cycle": chosen,
+            "rows": rows,
+            "years_ahead": capacity.YEARS_AHEAD,
+            "withheld": sum((row.demanded is None) + (row.firm is None) for row in rows),
+            "minimum": aggregates.minimum(),
+        },
     )
 
 

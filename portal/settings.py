@@ -366,3 +366,5 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "nato-demo-2026!")
+# Cells from fewer nations are withheld from readers who may not read their rows (portal.aggregates).
+AGGREGATE_MIN_NATIONS = env_int("AGGREGATE_MIN_NATIONS", 3, minimum=1)

@@ -10,6 +10,11 @@ walks the aggregated rows. Who sees what:
   ``procurement/rules.py`` decides.
 - Delivery performance: a director's figures cover only their own nation's call-offs; NSPA, the
   secretariat and board members see the whole Alliance.
+
+Aggregates do not reveal rows (``portal.aggregates``): a reader who may not read every row under a
+figure (a director, a board member) sees no figure built from fewer than ``AGGREGATE_MIN_NATIONS``
+nations besides their own, and no framework they may not read. The cached figures carry the nations
+behind each cell; the rule is applied per reader after the cache.
 """
 
 from __future__ import annotations
@@ -20,19 +25,21 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, ExtractQuarter, ExtractYear
 from django.utils.translation import gettext
 
+from portal import aggregates
+from portal.aggregates import NationIds, nation_ids
 from portal.choices import Role
 from portal.exceptions import Forbidden, NotFound
 from portal.models import ObjectChange
-from portal.permissions import VIEW, restrict
+from portal.permissions import VIEW, may, reads_all, restrict
 from procurement.choices import Firmness, FrameworkStatus
 from procurement.models import (
     CallOff,
@@ -53,6 +60,9 @@ CONTRACTED_STATUSES = (FrameworkStatus.ACTIVE, FrameworkStatus.EXPIRED)
 P90 = 0.9
 # Computed figures are kept this long at most; any procurement write invalidates them sooner.
 CACHE_SECONDS = 600
+# Part of every cache key: rows cached in an older shape (without the nations behind each figure)
+# would read as built from no nation and be shown to everyone.
+CACHE_FORMAT = 2
 # Tells processes apart where the database has no identity of its own (SQLite: local-memory cache).
 _PROCESS_TOKEN = uuid.uuid4().hex
 
@@ -147,12 +157,21 @@ class DemandRow:
 
     item_id: int
     year: int
-    demanded: int = 0
-    firm: int = 0
+    # None: withheld from this reader (built from too few nations, see portal.aggregates).
+    demanded: int | None = 0
+    firm: int | None = 0
     contracted_max: int = 0
-    ordered: int = 0
-    delivered: int = 0
+    ordered: int | None = 0
+    delivered: int | None = 0
     nations: int = 0
+    withheld: int = 0
+    # The nations behind each figure. Firm is also checked against the non-firm nations: demanded
+    # less firm is their total.
+    demand_nations: frozenset[int] = frozenset()
+    firm_nations: frozenset[int] = frozenset()
+    nonfirm_nations: frozenset[int] = frozenset()
+    order_nations: frozenset[int] = frozenset()
+    delivery_nations: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -190,20 +209,49 @@ def _sources(demand, orders, deliveries, *, year_from, year_to, item) -> _Source
     return _Sources(demand, orders, deliveries)
 
 
-def _sum_into(sources: _Sources, row, *, demand: dict, orders: dict, deliveries: dict) -> None:
+def _sum_into(
+    sources: _Sources, row, *, demand: dict, orders: dict, deliveries: dict, nations: bool = False
+) -> None:
     """Demanded and firm, ordered and delivered, each grouped by its source's keys (the same names
-    in the three dicts), added to ``row(entry)``: three GROUP BY queries."""
+    in the three dicts), added to ``row(entry)``: three GROUP BY queries. With ``nations``, each
+    figure's nations are collected in the same queries (into ``DemandRow``'s ``*_nations``)."""
+    firm = Q(firmness=Firmness.FIRM)
+    demand_ids = (
+        {
+            "d_ids": NationIds("nation"),
+            "f_ids": NationIds("nation", filter=firm),
+            "n_ids": NationIds("nation", filter=~firm),
+        }
+        if nations
+        else {}
+    )
     for entry in (
         sources.demand.values(**demand)
-        .annotate(demanded=Sum("quantity"), firm=Sum("quantity", filter=Q(firmness=Firmness.FIRM)))
+        .annotate(demanded=Sum("quantity"), firm=Sum("quantity", filter=firm), **demand_ids)
         .order_by()
     ):
         target = row(entry)
         target.demanded, target.firm = entry["demanded"] or 0, entry["firm"] or 0
-    for entry in sources.orders.values(**orders).annotate(total=Sum("quantity")).order_by():
-        row(entry).ordered = entry["total"] or 0
-    for entry in sources.deliveries.values(**deliveries).annotate(total=Sum("quantity_delivered")).order_by():
-        row(entry).delivered = entry["total"] or 0
+        if nations:
+            target.demand_nations = nation_ids(entry["d_ids"])
+            target.firm_nations = nation_ids(entry["f_ids"])
+            target.nonfirm_nations = nation_ids(entry["n_ids"])
+    order_ids = {"ids": NationIds("call_off__nation")} if nations else {}
+    for entry in sources.orders.values(**orders).annotate(total=Sum("quantity"), **order_ids).order_by():
+        target = row(entry)
+        target.ordered = entry["total"] or 0
+        if nations:
+            target.order_nations = nation_ids(entry["ids"])
+    delivery_ids = {"ids": NationIds("call_off_line__call_off__nation")} if nations else {}
+    for entry in (
+        sources.deliveries.values(**deliveries)
+        .annotate(total=Sum("quantity_delivered"), **delivery_ids)
+        .order_by()
+    ):
+        target = row(entry)
+        target.delivered = entry["total"] or 0
+        if nations:
+            target.delivery_nations = nation_ids(entry["ids"])
 
 
 def _fetch(sql: str, params) -> list[tuple]:
@@ -230,7 +278,7 @@ def _data_stamp() -> tuple:
 def _cached(name: str, scope: str, params: tuple, compute):
     """``compute()`` once per data version, scope and parameters; figures at 1M deliveries take
     seconds to aggregate, a cache hit one query. Rows in different scopes never share a key."""
-    raw = repr((name, scope, params, _data_stamp()))
+    raw = repr((CACHE_FORMAT, name, scope, params, _data_stamp()))
     key = "procurement-analytics:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key)
     if value is None:
@@ -292,12 +340,33 @@ def aggregated_demand(
     """
     _ensure_alliance_reader(user)
     # Alliance totals are the same for every reader: one cache entry for all of them.
-    return _cached(
+    rows = _cached(
         "aggregated_demand",
         "alliance",
         (year_from, year_to, getattr(item, "pk", None)),
         lambda: _aggregated_demand(year_from=year_from, year_to=year_to, item=item),
     )
+    return _withhold_demand(rows, user)
+
+
+def _withhold_demand(rows: list[DemandRow], user) -> list[DemandRow]:
+    """``rows`` as ``user`` may see them: each figure built from too few nations, for a reader who
+    may not read its source rows, becomes None. Contracted maxima are framework terms, not a
+    nation's figures, and stay."""
+    demand = aggregates.audience(user, DemandSignal)
+    orders = aggregates.audience(user, CallOffLine)
+    deliveries = aggregates.audience(user, Delivery)
+    shown = []
+    for row in rows:
+        figures = {
+            "demanded": demand.keep(row.demanded, row.demand_nations),
+            "firm": demand.keep(row.firm, row.demand_nations, row.firm_nations, row.nonfirm_nations),
+            "ordered": orders.keep(row.ordered, row.order_nations),
+            "delivered": deliveries.keep(row.delivered, row.delivery_nations),
+        }
+        withheld = sum(value is None for value in figures.values())
+        shown.append(replace(row, **figures, withheld=withheld) if withheld else row)
+    return shown
 
 
 def _aggregated_demand(*, year_from: int | None, year_to: int | None, item) -> list[DemandRow]:
@@ -323,6 +392,7 @@ def _aggregated_demand(*, year_from: int | None, year_to: int | None, item) -> l
         demand={"k_a": F("item_id"), "k_b": F("year")},
         orders={"k_a": F("framework_line__item_id"), "k_b": ExtractYear("call_off__order_date")},
         deliveries={"k_a": F("call_off_line__framework_line__item_id"), "k_b": ExtractYear("delivered_on")},
+        nations=True,
     )
     for (item_id, year), count in _nations_participating(sources).items():
         row(item_id, year).nations = count
@@ -393,10 +463,11 @@ def _demand_drilldown(*, user, item, year: int) -> list[NationDemandRow]:
 
 @dataclass
 class PerformanceRow:
-    """Deliveries of one item under one framework, accepted in one quarter."""
+    """Deliveries of one item under one framework (None: every framework, for a reader who may not
+    read frameworks), accepted in one quarter."""
 
     item_id: int
-    framework_id: int
+    framework_id: int | None
     year: int
     quarter: int
     deliveries: int
@@ -405,6 +476,7 @@ class PerformanceRow:
     scheduled_quantity: int
     average_lead_days: float | None
     p90_lead_days: float | None
+    nation_ids: frozenset[int] = frozenset()
 
     @property
     def period(self) -> str:
@@ -423,9 +495,10 @@ class BacklogRow:
     """What is still owed on open call-off lines of one item under one framework."""
 
     item_id: int
-    framework_id: int
+    framework_id: int | None
     open_lines: int
     backlog: int
+    nation_ids: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -433,6 +506,7 @@ class LeadTimePoint:
     period: str
     average_lead_days: float | None
     p90_lead_days: float | None
+    nation_ids: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -441,19 +515,31 @@ class DeliveryPerformance:
     backlog: list[BacklogRow]
     # Per item id: lead time by quarter across all frameworks (the chart).
     trend: dict[int, list[LeadTimePoint]] = field(default_factory=dict)
-
-
-def _performance_sees_all(user) -> bool:
-    return user.is_superuser or user.role in {Role.NSPA, Role.SECRETARIAT, Role.BOARD_MEMBER}
+    # Rows summed over every framework: the reader may not read frameworks.
+    frameworks_merged: bool = False
+    # Table rows (figures and backlog) withheld from this reader: built from too few nations.
+    withheld: int = 0
 
 
 def _performance_scope(queryset: QuerySet, user) -> QuerySet:
-    """Directors: their own nation's call-offs (via ``restrict``). Board members read the Alliance
-    figures without reading national rows, so their aggregates start from every row."""
+    """The rows the user may read (a director: their own nation's call-offs), via ``restrict``. An
+    Alliance reader without a grant on these rows (a board member) reads figures over every row,
+    which ``_withhold_performance`` then thins."""
     _ensure_alliance_reader(user)
-    if user.role == Role.BOARD_MEMBER and not user.is_superuser:
-        return queryset
-    return restrict(queryset, user, VIEW)
+    if may(user, queryset.model, VIEW):
+        return restrict(queryset, user, VIEW)
+    return queryset
+
+
+def frameworks_named(user) -> bool:
+    """Whether delivery performance is shown per framework (and may be filtered by supplier): not
+    to readers who may not read frameworks."""
+    return may(user, FrameworkContract, VIEW)
+
+
+def _framework_key(path: str, merged: bool):
+    """The framework a figure is grouped by; merged, one NULL group for every framework."""
+    return Cast(Value(None), IntegerField()) if merged else F(path)
 
 
 def delivery_performance(*, user, item=None, supplier=None) -> DeliveryPerformance:
@@ -468,16 +554,43 @@ def delivery_performance(*, user, item=None, supplier=None) -> DeliveryPerforman
       histogram of lead days (aggregated in SQL) with the same interpolation.
     """
     _ensure_alliance_reader(user)
-    scope = "alliance" if _performance_sees_all(user) else f"nation:{user.nation_id}"
-    return _cached(
+    merged = not frameworks_named(user)
+    if merged:
+        # A supplier picks frameworks: the difference of two pages would give a withheld cell back.
+        supplier = None
+    if may(user, Delivery, VIEW) and not reads_all(user, Delivery):
+        scope = f"nation:{user.nation_id}"
+    else:
+        scope = "alliance:merged" if merged else "alliance"
+    performance = _cached(
         "delivery_performance",
         scope,
         (getattr(item, "pk", None), getattr(supplier, "pk", None)),
-        lambda: _delivery_performance(user=user, item=item, supplier=supplier),
+        lambda: _delivery_performance(user=user, item=item, supplier=supplier, merged=merged),
+    )
+    return _withhold_performance(performance, user)
+
+
+def _withhold_performance(performance: DeliveryPerformance, user) -> DeliveryPerformance:
+    """Drop the rows, backlog rows and chart points built from too few nations for ``user``."""
+    reader = aggregates.audience(user, Delivery, CallOffLine)
+    rows = aggregates.partition(performance.rows, nations=lambda r: r.nation_ids, audience=reader)
+    backlog = aggregates.partition(performance.backlog, nations=lambda r: r.nation_ids, audience=reader)
+    trend = {
+        item_id: kept
+        for item_id, points in performance.trend.items()
+        if (kept := [p for p in points if not reader.hides(p.nation_ids)])
+    }
+    return replace(
+        performance,
+        rows=rows.shown,
+        backlog=backlog.shown,
+        trend=trend,
+        withheld=len(rows.suppressed) + len(backlog.suppressed),
     )
 
 
-def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
+def _delivery_performance(*, user, item, supplier, merged: bool) -> DeliveryPerformance:
     deliveries = _performance_scope(Delivery.objects.all(), user).filter(
         accepted_on__isnull=False, quantity_accepted__gt=0
     )
@@ -494,7 +607,8 @@ def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
     keyed = deliveries.values(
         k_line=F("call_off_line_id"),
         k_item=F("call_off_line__framework_line__item_id"),
-        k_framework=F("call_off_line__call_off__framework_id"),
+        k_framework=_framework_key("call_off_line__call_off__framework_id", merged),
+        k_nation=F("call_off_line__call_off__nation_id"),
         k_year=ExtractYear("accepted_on"),
         k_quarter=ExtractQuarter("accepted_on"),
         k_lead=DaysBetween("call_off_line__call_off__order_date", "accepted_on"),
@@ -511,11 +625,12 @@ def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
     )
     postgres = sql_has_percentile()
     p90 = f"PERCENTILE_CONT({P90!r}) WITHIN GROUP (ORDER BY d.k_lead)" if postgres else "NULL"
+    nations = aggregates.nation_ids_sql("d.k_nation", connection.vendor)
     grouped = _fetch(
         f"SELECT d.k_item, d.k_framework, d.k_year, d.k_quarter, COUNT(*), SUM(d.k_accepted), "  # noqa: S608
         f"SUM(CASE WHEN d.k_delivered_on <= due.last_due THEN d.k_delivered ELSE 0 END), "
         f"SUM(CASE WHEN due.last_due IS NOT NULL THEN d.k_delivered ELSE 0 END), "
-        f"AVG(d.k_lead), {p90} FROM {source} "
+        f"AVG(d.k_lead), {p90}, {nations} FROM {source} "
         f"GROUP BY d.k_item, d.k_framework, d.k_year, d.k_quarter "
         f"ORDER BY d.k_item, d.k_framework, d.k_year, d.k_quarter",
         params,
@@ -532,9 +647,14 @@ def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
             scheduled_quantity=int(entry[7] or 0),
             average_lead_days=None if entry[8] is None else float(entry[8]),
             p90_lead_days=None if entry[9] is None else float(entry[9]),
+            nation_ids=nation_ids(entry[10]),
         )
         for entry in grouped
     ]
+    # A chart point sums an item's quarter over frameworks: its nations are those of its rows.
+    point_nations: dict[tuple[int, str], frozenset[int]] = defaultdict(frozenset)
+    for row in rows:
+        point_nations[(row.item_id, row.period)] |= row.nation_ids
 
     trend: dict[int, list[LeadTimePoint]] = defaultdict(list)
     if postgres:
@@ -543,8 +663,9 @@ def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
             f"GROUP BY d.k_item, d.k_year, d.k_quarter ORDER BY d.k_item, d.k_year, d.k_quarter",
             params,
         ):
+            period = f"{int(year)}-Q{int(quarter)}"
             trend[item_id].append(
-                LeadTimePoint(f"{int(year)}-Q{int(quarter)}", float(average), float(p90_value))
+                LeadTimePoint(period, float(average), float(p90_value), point_nations[(item_id, period)])
             )
     else:
         # SQLite has no percentile aggregate: fetch each group's histogram of lead days instead.
@@ -564,7 +685,10 @@ def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
         for item_id, year, quarter in sorted(trend_histograms):
             counts = trend_histograms[(item_id, year, quarter)]
             average = sum(lead * n for lead, n in counts.items()) / sum(counts.values())
-            trend[item_id].append(LeadTimePoint(f"{year}-Q{quarter}", average, percentile_cont(counts, P90)))
+            period = f"{year}-Q{quarter}"
+            trend[item_id].append(
+                LeadTimePoint(period, average, percentile_cont(counts, P90), point_nations[(item_id, period)])
+            )
 
     backlog = [
         BacklogRow(
@@ -572,13 +696,21 @@ def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
             framework_id=entry["k_framework"],
             open_lines=entry["open_lines"],
             backlog=entry["backlog"] or 0,
+            nation_ids=nation_ids(entry["nations"]),
         )
         for entry in lines.filter(delivered_quantity__lt=F("quantity"))
-        .values(k_item=F("framework_line__item_id"), k_framework=F("call_off__framework_id"))
-        .annotate(open_lines=Count("pk"), backlog=Sum(F("quantity") - F("delivered_quantity")))
+        .values(
+            k_item=F("framework_line__item_id"),
+            k_framework=_framework_key("call_off__framework_id", merged),
+        )
+        .annotate(
+            open_lines=Count("pk"),
+            backlog=Sum(F("quantity") - F("delivered_quantity")),
+            nations=NationIds("call_off__nation"),
+        )
         .order_by("k_item", "k_framework")
     ]
-    return DeliveryPerformance(rows=rows, backlog=backlog, trend=dict(trend))
+    return DeliveryPerformance(rows=rows, backlog=backlog, trend=dict(trend), frameworks_merged=merged)
 
 
 # --- Framework burn-down ------------------------------------------------------------------------
@@ -587,54 +719,72 @@ def _delivery_performance(*, user, item, supplier) -> DeliveryPerformance:
 def framework_burndown(*, framework: FrameworkContract, user=None) -> dict:
     """Committed value against the ceiling, per nation, for the framework page's chart.
 
-    ``share_pct`` is a nation's committed value as a percentage of the ceiling. With ``user``
-    given, nations whose call-offs the user may not read (a director sees only their own) are
-    summed into one "Other nations" entry, so the totals still add up without showing their rows.
-    One query (call-offs grouped by nation); the totals come from the framework row.
+    ``share_pct`` is a nation's committed value as a percentage of the ceiling. With ``user`` given,
+    the nations whose call-offs the user may not read (for a director, every other nation) are summed
+    into one "Other nations" slice, shown only when it holds at least ``AGGREGATE_MIN_NATIONS``
+    nations. Else it is withheld, and so are the framework's committed and remaining value: either,
+    less the reader's own slice, gives it back. The lines' ordered quantities are withheld, all of
+    them, when any line has orders from too few such nations: with the committed value shown, the
+    lines shown would give the others back.
+    One query (call-off lines grouped by nation and framework line); the totals come from the row.
     """
+    reader = aggregates.EXEMPT if user is None else aggregates.audience(user, CallOff, CallOffLine)
     ceiling = framework.ceiling_value
-    committed = framework.committed_value
-    visible = None
-    if user is not None and not (user.is_superuser or user.role in {Role.NSPA, Role.SECRETARIAT}):
-        visible = user.nation_id if user.role == Role.DIRECTOR else None
-        restricted = True
-    else:
-        restricted = False
-    nations = []
-    others = Decimal("0")
+    slices: dict[int, dict] = {}
+    line_nations: dict[int, set[int]] = defaultdict(set)
     for entry in (
-        CallOff.objects.filter(framework=framework)
-        .values("nation_id", code=F("nation__code"), name=F("nation__name"))
-        .annotate(committed=Sum("total_value"))
-        .order_by("-committed", "nation__name")
+        CallOffLine.objects.filter(call_off__framework=framework)
+        .values(
+            "framework_line_id",
+            nation=F("call_off__nation_id"),
+            code=F("call_off__nation__code"),
+            name=F("call_off__nation__name"),
+        )
+        .annotate(committed=Sum("value"))
+        .order_by()
     ):
-        # SQLite's SUM drops trailing zeros; cents as on the framework row, whatever the database.
-        value = money(entry["committed"] or Decimal("0"))
-        if restricted and entry["nation_id"] != visible:
-            others += value
-            continue
-        nations.append(
+        part = slices.setdefault(
+            entry["nation"],
             {
+                "nation": entry["nation"],
                 "code": entry["code"],
                 "name": entry["name"],
-                "committed": value,
-                "share_pct": round(float(value / ceiling * 100), 2) if ceiling else 0.0,
-            }
+                "committed": Decimal("0"),
+            },
         )
-    if others:
+        part["committed"] += entry["committed"] or Decimal("0")
+        line_nations[entry["framework_line_id"]].add(entry["nation"])
+
+    def share(value: Decimal) -> float:
+        return round(float(value / ceiling * 100), 2) if ceiling else 0.0
+
+    split = aggregates.partition(
+        sorted(slices.values(), key=lambda part: (-part["committed"], part["name"])),
+        nations=lambda part: {part["nation"]},
+        audience=reader,
+        merge=True,
+    )
+    nations = []
+    for part in split.shown:
+        # SQLite's SUM drops trailing zeros; cents as on the framework row, whatever the database.
+        value = money(part["committed"])
         nations.append(
-            {
-                "code": "",
-                "name": gettext("Other nations"),
-                "committed": others,
-                "share_pct": round(float(others / ceiling * 100), 2) if ceiling else 0.0,
-            }
+            {"code": part["code"], "name": part["name"], "committed": value, "share_pct": share(value)}
         )
+    if split.merged:
+        others = money(sum((part["committed"] for part in split.merged), Decimal("0")))
+        nations.append(
+            {"code": "", "name": gettext("Other nations"), "committed": others, "share_pct": share(others)}
+        )
+    committed = framework.committed_value
     return {
         "chart_id": f"burndown-{framework.pk}",
         "currency": framework.currency,
         "ceiling": ceiling,
-        "committed": committed,
-        "remaining": ceiling - committed,
+        "committed": committed if split.complete else None,
+        "remaining": ceiling - committed if split.complete else None,
         "nations": nations,
+        "others_withheld": not split.complete,
+        "ordered_withheld": any(reader.hides(ordering) for ordering in line_nations.values()),
+        "minimum": aggregates.minimum(),
     }

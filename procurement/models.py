@@ -181,6 +181,16 @@ class FrameworkContract(models.Model):
     def remaining_value(self) -> Decimal:
         return self.ceiling_value - self.committed_value
 
+    # What a reader is shown of the committed figures: None where ``selectors.framework_list``
+    # withheld them from that reader (portal.aggregates).
+    @property
+    def committed_shown(self) -> Decimal | None:
+        return None if getattr(self, "figures_withheld", False) else self.committed_value
+
+    @property
+    def remaining_shown(self) -> Decimal | None:
+        return None if getattr(self, "figures_withheld", False) else self.remaining_value
+
 
 class FrameworkParticipant(models.Model):
     """A nation taking part in a framework, from its join date (a nation may join later)."""
@@ -220,6 +230,12 @@ class FrameworkLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework_id}: {self.item_id}"
+
+    @property
+    def ordered_shown(self) -> int | None:
+        """``ordered_quantity``, or None where the framework's selector withheld the lines' orders
+        from the reader (the lines come prefetched on it)."""
+        return None if getattr(self.framework, "ordered_withheld", False) else self.ordered_quantity
 
 
 class Amendment(models.Model):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 
+from portal import aggregates
 from portal.permissions import VIEW, restrict
 from procurement.models import (
     Amendment,
@@ -46,8 +47,32 @@ def demand_signal_list(*, user) -> QuerySet[DemandSignal]:
 
 
 def framework_list(*, user) -> QuerySet[FrameworkContract]:
+    """Frameworks the user may see. Their committed value sums every nation's call-offs, so for a
+    reader who may not read those, ``figures_withheld`` marks a framework whose committed value
+    (less the reader's own orders) would give away fewer than ``AGGREGATE_MIN_NATIONS`` nations'
+    orders, and ``ordered_withheld`` one with such a line (``FrameworkContract.committed_shown``,
+    ``FrameworkLine.ordered_shown``). Two subqueries in the same query; none for NSPA and the
+    secretariat."""
+    reader = aggregates.audience(user, CallOff, CallOffLine)
+    lines_hidden = FrameworkLine.objects.filter(framework=OuterRef("pk")).filter(
+        aggregates.hides_sql(
+            CallOffLine.objects.filter(framework_line=OuterRef("pk")),
+            group="framework_line",
+            nation="call_off__nation",
+            audience=reader,
+        )
+    )
     return (
         restrict(FrameworkContract.objects.all(), user, VIEW)
+        .annotate(
+            figures_withheld=aggregates.hides_sql(
+                CallOff.objects.filter(framework=OuterRef("pk")),
+                group="framework",
+                nation="nation",
+                audience=reader,
+            ),
+            ordered_withheld=Value(False) if reader.exempt else Exists(lines_hidden),
+        )
         .select_related("programme")
         .prefetch_related("suppliers")
         .order_by("-period_start", "reference", "pk")

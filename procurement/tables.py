@@ -98,7 +98,11 @@ class FrameworkTable(PortalTable):
         accessor="programme__name", order_by=("programme__name",), verbose_name=_("Programme")
     )
     suppliers = PlainManyToManyColumn(orderable=False)
-    remaining_value = tables.Column(verbose_name=_("Remaining"), orderable=False)
+    # What the reader is shown: empty where the figure would reveal too few nations' orders.
+    committed_value = tables.Column(
+        accessor="committed_shown", order_by=("committed_value",), verbose_name=_("Committed value")
+    )
+    remaining_value = tables.Column(accessor="remaining_shown", verbose_name=_("Remaining"), orderable=False)
 
     class Meta(PortalTable.Meta):
         model = FrameworkContract

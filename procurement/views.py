@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2.rows import BoundRow
 
+from portal import aggregates
 from portal.choices import Role
 from portal.exceptions import Conflict, Forbidden
 from portal.exports import FORMATS, MAX_EXPORT_ROWS, export_response
@@ -137,6 +138,11 @@ def list_page(
             "export_query": _query_without(request, "export", "page"),
             "create_url": create_url,
             "links": links,
+            # Rows whose aggregate figures the selector withheld from this reader (portal.aggregates).
+            "withheld": sum(
+                1 for row in table.page.object_list if getattr(row.record, "figures_withheld", False)
+            ),
+            "minimum": aggregates.minimum(),
         },
     )
 
@@ -327,7 +333,7 @@ def framework_detail(request, pk: int):
         "history": framework_history(framework, calloffs, user),
         "may_change": may(user, FrameworkContract, CHANGE),
         "may_order": may(user, CallOff, ADD),
-        # Per nation; other nations' orders are one "Other nations" slice for a director.
+        # Per nation; a director's "Other nations" slice (and the totals) withheld when too thin.
         "burndown": framework_burndown(framework=framework, user=user),
     }
     return render(request, "procurement/framework_detail.html", context)

@@ -11,9 +11,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from portal import aggregates
 from procurement import analytics
-from procurement.models import FrameworkContract, Supplier
-from procurement.selectors import item_list, supplier_list
+from procurement.models import Supplier
+from procurement.selectors import framework_list, item_list, supplier_list
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
 PERFORMANCE_PAGE_SIZE = 100
@@ -58,7 +59,10 @@ class DeliveryPerformanceForm(ItemFilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["supplier"].queryset = supplier_list(user=user)
+        if analytics.frameworks_named(user):
+            self.fields["supplier"].queryset = supplier_list(user=user)
+        else:
+            del self.fields["supplier"]  # delivery_performance ignores it for this reader
 
 
 def _bound(form_class, request: HttpRequest) -> tuple[ItemFilterForm, dict]:
@@ -87,6 +91,8 @@ def demand_aggregate(request: HttpRequest) -> HttpResponse:
             "filter": {"form": form},  # the shape portal/_filter_form.html reads
             "rows": [(items.get(row.item_id), row) for row in rows],
             "may_drill_down": analytics.may_drill_down(request.user),
+            "withheld": sum(row.withheld for row in rows),
+            "minimum": aggregates.minimum(),
         },
     )
 
@@ -116,13 +122,13 @@ def delivery_performance(request: HttpRequest) -> HttpResponse:
     framework_ids = {row.framework_id for row in performance.rows} | {
         row.framework_id for row in performance.backlog
     }
-    # The figures are already scoped; this only names the frameworks and suppliers they cover.
+    # Names only the frameworks the user may read: an unreadable one stays "—".
     frameworks = {
         framework.pk: (
             framework.reference,
             ", ".join(supplier.name for supplier in framework.suppliers.all()),
         )
-        for framework in FrameworkContract.objects.filter(pk__in=framework_ids).prefetch_related("suppliers")
+        for framework in framework_list(user=request.user).filter(pk__in=framework_ids - {None})
     }
     unknown = ("—", "—")
 
@@ -181,6 +187,9 @@ def delivery_performance(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "backlog": backlog,
             "chart": chart,
+            "frameworks_merged": performance.frameworks_merged,
+            "withheld": performance.withheld,
+            "minimum": aggregates.minimum(),
         },
     )
 

@@ -238,6 +238,12 @@ class FrameworkParticipantSerializer(serializers.ModelSerializer):
 
 class FrameworkLineSerializer(serializers.ModelSerializer):
     item = ItemRefSerializer(read_only=True)
+    ordered_quantity = serializers.IntegerField(
+        source="ordered_shown",
+        read_only=True,
+        allow_null=True,
+        help_text="Null where it would reveal the orders of fewer than AGGREGATE_MIN_NATIONS other nations.",
+    )
 
     class Meta:
         model = FrameworkLine
@@ -265,9 +271,20 @@ class AmendmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+WITHHELD_HELP = (
+    "Null where the reader may not read every nation's call-offs and the figure would reveal the "
+    "orders of fewer than AGGREGATE_MIN_NATIONS other nations."
+)
+
+
 class FrameworkSerializer(serializers.ModelSerializer):
     suppliers = SupplierSerializer(many=True, read_only=True)
-    remaining_value = money_field(read_only=True)
+    committed_value = money_field(
+        source="committed_shown", read_only=True, allow_null=True, help_text=WITHHELD_HELP
+    )
+    remaining_value = money_field(
+        source="remaining_shown", read_only=True, allow_null=True, help_text=WITHHELD_HELP
+    )
 
     class Meta:
         model = FrameworkContract

@@ -13,6 +13,7 @@ from django.urls import reverse
 from portal.models import Nation
 from procurement import analytics, services
 from procurement.choices import Firmness, FrameworkStatus
+from procurement.models import FrameworkLine
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework, nspa_user
 
 pytestmark = pytest.mark.django_db
@@ -167,10 +168,61 @@ def test_aggregated_demand_item_filter(data, nspa):
     assert [(row.item_id, row.year, figures(row)) for row in only] == [(other.pk, 2025, (7, 7, 0, 0, 0, 1))]
 
 
-@pytest.mark.parametrize("role", ["director", "nspa", "secretariat", "board_member", "superuser"])
-def test_alliance_aggregates_are_the_same_for_every_reader(data, users_by_role, role):
-    """A director reads Alliance totals (both nations), not only their own nation's."""
+@pytest.mark.parametrize("role", ["nspa", "secretariat", "superuser"])
+def test_alliance_aggregates_are_the_same_for_every_reader_of_every_row(data, users_by_role, role):
     rows = analytics.aggregated_demand(user=users_by_role[role])
+    assert [figures(row) for row in rows] == [(500, 300, 5000, 150, 140, 2), (100, 0, 6000, 40, 0, 1)]
+    assert [row.withheld for row in rows] == [0, 0]
+
+
+def test_aggregated_demand_withholds_cells_from_too_few_nations(data, users_by_role, owner):
+    """Directors and board members may not read every nation's demand, orders and deliveries: a
+    figure from fewer than 3 nations besides the reader's own is withheld (None)."""
+    board = users_by_role["board_member"]
+    # 2025 is built from POL and FRA; 2026 from POL alone, with nothing delivered (no nation).
+    assert [figures(row) for row in analytics.aggregated_demand(user=board)] == [
+        (None, None, 5000, None, None, 2),
+        (None, None, 6000, None, 0, 1),
+    ]
+    # The Polish director knows Poland's figures: 2026 is theirs alone, 2025 less theirs is France's.
+    rows = analytics.aggregated_demand(user=owner)
+    assert [figures(row) for row in rows] == [(None, None, 5000, None, None, 2), (100, 0, 6000, 40, 0, 1)]
+    assert [row.withheld for row in rows] == [4, 0]
+
+
+def test_aggregated_demand_counts_nations_besides_the_reader_s_own(data, users_by_role, owner):
+    board = users_by_role["board_member"]
+
+    def demand(code, quantity, firmness=Firmness.PLANNED):
+        services.demand_signal_set(
+            actor=data["actor"],
+            nation=Nation.objects.get(code=code),
+            item=data["item"],
+            year=2025,
+            quantity=quantity,
+            firmness=firmness,
+        )
+
+    def first_year(user):
+        row = analytics.aggregated_demand(user=user)[0]
+        return row.demanded, row.firm
+
+    demand("DEU", 10)
+    # POL, FRA and DEU: the board member sees the sum; the Polish director would see FRA + DEU.
+    assert first_year(board) == (510, None)  # firm is POL's alone
+    assert first_year(owner) == (None, None)
+    demand("ITA", 20)
+    assert first_year(owner) == (530, 300)  # firm is Poland's own; FRA, DEU, ITA planned the rest
+    assert first_year(board) == (530, None)
+    assert first_year(users_by_role["nspa"]) == (530, 300)
+
+
+def test_aggregated_demand_minimum_is_the_setting(data, users_by_role, settings):
+    settings.AGGREGATE_MIN_NATIONS = 2
+    rows = analytics.aggregated_demand(user=users_by_role["board_member"])
+    assert figures(rows[0]) == (500, None, 5000, 150, 140, 2)  # firm is POL's alone
+    settings.AGGREGATE_MIN_NATIONS = 1
+    rows = analytics.aggregated_demand(user=users_by_role["board_member"])
     assert [figures(row) for row in rows] == [(500, 300, 5000, 150, 140, 2), (100, 0, 6000, 40, 0, 1)]
 
 
@@ -245,7 +297,11 @@ def test_aggregate_page_shows_figures_and_links_for_nspa(data, nspa, client):
 def test_aggregate_page_for_board_member_has_no_drilldown_links(data, users_by_role, client):
     client.force_login(users_by_role["board_member"])
     html = client.get(AGGREGATE).content.decode()
-    assert ">500<" in html
+    row = re.search(r"<tr>\s*<td>" + re.escape(data["item"].name) + r".*?</tr>", html, re.S).group(0)
+    # 2025 comes from two nations only: withheld, and the page says so.
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["—", "—", "5000", "—", "—", "2"]
+    assert ">500<" not in html
+    assert "7 figures built from fewer than 3 nations are not shown" in html
     assert f"/procurement/demand/aggregate/{data['item'].pk}/" not in html
 
 
@@ -312,11 +368,12 @@ def test_delivery_performance_director_sees_own_nation_only(data, owner, other):
     assert french.backlog == []
 
 
-@pytest.mark.parametrize("role", ["secretariat", "board_member", "superuser"])
+@pytest.mark.parametrize("role", ["secretariat", "superuser"])
 def test_delivery_performance_alliance_readers_see_everything(data, users_by_role, role):
     perf = analytics.delivery_performance(user=users_by_role[role])
     assert [row.deliveries for row in perf.rows] == [2, 1]
     assert [b.backlog for b in perf.backlog] == [50]
+    assert perf.withheld == 0
 
 
 def test_delivery_performance_filters(data, nspa):
@@ -443,13 +500,38 @@ def test_framework_burndown(data, django_assert_num_queries):
     ]
 
 
-def test_framework_burndown_for_a_director_lumps_other_nations(data, owner):
+def test_framework_burndown_for_a_director_withholds_a_single_other_nation(data, owner):
+    """France alone is the other nations: its slice, and the totals it could be read back from, go."""
     burndown = analytics.framework_burndown(framework=data["framework"], user=owner)
-    assert [(n["code"], n["committed"]) for n in burndown["nations"]] == [
-        ("POL", Decimal("14000.00")),
-        ("", Decimal("5000.00")),
+    assert [(n["code"], n["committed"]) for n in burndown["nations"]] == [("POL", Decimal("14000.00"))]
+    assert burndown["committed"] is None
+    assert burndown["remaining"] is None
+    assert burndown["others_withheld"]
+    assert burndown["ordered_withheld"]
+    assert burndown["ceiling"] == Decimal("1000000.00")
+
+
+def test_framework_burndown_for_a_director_lumps_three_other_nations(data, owner):
+    framework = data["framework"]
+    for code in ("DEU", "ITA"):
+        services.framework_participant_add(
+            actor=data["actor"],
+            framework=framework,
+            nation=Nation.objects.get(code=code),
+            joined_on=dt.date(2024, 1, 1),
+        )
+        make_calloff(framework, nation=code, quantity=10, actor=data["actor"])
+    framework.refresh_from_db()
+    burndown = analytics.framework_burndown(framework=framework, user=owner)
+    # FRA 5000 + DEU 1000 + ITA 1000 in one slice; the totals may then be shown.
+    assert [(n["code"], n["name"], n["committed"]) for n in burndown["nations"]] == [
+        ("POL", "Poland", Decimal("14000.00")),
+        ("", "Other nations", Decimal("7000.00")),
     ]
-    assert burndown["committed"] == Decimal("19000.00")
+    assert burndown["committed"] == Decimal("21000.00")
+    assert burndown["remaining"] == Decimal("979000.00")
+    assert not burndown["others_withheld"]
+    assert not burndown["ordered_withheld"]
 
 
 def test_burndown_partial_renders_chart_data_and_table(data):
@@ -467,6 +549,140 @@ def test_burndown_partial_renders_chart_data_and_table(data):
     assert '"committed": "14000.00"' in payload
     assert "Poland" in html
     assert "981000.00" in html
+
+
+# --- Aggregates do not reveal rows: a framework only one nation ordered under -------------------
+
+
+@pytest.fixture
+def solo():
+    """Germany and Romania take part; only Romania ordered: 4321 rounds at 100 EUR, 432100.00 of
+    the 1,000,000.00 ceiling (43.21 %), leaving 567900.00; 4000 delivered and accepted in 2025-Q1."""
+    actor = nspa_user()
+    framework = make_framework(actor=actor, nations=("DEU", "ROU"))
+    line = place(
+        framework,
+        nation="ROU",
+        quantity=4321,
+        order_date=dt.date(2025, 1, 10),
+        actor=actor,
+        schedule=[(dt.date(2025, 6, 30), 4321)],
+    )
+    deliver(line, lot="R1", delivered_on=dt.date(2025, 3, 1), quantity=4000, actor=actor)
+    framework.refresh_from_db()
+    return framework
+
+
+# Romania's value, the remaining value and share of the ceiling that give it back, its quantity.
+ROMANIA = ("432100", "567900", "43.2", "4321")
+
+
+def framework_page(client, user, framework) -> str:
+    client.force_login(user)
+    response = client.get(reverse("procurement:framework-detail", kwargs={"pk": framework.pk}))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def burndown_section(html: str) -> str:
+    return html.split('data-testid="burndown"')[1].split("</section>")[0]
+
+
+def test_single_nation_framework_shows_a_director_nothing_to_read_romania_from(solo, make_user, client):
+    german = make_user("director", "DEU", username="director_deu")
+    html = framework_page(client, german, solo)
+    for figure in ROMANIA:
+        assert figure not in html
+    assert "Romania" not in burndown_section(html)
+    chart = re.search(rf'<script id="burndown-{solo.pk}" type="application/json">(.*?)</script>', html, re.S)
+    assert '"committed": null' in chart.group(1)
+    assert '"remaining": null' in chart.group(1)
+    assert '"nations": []' in chart.group(1)
+    assert "fewer than 3 nations" in burndown_section(html)
+    assert "Ordered quantities are not shown" in html
+    # What the director keeps: the contract's own terms.
+    assert "1000000.00" in html
+
+
+@pytest.mark.parametrize("role", ["nspa", "secretariat"])
+def test_single_nation_framework_shows_readers_of_every_call_off_romania_s_slice(
+    solo, users_by_role, client, role
+):
+    html = framework_page(client, users_by_role[role], solo)
+    section = burndown_section(html)
+    assert "Romania" in section
+    assert "432100.00" in section
+    assert "567900.00" in section
+    assert ">4321<" in html  # the line's ordered quantity
+    assert "fewer than 3 nations" not in html
+
+
+def test_single_nation_delivery_figures_are_withheld_from_a_board_member(solo, users_by_role, client):
+    board = users_by_role["board_member"]
+    performance = analytics.delivery_performance(user=board)
+    assert performance.rows == []
+    assert performance.backlog == []  # 321 still owed, to Romania alone
+    assert performance.trend == {}
+    assert performance.withheld == 2
+    assert performance.frameworks_merged
+    client.force_login(board)
+    html = client.get(PERFORMANCE).content.decode()
+    assert "2 rows built from fewer than 3 nations are not shown" in html
+    assert solo.reference not in html
+    assert "FW-" not in html  # no framework reference at all
+    assert ">4000<" not in html
+    assert ">321<" not in html
+
+
+def test_single_nation_delivery_figures_never_reach_another_nation_s_director(solo, make_user, client):
+    german = make_user("director", "DEU", username="director_deu")
+    performance = analytics.delivery_performance(user=german)
+    assert (performance.rows, performance.backlog, performance.trend) == ([], [], {})
+    client.force_login(german)
+    html = client.get(PERFORMANCE).content.decode()
+    assert ">4000<" not in html
+    assert ">321<" not in html
+    assert "fewer than 3 nations besides your own is not shown" in html
+
+
+def test_single_nation_delivery_figures_are_shown_to_nspa(solo, nspa, client):
+    performance = analytics.delivery_performance(user=nspa)
+    assert [(row.period, row.accepted) for row in performance.rows] == [("2025-Q1", 4000)]
+    client.force_login(nspa)
+    html = client.get(PERFORMANCE).content.decode()
+    assert solo.reference in html
+    assert 'data-testid="withheld"' not in html
+
+
+def test_board_members_see_cells_from_three_nations_summed_over_frameworks(data, users_by_role, client):
+    grow(data)  # a second framework: POL, FRA and DEU, 9 deliveries of 10 accepted in 2024-Q4
+    grown_item = (
+        FrameworkLine.objects.exclude(item=data["item"])
+        .filter(framework__reference__startswith="FW-")
+        .get()
+        .item
+    )
+    performance = analytics.delivery_performance(user=users_by_role["board_member"])
+    assert [
+        (row.item_id, row.framework_id, row.period, row.deliveries, row.accepted) for row in performance.rows
+    ] == [(grown_item.pk, None, "2024-Q4", 9, 90)]
+    assert [(b.item_id, b.framework_id, b.open_lines, b.backlog) for b in performance.backlog] == [
+        (grown_item.pk, None, 9, 90)
+    ]
+    assert list(performance.trend) == [grown_item.pk]
+    # The first item's quarters (POL and FRA, POL alone) and its backlog (POL and FRA) are withheld.
+    assert performance.withheld == 3
+    # A supplier picks frameworks: for a reader who may not read them, it filters nothing.
+    stranger = services.supplier_create(actor=data["actor"], name="Other Co", country="DEU")
+    filtered = analytics.delivery_performance(user=users_by_role["board_member"], supplier=stranger)
+    assert filtered.rows == performance.rows
+    client.force_login(users_by_role["board_member"])
+    html = client.get(PERFORMANCE).content.decode()
+    assert 'name="supplier"' not in html
+    assert "FW-" not in html
+    assert "<td>2024-Q4</td>" in html
+    assert "Frameworks are not named to your role" in html
+    assert "3 rows built from fewer than 3 nations are not shown" in html
 
 
 # --- Pages: inline scripts and pinned query counts -------------------------------------------

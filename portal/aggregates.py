@@ -1,0 +1,177 @@
+"""Aggregates do not reveal rows (DESIGN.md, convention 13).
+
+An aggregate shown to a reader who may not read every row under it withholds each cell built from
+fewer than ``settings.AGGREGATE_MIN_NATIONS`` nations, and the page says how many it withheld. A
+cell is counted by the distinct nations whose rows make it up, never by its rows: a hundred
+deliveries to one nation are still that nation's figure.
+
+Readers are taken to know their own nation's figures (a director files them), so a cell counts the
+nations besides the reader's own: a total less the reader's own share would otherwise give away the
+others. Readers who may read every row of the underlying models see every cell.
+
+The rule runs on rows already aggregated. ``NationIds`` (ORM) and ``nation_ids_sql`` (hand-written
+SQL) collect each group's distinct nations in the same GROUP BY that sums the group, and
+``nation_ids`` reads them back, so applying the rule costs no query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from django.conf import settings
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    CharField,
+    Count,
+    Expression,
+    ExpressionWrapper,
+    Model,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, LessThan
+
+from portal.permissions import reads_all
+
+T = TypeVar("T")
+
+# Each backend's way to list a group's distinct values in one text column ("4,17,23").
+_NATION_IDS_SQL = {
+    "postgresql": "STRING_AGG(DISTINCT CAST({} AS TEXT), ',')",
+    "sqlite": "GROUP_CONCAT(DISTINCT {})",
+}
+
+
+def minimum() -> int:
+    """The fewest nations a withheld-from cell must be built from; read per call so tests can change it."""
+    return settings.AGGREGATE_MIN_NATIONS
+
+
+def nation_ids_sql(column: str, vendor: str) -> str:
+    """SQL collecting the distinct values of ``column`` (nation ids) of each group as text."""
+    try:
+        return _NATION_IDS_SQL[vendor].format(column)
+    except KeyError:
+        raise NotImplementedError(f"No nation-id aggregate for the {vendor} backend") from None
+
+
+class NationIds(Aggregate):
+    """The distinct nation ids of each group, as text for ``nation_ids``; takes ``filter=`` like
+    any aggregate."""
+
+    name = "NationIds"
+    output_field = CharField()
+    empty_result_set_value = None
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # On the template, not passed in: Aggregate.as_sql passes its own template with a filter.
+        clone = self.copy()
+        clone.template = nation_ids_sql("%(expressions)s", connection.vendor)
+        return super(NationIds, clone).as_sql(compiler, connection, **extra_context)
+
+
+def nation_ids(value: str | None) -> frozenset[int]:
+    """The nation ids collected by ``NationIds`` or ``nation_ids_sql``."""
+    return frozenset(int(part) for part in value.split(",")) if value else frozenset()
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads an aggregate: ``exempt`` when they may read every row under it, ``known`` the
+    nations whose figures they are taken to know already (their own)."""
+
+    exempt: bool
+    known: frozenset[int] = frozenset()
+
+    def hides(self, nations: Collection[int]) -> bool:
+        """Whether a cell built from ``nations`` is withheld from this reader. An empty cell (no
+        nation) reveals nobody's figure and is shown."""
+        if self.exempt:
+            return False
+        unknown = len(frozenset(nations) - self.known)
+        return 0 < unknown < minimum()
+
+    def keep(self, value: T, *nation_sets: Collection[int]) -> T | None:
+        """``value``, or None when any of the cells it is derived from is withheld."""
+        return None if any(self.hides(nations) for nations in nation_sets) else value
+
+
+EXEMPT = Audience(exempt=True)
+
+
+def audience(user, *models: type[Model]) -> Audience:
+    """``user`` as the reader of an aggregate over rows of ``models``: exempt when they may read
+    every row of each (``portal.permissions.reads_all``)."""
+    exempt = all(reads_all(user, model) for model in models)
+    own = getattr(user, "nation_id", None)
+    return Audience(exempt=exempt, known=frozenset({own}) if own else frozenset())
+
+
+@dataclass(frozen=True)
+class Partition(Generic[T]):
+    """Cells split for one reader: ``shown`` one by one; ``merged``, hidden alone but shown summed
+    together (the caller adds them up into one remainder); ``suppressed``, not shown in any form."""
+
+    shown: list[T]
+    merged: list[T] = field(default_factory=list)
+    suppressed: list[T] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether a total over every cell may be shown: with a cell suppressed, the total less the
+        cells shown would give it back."""
+        return not self.suppressed
+
+
+def partition(
+    cells: Iterable[T],
+    *,
+    nations: Callable[[T], Collection[int]],
+    audience: Audience,
+    merge: bool = False,
+) -> Partition[T]:
+    """Split ``cells`` for ``audience``; ``nations(cell)`` gives the nations a cell is built from.
+
+    Without ``merge``, a cell is shown unless ``audience.hides`` it. With ``merge``, the cells are
+    labelled by nation (one slice per nation): a reader who is not exempt sees apart only the cells
+    of nations they know, and the others summed into one remainder, kept when the nations in it
+    together pass the rule, else suppressed. Order is preserved.
+    """
+    shown: list[T] = []
+    hidden: list[T] = []
+    for cell in cells:
+        if merge:
+            alone = audience.exempt or frozenset(nations(cell)) <= audience.known
+        else:
+            alone = not audience.hides(nations(cell))
+        (shown if alone else hidden).append(cell)
+    if merge and hidden:
+        together = frozenset().union(*(nations(cell) for cell in hidden))
+        if not audience.hides(together):
+            return Partition(shown, merged=hidden)
+    return Partition(shown, suppressed=hidden)
+
+
+def hides_sql(rows: QuerySet, *, group: str, nation: str, audience: Audience) -> Expression:
+    """``Audience.hides`` as SQL, to annotate rows that carry a stored aggregate (a framework's
+    committed value): true when the cell made of ``rows`` is withheld from ``audience``.
+
+    ``rows`` is correlated to the annotated row with ``OuterRef`` on ``group`` (the path back to
+    it); ``nation`` is the path from ``rows``' model to the nation. One subquery in the annotated
+    query, no query of its own."""
+    if audience.exempt:
+        return Value(False, output_field=BooleanField())
+    unknown = rows.exclude(**{f"{nation}__in": sorted(audience.known)}) if audience.known else rows
+    count = Coalesce(
+        Subquery(unknown.order_by().values(group).annotate(n=Count(nation, distinct=True)).values("n")[:1]),
+        0,
+    )
+    return ExpressionWrapper(
+        Q(GreaterThan(count, 0)) & Q(LessThan(count, minimum())), output_field=BooleanField()
+    )
