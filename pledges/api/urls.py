@@ -1,10 +1,9 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
 from pledges.api import dip_views, views
+from portal.api.routers import PortalRouter
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = PortalRouter()
 router.register("cycles", views.CycleViewSet, basename="cycle")
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register("dip-metrics", dip_views.DipMetricViewSet, basename="dip-metric")

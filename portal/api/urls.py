@@ -3,12 +3,11 @@ from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
+from portal.api.routers import PortalRouter
 from portal.api.views import JobRunViewSet, MeView, NationViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = PortalRouter()
 router.register("nations", NationViewSet, basename="nation")
 router.register("jobs", JobRunViewSet, basename="jobrun")
 

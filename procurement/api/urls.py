@@ -1,10 +1,9 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
+from portal.api.routers import PortalRouter
 from procurement.api import views
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = PortalRouter()
 router.register("items", views.ItemViewSet, basename="item")
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("suppliers", views.SupplierViewSet, basename="supplier")
