@@ -56,6 +56,7 @@ bench: install-dev
 	$(BIN)/python bench/procurement_pages.py
 	$(BIN)/python bench/pledges_pages.py
 	$(BIN)/python bench/dip_metrics.py
+	$(BIN)/python bench/xlsx_limits.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

@@ -114,8 +114,6 @@ def parse_capacity_file(*, user, data: bytes) -> list[tuple[int, dict]]:
         raise _file_error(exc.message) from None
     if not numbered:
         raise _file_error("The sheet has a header but no rows.")
-    if len(numbered) > MAX_ROWS:
-        raise _file_error(f"The sheet has more than {MAX_ROWS:,} rows; split it into several files.")
 
     codes = set()
     for _, cells in numbered:

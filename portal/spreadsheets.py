@@ -3,9 +3,11 @@
 An uploaded .xlsx is a zip of XML written by whoever sent it. Before openpyxl opens it the container
 is checked: its size, its entry count, its total unpacked size and each entry's compression ratio (a
 zip bomb unpacks a few kilobytes into gigabytes), and that it is a workbook at all (an old .xls or a
-text file renamed .xlsx is refused with a message that says so). Cells are read with
-``read_only=True, data_only=True``: a formula is never calculated, its saved value is used, and a
-formula saved without a value reads as ``FORMULA_WITHOUT_VALUE`` so the caller can report it.
+text file renamed .xlsx is refused with a message that says so). Then what reading it would cost is
+bounded by the caller's row and column limits, before openpyxl parses the sheet (see "Bounding the
+work of one upload"). Cells are read with ``read_only=True, data_only=True``: a formula is never
+calculated, its saved value is used, and a formula saved without a value reads as
+``FORMULA_WITHOUT_VALUE`` so the caller can report it.
 
 Every refusal is a ``SpreadsheetError`` whose message is meant for the person who uploaded the file.
 """
@@ -22,6 +24,19 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from openpyxl.packaging.relationship import get_rels_path
+from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import (
+    ARC_CONTENT_TYPES,
+    ARC_CORE,
+    ARC_CUSTOM,
+    ARC_ROOT_RELS,
+    ARC_STYLE,
+    ARC_THEME,
+    SHARED_STRINGS,
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -131,20 +146,230 @@ def check_zip(
     return archive
 
 
+# --- Bounding the work of one upload ----------------------------------------------------------
+#
+# openpyxl parses about 2 MB of sheet XML a second (40,000 to 170,000 cells), so a sheet that would
+# be refused is refused before openpyxl parses it, and one that is read costs at most what its row
+# limit allows. One pass over the first sheet's XML, made of byte counts and one search for row
+# tags, stops at the first limit passed: rows, XML elements (openpyxl's work grows with them) and
+# bytes per row (openpyxl holds a whole row in memory). The shared-string table, which openpyxl
+# reads whole when it opens the workbook, is counted the same way before it is read. Only the
+# first worksheet is opened: openpyxl's own loader looks for every sheet's <dimension>, and parses
+# a sheet that has none (openpyxl's write-only mode never writes one) to its end to find it.
+
+# 512 bytes of XML per column of a row: far more than any real row holds, and a row in memory
+# stays small however it is built.
+ROW_XML_BYTES_PER_COLUMN = 512
+# A cell is two to four elements (<c> with <v>, <is><t> or <f>); the sheet's own settings add some.
+ELEMENTS_PER_CELL = 4
+SHEET_ELEMENTS_OVERHEAD = 10_000
+SHEET_BYTES_OVERHEAD = 1024 * 1024
+# Room for Excel's most cell formats (64,000, about 6 MB of styles); openpyxl parses styles at about
+# a megabyte a second.
+MAX_SETTINGS_PART_BYTES = 8 * 1024 * 1024
+_SCAN_CHUNK = 1024 * 1024
+_LONGEST_TAG_NAME = 256
+
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row[\s>/]")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,9})["']""")
+_SHEET_DATA_END = re.compile(rb"</" + _PREFIX + rb"sheetData\s*>|<" + _PREFIX + rb"sheetData\s*/>")
 # A formula element in sheet XML, with or without a namespace prefix: <f>, <f t="shared"/>, <x:f>.
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_FORMULA_TAG = re.compile(rb"<" + _PREFIX + rb"f[\s>/]")
 
 
-def _has_formulas(archive: zipfile.ZipFile) -> bool:
-    for entry in archive.infolist():
-        if entry.filename.startswith("xl/worksheets/"):
-            with archive.open(entry) as part:
-                tail = b""
-                while chunk := part.read(1 << 20):
-                    if _FORMULA_TAG.search(tail + chunk):
-                        return True
-                    tail = chunk[-80:]
-    return False
+@dataclass(frozen=True)
+class _Limits:
+    """What one read may cost, from the caller's row and column limits."""
+
+    max_rows: int
+    max_columns: int
+    max_cells: int
+
+    @property
+    def row_bytes(self) -> int:
+        return self.max_columns * ROW_XML_BYTES_PER_COLUMN
+
+    @property
+    def part_bytes(self) -> int:
+        return (self.max_rows + 1) * self.row_bytes + SHEET_BYTES_OVERHEAD
+
+    @property
+    def elements(self) -> int:
+        return self.max_cells * ELEMENTS_PER_CELL + SHEET_ELEMENTS_OVERHEAD
+
+    def too_many_rows(self) -> SpreadsheetError:
+        return SpreadsheetError(
+            f"The sheet has more than {self.max_rows:,} rows below its header (rows that only look "
+            "empty count too); split it into several files."
+        )
+
+    def too_much(self, what: str) -> SpreadsheetError:
+        return SpreadsheetError(
+            f"{what} holds more than this import reads ({self.max_cells:,} cells at most). Delete "
+            "unused columns, formatting and other sheets, or split it into several files."
+        )
+
+    def check_size(self, archive: zipfile.ZipFile, path: str, what: str) -> None:
+        size = archive.getinfo(path).file_size
+        if size > self.part_bytes:
+            raise SpreadsheetError(
+                f"{what} unpacks to {megabytes(size)}; {self.max_rows:,} rows need at most "
+                f"{megabytes(self.part_bytes)}. Delete unused columns and formatting, or split it "
+                "into several files."
+            )
+
+
+def _pieces(part) -> Iterator[tuple[int, bytes]]:
+    """``part``'s bytes as (offset, piece), each piece cut before a ``<`` near its end, so that no
+    tag name is split between two pieces."""
+    offset, carry = 0, b""
+    while chunk := part.read(_SCAN_CHUNK):
+        piece = carry + chunk
+        cut = piece.rfind(b"<", max(0, len(piece) - _LONGEST_TAG_NAME))
+        if cut <= 0:
+            cut = len(piece)
+        yield offset, piece[:cut]
+        offset, carry = offset + cut, piece[cut:]
+    if carry:
+        yield offset, carry
+
+
+def _elements(piece: bytes) -> int:
+    """Start and empty-element tags: every ``<`` but closing tags, declarations and comments."""
+    return piece.count(b"<") - piece.count(b"</") - piece.count(b"<?") - piece.count(b"<!")
+
+
+def _tag_at(piece: bytes, position: int, earlier: bytes) -> bytes:
+    """The start of the tag at ``position`` in ``piece``; ``earlier`` if it began in an earlier piece."""
+    return piece[position : position + 64] if position >= 0 else earlier
+
+
+def _row_too_large(limits: _Limits, row_tag: bytes, counted: int) -> SpreadsheetError:
+    number = _ROW_NUMBER.search(row_tag)
+    return SpreadsheetError(
+        f"Row {int(number.group(1)) if number else counted:,} of the sheet holds more than "
+        f"{limits.row_bytes // 1024:,} KB; delete the unused columns or long texts in it."
+    )
+
+
+def _scan_sheet(archive: zipfile.ZipFile, path: str, limits: _Limits) -> bool:
+    """Refuse a sheet whose XML passes a limit, reading no further than where it does; True if
+    the sheet holds a formula."""
+    limits.check_size(archive, path, "The sheet")
+    row_limit, row_bytes = limits.max_rows + 1, limits.row_bytes  # the header counts as a row
+    rows = elements = 0
+    formulas = in_rows = past_rows = False
+    row_start, row_tag = 0, b""  # where the row being read starts in the part, and its tag
+    with archive.open(path) as part:
+        for offset, piece in _pieces(part):
+            # What follows the rows (merged cells, validations) only counts as elements.
+            if not past_rows:
+                end = _SHEET_DATA_END.search(piece) if b"sheetData" in piece else None
+                cells = piece[: end.start()] if end else piece
+                for match in _ROW_TAG.finditer(cells):
+                    start = offset + match.start()
+                    if in_rows and start - row_start > row_bytes:
+                        raise _row_too_large(limits, _tag_at(cells, row_start - offset, row_tag), rows)
+                    rows += 1
+                    if rows > row_limit:
+                        raise limits.too_many_rows()
+                    in_rows, row_start = True, start
+                if in_rows:
+                    row_tag = _tag_at(cells, row_start - offset, row_tag)
+                    if offset + len(cells) - row_start > row_bytes:
+                        raise _row_too_large(limits, row_tag, rows)
+                if not formulas and (b"<f" in cells or b":f" in cells):
+                    formulas = _FORMULA_TAG.search(cells) is not None
+                past_rows = end is not None
+            elements += _elements(piece)
+            if elements > limits.elements:
+                raise limits.too_much("The sheet")
+    return formulas
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, path: str, limits: _Limits) -> None:
+    what = "The workbook's table of shared texts"
+    limits.check_size(archive, path, what)
+    elements = 0
+    with archive.open(path) as part:
+        for _, piece in _pieces(part):
+            elements += _elements(piece)
+            if elements > limits.elements:
+                raise limits.too_much(what)
+
+
+def _check_settings_part(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse an oversized part of those openpyxl parses whole on opening (styles, the workbook's
+    sheet list, properties): the styles alone take a second per megabyte."""
+    size = archive.getinfo(name).file_size
+    if size > MAX_SETTINGS_PART_BYTES:
+        raise SpreadsheetError(
+            f"The workbook's {name} unpacks to {megabytes(size)}; at most "
+            f"{megabytes(MAX_SETTINGS_PART_BYTES)} is read. Copy the data into a new workbook and "
+            "upload that."
+        )
+
+
+class _UnsizedWorksheet(ReadOnlyWorksheet):
+    """A read-only worksheet that does not look for its ``<dimension>`` when opened: every read
+    here gives its own bounds, and without a ``<dimension>`` openpyxl parses the whole sheet."""
+
+    def _get_size(self) -> None:
+        return None
+
+
+class _FirstSheetReader(ExcelReader):
+    """openpyxl's read-only loader, opening the first worksheet only. With ``limits``, that sheet
+    and the shared-string table are checked before openpyxl parses either; ``formulas`` then says
+    whether the sheet holds any."""
+
+    def __init__(self, data: bytes, *, data_only: bool, limits: _Limits | None):
+        # External links carry cached copies of other workbooks; nothing here reads them.
+        super().__init__(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
+        self.limits = limits
+        self.formulas = False
+
+    def read_manifest(self) -> None:
+        _check_settings_part(self.archive, ARC_CONTENT_TYPES)
+        super().read_manifest()
+        workbook = _find_workbook_part(self.package).PartName[1:]
+        for name in (
+            ARC_ROOT_RELS,
+            workbook,
+            get_rels_path(workbook),
+            ARC_CORE,
+            ARC_CUSTOM,
+            ARC_STYLE,
+            ARC_THEME,
+        ):
+            if name in self.valid_files:
+                _check_settings_part(self.archive, name)
+
+    def read_strings(self) -> None:
+        """Deferred to ``read_worksheets``, which checks the sheet first."""
+
+    def read_worksheets(self) -> None:
+        sheets = self.parser.find_sheets()
+        found = next(
+            ((s, r) for s, r in sheets if r.target in self.valid_files and "chartsheet" not in r.Type), None
+        )
+        if found is None:
+            raise SpreadsheetError("The workbook has no worksheet.")
+        sheet, rel = found
+        strings = self.package.find(SHARED_STRINGS)
+        if self.limits is not None:
+            self.formulas = _scan_sheet(self.archive, rel.target, self.limits)
+            if strings is not None:
+                _check_shared_strings(self.archive, strings.PartName[1:], self.limits)
+        super().read_strings()
+        self.wb._sheets.append(_UnsizedWorksheet(self.wb, sheet.name, rel.target, self.shared_strings))
+
+
+def _first_sheet(data: bytes, *, data_only: bool, limits: _Limits | None = None) -> _FirstSheetReader:
+    reader = _FirstSheetReader(data, data_only=data_only, limits=limits)
+    reader.read()
+    return reader
 
 
 def safe_xlsx_rows(
@@ -153,15 +378,19 @@ def safe_xlsx_rows(
     max_bytes: int,
     max_rows: int = 200_000,
     max_columns: int = 64,
+    max_cells: int | None = None,
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
     max_entries: int = DEFAULT_MAX_ENTRIES,
     save_as: str = SAVE_AS,
 ) -> Iterator[tuple]:
-    """The first sheet's rows as tuples of cell values, the header first; at most ``max_rows + 1``
-    rows are read (one more than allowed, so the caller can tell the file is too long)."""
-    from openpyxl import load_workbook
+    """The first sheet's rows as tuples of ``max_columns`` cell values, the header first.
 
-    books = []
+    A sheet with more than ``max_rows`` rows below its header, or with more data than
+    ``max_cells`` cells (default: ``max_rows + 1`` rows of ``max_columns``), is a
+    ``SpreadsheetError``: before openpyxl parses the sheet when its XML shows it, else at the first
+    row past the limit, and nothing after that is read."""
+    limits = _Limits(max_rows, max_columns, max_cells or (max_rows + 1) * max_columns)
+    readers: list[_FirstSheetReader] = []
     try:
         with check_zip(
             data,
@@ -169,26 +398,22 @@ def safe_xlsx_rows(
             max_uncompressed=max_uncompressed,
             max_entries=max_entries,
             save_as=save_as,
-        ) as archive:
-            formulas_present = _has_formulas(archive)
+        ):
+            pass
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            readers.append(_first_sheet(data, data_only=True, limits=limits))
             # With formulas, a second view of the sheet is read in step with the saved values: a
             # formula whose value was never saved reads as empty in the first, not in the second.
-            for data_only in (True, False) if formulas_present else (True,):
-                books.append(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
-            limits = {"max_row": max_rows + 2, "max_col": max_columns, "values_only": True}
-            values = books[0].worksheets[0].iter_rows(**limits)
-            if not formulas_present:
-                yield from values
-                return
-            formulas = books[1].worksheets[0].iter_rows(**limits)
-            for row, formula_row in zip(values, formulas, strict=False):
-                if any(cell is None for cell in row) and any(cell is not None for cell in formula_row):
-                    row = tuple(
-                        FORMULA_WITHOUT_VALUE if cell is None and formula is not None else cell
-                        for cell, formula in zip(row, formula_row, strict=False)
-                    )
+            if readers[0].formulas:
+                readers.append(_first_sheet(data, data_only=False))
+            bounds = {"max_row": max_rows + 2, "max_col": max_columns, "values_only": True}
+            values = readers[0].wb.worksheets[0].iter_rows(**bounds)
+            if len(readers) > 1:
+                values = _with_unsaved_formulas(values, readers[1].wb.worksheets[0].iter_rows(**bounds))
+            for number, row in enumerate(values, start=1):
+                if number > max_rows + 1:
+                    raise limits.too_many_rows()
                 yield row
     except SpreadsheetError:
         raise
@@ -197,8 +422,18 @@ def safe_xlsx_rows(
             f"The workbook could not be read ({type(exc).__name__}); save it again as .xlsx."
         ) from exc
     finally:
-        for book in books:
-            book.close()
+        for reader in readers:
+            reader.wb.close()
+
+
+def _with_unsaved_formulas(values: Iterator[tuple], formulas: Iterator[tuple]) -> Iterator[tuple]:
+    for row, formula_row in zip(values, formulas, strict=False):
+        if any(cell is None for cell in row) and any(cell is not None for cell in formula_row):
+            row = tuple(
+                FORMULA_WITHOUT_VALUE if cell is None and formula is not None else cell
+                for cell, formula in zip(row, formula_row, strict=False)
+            )
+        yield row
 
 
 # --- Cells -----------------------------------------------------------------------------------

@@ -211,6 +211,8 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
             max_bytes=MAX_XLSX_BYTES,
             max_rows=MAX_ROWS,
             max_columns=MAX_COLUMNS,
+            # Cells outside the known columns are errors, so no more are worth reading.
+            max_cells=(MAX_ROWS + 1) * len(COLUMNS),
             max_uncompressed=MAX_XLSX_UNCOMPRESSED,
             max_entries=MAX_XLSX_ENTRIES,
             save_as=".xlsx or CSV",

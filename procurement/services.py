@@ -19,7 +19,7 @@ from django.utils import timezone
 from portal.audit import record_change, snapshot
 from portal.choices import AuditAction, Role
 from portal.concurrency import check_version
-from portal.exceptions import Forbidden
+from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
 from portal.permissions import ADD, CHANGE, ensure_allowed, may
 from procurement.choices import AmendmentRationale, FrameworkStatus
@@ -61,8 +61,8 @@ def _locked_for_change(obj, *, actor):
     return locked
 
 
-def _save_new(obj, *, actor, message: str = ""):
-    obj.full_clean()
+def _save_new(obj, *, actor, message: str = "", validate_constraints: bool = True):
+    obj.full_clean(validate_constraints=validate_constraints)
     obj.save()
     record_change(actor=actor, obj=obj, action=AuditAction.CREATE, after=snapshot(obj), message=message)
     return obj
@@ -157,6 +157,25 @@ def _ensure_may_file_demand(actor, nation: Nation) -> None:
         raise Forbidden("A director files demand for their own nation only.")
 
 
+def _locked_demand_cell(nation: Nation, item: Item, year: int) -> DemandSignal | None:
+    return DemandSignal.objects.select_for_update().filter(nation=nation, item=item, year=year).first()
+
+
+def _check_demand_version(signal: DemandSignal, expected_version: int | None) -> None:
+    """``check_version`` for a demand cell. Its conflict also names the row's id: a writer who
+    expected an empty cell (version 0) has no id to send the update to."""
+    try:
+        check_version(signal, expected_version)
+    except Conflict as conflict:
+        message = conflict.message
+        if expected_version == 0:
+            message = (
+                f"Someone else filed this cell meanwhile (it is now at version {signal.version}). "
+                "Review their value and save again."
+            )
+        raise Conflict(message, detail={"id": signal.pk, **conflict.detail}) from None
+
+
 @transaction.atomic
 def demand_signal_set(
     *,
@@ -169,12 +188,17 @@ def demand_signal_set(
     notes: str = "",
     expected_version: int | None = None,
 ) -> DemandSignal:
-    """Create or update the nation's demand for ``item`` in ``year`` (one row per year)."""
+    """Create or update the nation's demand for ``item`` in ``year`` (one row per year).
+
+    ``expected_version`` is the version the writer last read: 0 for a cell that was empty, so that a
+    row someone else filed meanwhile is a ``Conflict`` naming that row, never overwritten. ``None``
+    sets the cell whatever it holds.
+    """
     _ensure_may_file_demand(actor, nation)
     on_behalf = (
         "" if actor.nation_id == nation.pk else f"Filed by {actor.get_username()} on behalf of {nation}"
     )
-    existing = DemandSignal.objects.select_for_update().filter(nation=nation, item=item, year=year).first()
+    existing = _locked_demand_cell(nation, item, year)
     if existing is None:
         signal = DemandSignal(
             nation=nation,
@@ -187,12 +211,18 @@ def demand_signal_set(
         )
         try:
             with transaction.atomic():
-                refresh_analytics_after_commit()
-                return _save_new(signal, actor=actor, message=on_behalf)
+                # The insert decides who filed the cell first (the unique constraint); checking the
+                # constraint beforehand would only race it, and lose with a 400, not a conflict.
+                _save_new(signal, actor=actor, message=on_behalf, validate_constraints=False)
         except IntegrityError:
-            # Someone filed the same cell a moment ago: treat as an edit of their row.
-            existing = DemandSignal.objects.select_for_update().get(nation=nation, item=item, year=year)
-    check_version(existing, expected_version)
+            # Someone filed the same cell a moment ago; the failed insert waited for them to commit.
+            existing = _locked_demand_cell(nation, item, year)
+            if existing is None:
+                raise
+        else:
+            refresh_analytics_after_commit()
+            return signal
+    _check_demand_version(existing, expected_version)
     changes = {"quantity": quantity, "firmness": firmness, "notes": notes, "filed_by": actor}
     if all(getattr(existing, k) == v for k, v in changes.items() if k != "filed_by"):
         return existing

@@ -213,8 +213,15 @@ class DemandSignalWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1,
         required=False,
-        help_text="The version the client last read, if the cell exists: a stale write gets 409.",
+        help_text="Leave it out to create the cell: if it exists already, 409 gives its id and version. "
+        "Give the version the client last read to update the cell: a stale write gets 409.",
     )
+
+
+class DemandSignalConflictSerializer(ConflictSerializer):
+    """A demand write that lost to another writer, naming the row that won."""
+
+    id = serializers.IntegerField(help_text="The demand signal now in the cell.")
 
 
 class DemandSignalUpdateSerializer(serializers.Serializer):

@@ -117,13 +117,21 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Procurem
 # --- Demand ---------------------------------------------------------------------------------
 
 
+DEMAND_CONFLICT = OpenApiResponse(
+    s.DemandSignalConflictSerializer,
+    description="Another writer filed the cell first (a create without `version`) or changed it since "
+    "`version`: the row's id and current version, what changed, and by whom.",
+)
+
+
 class VersionQuerySerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
 @extend_schema_view(
     partial_update=extend_schema(
-        request=s.DemandSignalUpdateSerializer, responses={200: s.DemandSignalSerializer, 409: CONFLICT}
+        request=s.DemandSignalUpdateSerializer,
+        responses={200: s.DemandSignalSerializer, 409: DEMAND_CONFLICT},
     ),
     destroy=extend_schema(
         parameters=[
@@ -155,18 +163,21 @@ class DemandSignalViewSet(
         request=s.DemandSignalWriteSerializer,
         responses={
             201: OpenApiResponse(s.DemandSignalSerializer, description="The cell was created."),
-            200: OpenApiResponse(s.DemandSignalSerializer, description="The existing cell was updated."),
-            409: CONFLICT,
+            200: OpenApiResponse(
+                s.DemandSignalSerializer, description="The cell was updated (`version` was given)."
+            ),
+            409: DEMAND_CONFLICT,
         },
     )
     def create(self, request):
-        """Create or update the (nation, item, year) cell."""
+        """Create the (nation, item, year) cell; with `version`, update it instead."""
         data = self.parse(s.DemandSignalWriteSerializer)
         nation = data.get("nation") or request.user.nation
         if nation is None:
             raise ValidationError({"nation": "Give the nation this demand is for."})
-        # Only decides 201 or 200; the service itself upserts safely under a row lock.
-        existed = DemandSignal.objects.filter(nation=nation, item=data["item"], year=data["year"]).exists()
+        version = data.get("version")
+        # As in the demand grid: no version means the writer saw an empty cell (version 0), so
+        # the service creates the row or raises a conflict naming the row someone else filed.
         signal = services.demand_signal_set(
             actor=request.user,
             nation=nation,
@@ -175,10 +186,12 @@ class DemandSignalViewSet(
             quantity=data["quantity"],
             firmness=data["firmness"],
             notes=data["notes"],
-            expected_version=data.get("version"),
+            expected_version=0 if version is None else version,
         )
         return self.respond(
-            s.DemandSignalSerializer, signal, status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+            s.DemandSignalSerializer,
+            signal,
+            status.HTTP_201_CREATED if version is None else status.HTTP_200_OK,
         )
 
     def partial_update(self, request, pk=None):

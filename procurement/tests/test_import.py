@@ -524,7 +524,8 @@ def openpyxl_must_not_open(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("openpyxl opened a file that should have been refused first")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    # What openpyxl's load_workbook and the upload reader both open a workbook with.
+    monkeypatch.setattr(openpyxl.reader.excel.ExcelReader, "read", refuse)
 
 
 def zip_with(entries) -> bytes:
