@@ -98,6 +98,15 @@ def _fresh_local_cache(settings):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _api_throttle_rates_raised(settings):
+    """Tests make hundreds of API calls per user (the schema fuzzing), and user ids repeat across
+    tests and xdist workers that share one Redis cache: a production rate would throttle them at
+    random. A one-second window keeps the throttles' history short. The throttling tests lower
+    the rates again."""
+    settings.API_THROTTLE_RATES = {"anon": "100000/s", "user": "100000/s"}
+
+
 @pytest.fixture
 def nation():
     """``nation("POL")`` returns a Nation loaded by the data migration."""

@@ -1,4 +1,4 @@
-"""Request id and login enforcement."""
+"""Request id, login enforcement and no-store caching of private responses."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.utils.cache import patch_cache_control
 
 from portal.request_context import request_id_var
 
@@ -43,3 +44,26 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
             # A DRF view: it authenticates itself (session or token) and answers in JSON.
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response that may hold non-public data: the API,
+    downloads (exports, PDFs) and any page for a signed-in user, so that neither a shared cache
+    nor the browser's disk keeps a copy. Static files never get here (WhiteNoise answers them
+    first); the login page and ``/health`` are public."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "no-store" in response.get("Cache-Control", ""):
+            return response
+        user = getattr(request, "user", None)
+        if (
+            request.path_info.startswith("/api/")
+            or response.get("Content-Disposition", "").lower().startswith("attachment")
+            or (user is not None and user.is_authenticated)
+        ):
+            patch_cache_control(response, no_store=True)
+        return response

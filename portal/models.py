@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +78,38 @@ class User(AbstractUser):
             raise ValidationError(
                 {"nation": _("A partner user represents a partner nation or organisation.")}
             )
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_cleared = True
+
+    def save(self, *args, **kwargs) -> None:
+        """API tokens die with a password change and with deactivation, on every path that saves
+        the user (admin, ``changepassword``, password reset, services). ``set_password`` keeps the
+        new password in ``_password`` until the save; Django leaves it unset for hash upgrades,
+        which are not password changes."""
+        reason = None
+        if self.pk is not None:
+            if not self.is_active:
+                reason = "account deactivated"
+            elif self._password is not None or getattr(self, "_password_cleared", False):
+                reason = "password changed"
+        if reason is None:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._password_cleared = False
+            revoked, _by_model = self.auth_token_set.all().delete()
+            if revoked:
+                from portal.audit import record_change  # portal.audit imports this module
+
+                record_change(
+                    actor=None,
+                    obj=self,
+                    action="api_token.revoked",
+                    message=f"{revoked} API token(s) revoked: {reason}",
+                )
 
 
 class ObjectChange(models.Model):

@@ -6,6 +6,9 @@ from collections.abc import Iterable
 
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
+from knox.models import AuthToken
+from knox.settings import CONSTANTS as KNOX
 
 from portal.models import JobRun, Nation, ObjectChange
 from portal.permissions import VIEW, restrict
@@ -70,4 +73,20 @@ def jobrun_latest() -> JobRun | None:
         JobRun.objects.order_by("-created_at", "-pk")
         .only("job_name", "state", "created_at", "started_at", "finished_at")
         .first()
+    )
+
+
+# A token's public name: its first characters, which knox keeps beside the digest to find it.
+TOKEN_PREFIX_PATTERN = f"[0-9a-f]{{{KNOX.TOKEN_KEY_LENGTH}}}"
+
+
+def token_list(*, user) -> QuerySet[AuthToken]:
+    """The user's own live API tokens. Tokens are private to their owner whatever the role, so
+    this filters by owner rather than through ``restrict``."""
+    if not user.is_authenticated:
+        return AuthToken.objects.none()
+    return (
+        AuthToken.objects.filter(user=user)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+        .order_by("-created", "token_key")
     )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
 from portal.audit import record_change, snapshot
 from portal.choices import AuditAction, Role
+from portal.exceptions import Forbidden, NotFound
 from portal.models import Nation, User
+from portal.selectors import token_list
 
 
 @transaction.atomic
@@ -36,3 +43,59 @@ def user_create(
     user.save()
     record_change(actor=actor, obj=user, action=AuditAction.CREATE, after=snapshot(user), message=message)
     return user
+
+
+def _token_facts(token: AuthToken) -> dict:
+    # The prefix is the token's public name; the key and its digest never enter the trail.
+    return {"prefix": token.token_key, "expiry": token.expiry.isoformat() if token.expiry else None}
+
+
+@transaction.atomic
+def token_create(*, actor: User) -> tuple[AuthToken, str]:
+    """Issue an API token to the actor, valid for ``API_TOKEN_TTL_DAYS``. Returns the row and the
+    key: the key exists only in this return value (knox stores its digest), so show it once."""
+    token, key = AuthToken.objects.create(user=actor, expiry=timedelta(days=settings.API_TOKEN_TTL_DAYS))
+    record_change(
+        actor=actor,
+        obj=actor,
+        action="api_token.created",
+        after=_token_facts(token),
+        message="API token created",
+    )
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, prefix: str) -> None:
+    """Revoke one of the actor's own live tokens; anyone else's is the same NotFound as none."""
+    token = token_list(user=actor).filter(token_key=prefix).select_for_update().first()
+    # The delete's count, not the read, decides: of two concurrent revokes, one finds nothing.
+    if token is None or not AuthToken.objects.filter(pk=token.pk).delete()[0]:
+        raise NotFound(_("There is no such API token."))
+    record_change(
+        actor=actor,
+        obj=actor,
+        action="api_token.revoked",
+        before=_token_facts(token),
+        message="API token revoked",
+    )
+
+
+@transaction.atomic
+def token_revoke_all(*, actor: User, user: User | None = None) -> int:
+    """Revoke every token of ``user`` (the actor's own by default, expired ones included) and
+    return how many. Another user's need the admin's permission to delete tokens."""
+    owner = user or actor
+    if owner.pk != actor.pk and not actor.has_perm("knox.delete_authtoken"):
+        raise Forbidden(_("You may not revoke another user's API tokens."))
+    tokens = list(AuthToken.objects.filter(user=owner).select_for_update().order_by("pk"))
+    revoked = AuthToken.objects.filter(pk__in=[t.pk for t in tokens]).delete()[0]
+    if revoked:
+        record_change(
+            actor=actor,
+            obj=owner,
+            action="api_token.revoked",
+            before={"prefixes": sorted(t.token_key for t in tokens)},
+            message=f"{revoked} API token(s) revoked",
+        )
+    return revoked

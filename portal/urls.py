@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from portal import views
+from portal.selectors import TOKEN_PREFIX_PATTERN
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,13 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", views.api_tokens, name="api-tokens"),
+    path("accounts/tokens/revoke-all/", views.api_tokens_revoke_all, name="api-tokens-revoke-all"),
+    re_path(
+        rf"^accounts/tokens/(?P<prefix>{TOKEN_PREFIX_PATTERN})/revoke/$",
+        views.api_token_revoke,
+        name="api-token-revoke",
+    ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("procurement/", include("procurement.urls")),
     path("pledges/", include("pledges.urls")),

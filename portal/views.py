@@ -1,4 +1,5 @@
-"""Core pages: the home page per role, health, the activity trail, job runs and error pages."""
+"""Core pages: the home page per role, health, the activity trail, job runs, one's API tokens
+and error pages."""
 
 from __future__ import annotations
 
@@ -6,20 +7,25 @@ import time
 
 import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import services
 from portal.choices import Role
 from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
 from portal.models import JobRun, ObjectChange
 from portal.permissions import VIEW, may, permissions_for, scope_label
-from portal.selectors import jobrun_latest, jobrun_list, objectchange_list
+from portal.selectors import jobrun_latest, jobrun_list, objectchange_list, token_list
+from portal.web import scope_errors
 
 PAGE_SIZE = 25
 
@@ -71,6 +77,41 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 def jobs(request: HttpRequest) -> HttpResponse:
     return _paginated_list(request, jobrun_list(user=request.user), JobRunFilterSet, "portal/jobs.html")
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens. A POST creates one and shows its key in this response
+    only: it is not stored anywhere it could be shown again (not even in a flash message)."""
+    created = None
+    if request.method == "POST":
+        token, key = services.token_create(actor=request.user)
+        created = {"key": key, "expiry": token.expiry}
+    return render(
+        request,
+        "portal/tokens.html",
+        {
+            "tokens": token_list(user=request.user),
+            "created": created,
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+        },
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+    with scope_errors():
+        services.token_revoke(actor=request.user, prefix=prefix)
+    messages.success(request, _("API token %(prefix)s… revoked.") % {"prefix": prefix})
+    return redirect("api-tokens")
+
+
+@require_POST
+def api_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    revoked = services.token_revoke_all(actor=request.user)
+    message = ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", revoked)
+    messages.success(request, message % {"count": revoked})
+    return redirect("api-tokens")
 
 
 def _check_redis() -> str:

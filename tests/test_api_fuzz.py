@@ -7,10 +7,10 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from portal.tests.factories import api_token
 from portal.tests.openapi import openapi
 
 OPERATIONS = [
@@ -38,7 +38,7 @@ def wsgi_app():
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
 def test_no_input_breaks_the_api(path, method, role, users_by_role, wsgi_app):
     # A director is refused most writes; NSPA reaches the write paths and the business rules.
-    token = Token.objects.create(user=users_by_role[role]).key
+    token = api_token(users_by_role[role])
     operation = schemathesis.openapi.from_dict(openapi())[path][method]
 
     @given(case=operation.as_strategy())

@@ -11,7 +11,6 @@ import schemathesis
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -20,6 +19,7 @@ from pledges import services
 from pledges.models import CapacityLine, Investment, Measure, NationalPlan, PlanCycle, PlanSection
 from pledges.services import CommentInput
 from pledges.tests.test_services import capacity_fields
+from portal.tests.factories import api_token
 from portal.tests.openapi import assert_matches_schema, openapi
 from procurement.tests.factories import ItemFactory
 from tests.test_api_fuzz import wsgi_app  # noqa: F401 (fixture)
@@ -575,7 +575,7 @@ def test_no_input_breaks_a_real_plan(path, method, plan, owner, request):
         kind: model.objects.values_list("pk", flat=True).first()
         for kind, model in ENTRY_MODELS_BY_KIND.items()
     }
-    token = Token.objects.create(user=owner).key
+    token = api_token(owner)
     operation = schemathesis.openapi.from_dict(openapi())[path][method]
 
     @given(case=operation.as_strategy())

@@ -52,3 +52,19 @@ class JobRunSerializer(serializers.ModelSerializer):
             "result",
         ]
         read_only_fields = fields
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    """An API token as its owner sees it in a list: never the key."""
+
+    prefix = serializers.CharField(
+        source="token_key", read_only=True, help_text="The token's first characters; not a secret."
+    )
+    created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """A new token, with its key: shown this once, since only a digest of it is stored."""
+
+    key = serializers.CharField(read_only=True, help_text="Send as `Authorization: Token <key>`.")

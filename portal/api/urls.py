@@ -5,11 +5,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal.api.routers import PortalRouter
+from portal.api.tokens import ApiTokenViewSet
 from portal.api.views import JobRunViewSet, MeView, NationViewSet
 
 router = PortalRouter()
 router.register("nations", NationViewSet, basename="nation")
 router.register("jobs", JobRunViewSet, basename="jobrun")
+router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 docs_view = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
 

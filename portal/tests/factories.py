@@ -27,3 +27,10 @@ class JobRunFactory(factory.django.DjangoModelFactory):
 
     job_name = "portal.tasks.ping"
     state = "succeeded"
+
+
+def api_token(user) -> str:
+    """A fresh API token for ``user``, issued the way the portal issues them; returns the key."""
+    from portal.services import token_create
+
+    return token_create(actor=user)[1]

@@ -2,12 +2,11 @@
 
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from portal.api.errors import exception_handler
 from portal.exceptions import Conflict
-from portal.tests.factories import JobRunFactory
+from portal.tests.factories import JobRunFactory, api_token
 from portal.tests.openapi import assert_matches_schema
 
 
@@ -49,8 +48,7 @@ def test_me_reports_role_nation_and_permissions(api, users_by_role, role, django
 
 
 def test_token_authentication(api, owner):
-    token = Token.objects.create(user=owner)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(owner)}")
     response = api.get("/api/me/")
     assert response.status_code == 200
     assert response.json()["nation"]["code"] == "POL"
