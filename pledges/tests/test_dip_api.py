@@ -95,10 +95,24 @@ def test_metrics_aggregates_by_subject_and_year_range(owner, edition):
 
 
 def test_metrics_flags(secretariat, edition):
-    response = client_for(secretariat).get(METRICS, {"meets_2pct": "true", "year": 2025})
-    expected = DipMetric.objects.filter(dataset=edition, year=2025, meets_2pct=True).count()
-    assert response.json()["count"] == expected > 0
-    assert all(r["meets_2pct"] for r in response.json()["results"])
+    """Expected from ``synthetic_rows``: in year j of the edition a nation's share of GDP is
+    1.2 + 0.15 j + i/10 and its equipment share 15 + (3i + j) mod 20, i its place in DEU, FRA, POL."""
+    api = client_for(secretariat)
+
+    def subjects(**params) -> set[str]:
+        response = api.get(METRICS, params)
+        assert response.status_code == 200
+        return {r["subject"] for r in response.json()["results"]}
+
+    # 2019 (j = 5): Germany 1.95%, France 2.05%, Poland 2.15%; together about 2.06%.
+    meets = {"FRA", "POL", "NATO", "NATO_EU_CA"}
+    assert subjects(meets_2pct="true", year=2019) == meets
+    assert subjects(meets_2pct="false", year=2019) == {"DEU"}
+    # 2018 (j = 4): Poland's 2.00% meets it; 1.80%, 1.90% and about 1.91% together do not.
+    assert subjects(meets_2pct="true", year=2018) == {"POL"}
+    # 2016 (j = 2): equipment 17%, 20% (meets it), 23%; weighted by defence expenditure about 20.3%.
+    assert subjects(meets_20pct="true", year=2016) == meets
+    assert subjects(meets_20pct="false", year=2016) == {"DEU"}
 
 
 def test_metrics_never_mix_datasets(secretariat, edition):

@@ -134,16 +134,25 @@ def test_french_pages_print_french_decimals_and_charts_keep_json_numbers(client,
     assert "3.75" in content[content.index('id="dip-trend-data"') :]
 
 
+# Read off the shipped 2026 edition (Table 3 and Table 8a, 2024): the Allies below 2.00% of GDP and
+# below 20.00% of defence expenditure on major equipment. The other Allies of the 31 meet each rule.
+BELOW_2PCT_IN_2024 = {"ALB", "BEL", "BGR", "CAN", "CZE", "ESP", "HRV", "ITA", "LUX", "MKD", "MNE", "PRT",
+                      "SVK", "SVN"}  # fmt: skip
+BELOW_20PCT_IN_2024 = {"BEL", "CAN", "NLD", "PRT"}
+
+
 def test_counters_count_the_selected_year(client, secretariat, nato2026):
     client.force_login(secretariat)
     response = client.get(DASHBOARD, {"year": 2024})
-    nations = DipMetric.objects.filter(dataset=nato2026, year=2024, nation__isnull=False)
-    meets = nations.filter(meets_2pct=True).count()
-    with_figures = nations.exclude(pct_gdp=None).count()
     counters = response.context["board"].counters
-    assert (counters.meets_2pct, counters.with_pct_gdp) == (meets, with_figures)
-    assert counters.meets_20pct == nations.filter(meets_20pct=True).count()
-    assert f'{meets} <span class="muted">/ {with_figures}</span>' in response.content.decode()
+    assert counters.year == 2024
+    assert (counters.meets_2pct, counters.with_pct_gdp) == (31 - len(BELOW_2PCT_IN_2024), 31)
+    assert (counters.meets_20pct, counters.with_equipment) == (31 - len(BELOW_20PCT_IN_2024), 31)
+    content = response.content.decode()
+    assert '17 <span class="muted">/ 31</span>' in content
+    # Czechia (1.985%) and Slovakia (1.987%) print as 1.99: they miss it; Germany's 2.0002% meets it.
+    assert "meets 2%" not in cell_html(content, "CZE", 2024)
+    assert "meets 2%" in cell_html(content, "DEU", 2024)
 
 
 def test_on_track_counter_for_an_estimate_year(client, secretariat, nato2026):
@@ -331,16 +340,29 @@ def test_csv_has_one_row_per_subject_year_of_the_selection(client, secretariat, 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    expected = DipMetric.objects.filter(dataset=nato2026, year__in=[2023, 2024]).count()
-    assert len(rows) == expected
+    # The shipped edition: 31 Allies and the two aggregates, each for 2023 and 2024.
+    assert len(rows) == (31 + 2) * 2
+    assert {(r["nation_code"], r["year"]) for r in rows} >= {("NATO", "2023"), ("NATO_EU_CA", "2024")}
     poland = next(r for r in rows if r["nation_code"] == "POL" and r["year"] == "2024")
-    stored = metric(nato2026, "POL", 2024)
-    assert Decimal(poland["pct_gdp"]) == stored.pct_gdp
+    # 100 x 28,155 / 751,117 (constant 2021 USD, Tables 2 and 5) = 3.74841...; Table 8a: 42.9.
+    assert Decimal(poland["pct_gdp"]) == Decimal("3.7484")
+    assert Decimal(poland["equipment_pct"]) == Decimal("42.9")
     assert poland["dataset"] == nato2026.title
     assert poland["price_base_year"] == "2021"
-    assert poland["meets_2pct"] == "True"
+    assert (poland["meets_2pct"], poland["meets_20pct"]) == ("True", "True")
     assert poland["nation_name"] == "Poland"
-    assert {r["nation_code"] for r in rows} >= {"NATO", "NATO_EU_CA"}
+    assert poland["estimate"] == "False"
+    # Czechia 2024: 100 x 6,017 / 303,075 = 1.98532... (printed 1.99, below 2%); 39.7 on equipment.
+    czechia = next(r for r in rows if r["nation_code"] == "CZE" and r["year"] == "2024")
+    assert Decimal(czechia["pct_gdp"]) == Decimal("1.9853")
+    assert (czechia["meets_2pct"], czechia["meets_20pct"]) == ("False", "True")
+    germany = next(r for r in rows if r["nation_code"] == "DEU" and r["year"] == "2024")
+    assert germany["meets_2pct"] == "True"  # 100 x 87,583 / 4,378,673 = 2.00022..., printed 2.00
+    # The Netherlands 2024 at constant prices: 100 x 22,439 / 1,112,830 = 2.01639... (the nominal
+    # ratio would be 1.80); 19.82 on equipment misses 20%.
+    netherlands = next(r for r in rows if r["nation_code"] == "NLD" and r["year"] == "2024")
+    assert Decimal(netherlands["pct_gdp"]) == Decimal("2.0164")
+    assert (netherlands["meets_2pct"], netherlands["meets_20pct"]) == ("True", "False")
     assert set(rows[0]) == {
         "dataset", "edition_year", "price_base_year", "nation_code", "nation_name", "year", "estimate",
         "pct_gdp", "equipment_pct", "real_change_pct", "meets_2pct", "meets_20pct", "hague_core_pct",

@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from pledges import services_dip
 from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.tasks import recompute_dip_metrics
 from pledges.tests.dip_data import synthetic_edition
-from portal.models import ObjectChange
+from portal.choices import JobState
+from portal.models import JobRun, ObjectChange
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +216,30 @@ def test_delete_a_year(client, owner, draft):
     assert client.post(url, {"version": 1}).status_code == 302
     assert not ExpenditureRecord.objects.filter(pk=record.pk).exists()
     assert ObjectChange.objects.filter(action="delete", object_id=str(record.pk)).exists()
+
+
+def test_deleting_a_year_marks_the_figures_stale_and_queues_the_recompute(owner, draft):
+    dropped = add_year(owner, draft, 2024, def_usd_constant_m=20)
+    add_year(owner, draft, 2025, def_usd_constant_m=21)
+    with transaction.atomic():
+        services_dip.dip_recompute(dataset_id=draft.pk)
+    # As if a worker had run the recompute the saves queued: a queued run would absorb a new one.
+    JobRun.objects.filter(job_name=recompute_dip_metrics.name).update(state=JobState.SUCCEEDED)
+    draft.refresh_from_db()
+    changed_before = draft.inputs_changed_at
+
+    services_dip.record_delete(actor=owner, record=dropped, expected_version=dropped.version)
+
+    # 2025's real change was computed from 2024, so the whole series is stale, not only 2024.
+    metrics = DipMetric.objects.filter(dataset=draft)
+    assert set(metrics.values_list("year", "stale")) == {(2024, True), (2025, True)}
+    queued = JobRun.objects.get(job_name=recompute_dip_metrics.name, state=JobState.QUEUED)
+    assert queued.args == {"dataset_id": draft.pk, "nation_id": owner.nation_id}
+    draft.refresh_from_db()
+    assert draft.inputs_changed_at > changed_before
+    with transaction.atomic():
+        services_dip.dip_recompute(**queued.args)
+    assert list(metrics.values_list("year", "stale", "real_change_pct")) == [(2025, False, None)]
 
 
 def test_submitting_an_empty_return_says_why(client, owner, draft):

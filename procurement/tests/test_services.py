@@ -59,6 +59,25 @@ class TestCallOffRules:
         assert framework.committed_value == Decimal("800")
         assert CallOff.objects.count() == 1
 
+    def test_a_call_off_that_lands_exactly_on_the_ceiling_is_placed_and_leaves_nothing(self):
+        framework = make_framework(ceiling=Decimal("1000"), lines=[(Decimal("100"), 1000)])
+        make_calloff(framework, quantity=8)
+        make_calloff(framework, nation="FRA", quantity=2)
+        framework.refresh_from_db()
+        assert (framework.committed_value, framework.remaining_value) == (Decimal("1000"), Decimal("0"))
+        with pytest.raises(ValidationError) as excinfo:
+            make_calloff(framework, quantity=1)
+        assert "0.00 EUR remain" in " ".join(errors_of(excinfo)["lines"])
+
+    def test_a_call_off_that_takes_the_last_units_of_a_line_is_placed(self):
+        framework = make_framework(ceiling=Decimal("1000000"), lines=[(Decimal("1"), 100)])
+        make_calloff(framework, quantity=60)
+        make_calloff(framework, nation="FRA", quantity=40)
+        assert framework.lines.get().ordered_quantity == 100
+        with pytest.raises(ValidationError) as excinfo:
+            make_calloff(framework, quantity=1)
+        assert "maximum of 100 (0 left)" in " ".join(errors_of(excinfo)["lines"])
+
     def test_line_maximum_cannot_be_exceeded(self):
         framework = make_framework(ceiling=Decimal("1000000"), lines=[(Decimal("1"), 100)])
         make_calloff(framework, quantity=60)
@@ -178,6 +197,17 @@ class TestDeliveryRules:
         line.refresh_from_db()
         assert (line.delivered_quantity, line.accepted_quantity, line.outstanding_quantity) == (100, 95, 0)
         assert Delivery.objects.get(lot_number="A").accepted_on == dt.date(2024, 9, 1)
+
+    def test_a_delivery_is_audited_with_what_was_delivered(self):
+        actor = nspa_user()
+        line = make_calloff(make_framework(), quantity=100).lines.get()
+        recorded = services.delivery_record(
+            actor=actor, data=delivery(line, delivered=12, rejected=2, reason="Damaged", lot="AUD-1")
+        )
+        change = ObjectChange.objects.get(action="delivery.recorded", object_id=str(recorded.pk))
+        assert (change.actor, change.content_type.model_class()) == (actor, Delivery)
+        assert (change.after["lot_number"], change.after["quantity_delivered"]) == ("AUD-1", 12)
+        assert (change.after["quantity_accepted"], change.after["quantity_rejected"]) == (10, 2)
 
     def test_delivery_cannot_exceed_the_order(self):
         line = make_calloff(make_framework(), quantity=100).lines.get()

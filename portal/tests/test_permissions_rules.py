@@ -1,0 +1,176 @@
+"""The authorization mechanism's edges (portal.permissions): who holds no grant at all, what a
+superuser holds, what a refused service call says, proxy models, and the order /api/me/ reports
+grants in. Expectations come from DESIGN.md ("Roles and scope"), not from reading the rules back."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.test.utils import isolate_apps
+
+from portal import permissions
+from portal.choices import Role
+from portal.exceptions import Forbidden, NotFound
+from portal.models import JobRun, Nation, ObjectChange, User
+from portal.permissions import (
+    ALL,
+    CHANGE,
+    VIEW,
+    ensure_allowed,
+    may,
+    permissions_for,
+    reads_all,
+    restrict,
+    scope_label,
+)
+from procurement.models import CallOff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_user_an_anonymous_one_and_a_deactivated_one_hold_no_grant(owner):
+    owner.is_active = False
+    for user in (None, AnonymousUser(), owner):
+        assert may(user, Nation, VIEW) is False
+        assert permissions_for(user) == {}
+        assert not restrict(Nation.objects.all(), user, VIEW).exists()
+
+
+def test_a_superuser_holds_every_grant_and_it_reads_all(make_user):
+    admin = make_user(None, None, is_superuser=True)
+    granted = permissions_for(admin)
+    assert granted["portal.nation"] == {"view": "all"}
+    assert granted["procurement.calloff"] == {"view": "all", "add": "all", "change": "all"}
+    assert set(granted["pledges.nationalplan"]) == {"view", "add", "change", "submit", "review"}
+    assert {label for actions in granted.values() for label in actions.values()} == {"all"}
+    # A model with no grant for anyone is not listed, not even for a superuser.
+    assert "procurement.idempotencyrecord" not in granted
+    assert may(admin, Nation, "delete")
+
+
+def test_grants_are_reported_in_model_label_order(secretariat):
+    labels = list(permissions_for(secretariat))
+    assert labels == sorted(labels)
+    assert {"portal.nation", "procurement.calloff", "pledges.nationalplan"} <= set(labels)
+
+
+def test_a_refused_service_call_says_what_was_not_found_or_not_allowed(owner, other):
+    with pytest.raises(NotFound) as not_found:
+        ensure_allowed(owner, CHANGE, other)  # a user of another nation: invisible
+    assert not_found.value.message == "user not found."
+    with pytest.raises(Forbidden) as forbidden:
+        ensure_allowed(owner, CHANGE, owner)  # visible, but nobody edits users here
+    assert forbidden.value.message == "You may not change this user."
+
+
+@isolate_apps("portal")
+def test_a_proxy_model_is_governed_by_its_concrete_models_rule(owner, other, monkeypatch):
+    class Colleague(User):
+        class Meta:
+            proxy = True
+            app_label = "portal"
+
+    # A director reads their own nation's users, through the proxy too.
+    assert list(restrict(Colleague.objects.all(), owner, VIEW).values_list("username", flat=True)) == [
+        "owner_pol"
+    ]
+    # And a rule registered for the proxy is the concrete model's rule.
+    monkeypatch.setattr(permissions, "_rules", dict(permissions._rules))
+    permissions.register(Colleague, {VIEW: {Role.DIRECTOR: ALL}})
+    assert set(restrict(User.objects.all(), owner, VIEW)) == {owner, other}
+
+
+def test_every_grant_applies_to_its_models_rows(users_by_role):
+    """Each scope is a filter on its model: every grant the matrix holds runs on its model's rows,
+    so a misspelt path fails here for every role that holds it, not only on the page that uses it."""
+    from django.apps import apps
+
+    for user in users_by_role.values():
+        for label, actions in permissions_for(user).items():
+            model = apps.get_model(label)
+            for action in actions:
+                restrict(model._default_manager.all(), user, action).exists()
+
+
+@pytest.mark.parametrize("role", ["nspa", "board_member", "partner"])
+def test_roles_without_a_nation_see_only_themselves_among_users(users_by_role, role):
+    user = users_by_role[role]
+    assert list(restrict(User.objects.all(), user, VIEW)) == [user]
+    assert permissions_for(user)["portal.user"] == {"view": "own"}
+
+
+def test_reads_all_and_scope_label_tell_an_unfiltered_grant_from_a_narrowed_one(users_by_role):
+    director, nspa, secretariat = (users_by_role[r] for r in ("director", "nspa", "secretariat"))
+    admin, partner = users_by_role["superuser"], users_by_role["partner"]
+    assert [reads_all(user, CallOff) for user in (secretariat, nspa, admin, director, partner)] == [
+        True,
+        True,
+        True,
+        False,  # their own nation's call-offs only
+        False,  # no grant at all
+    ]
+    assert [scope_label(user, CallOff) for user in (secretariat, admin, director, partner)] == [
+        "all",
+        "all",
+        "own_nation",
+        None,
+    ]
+    # The action counts: NSPA places call-offs, the secretariat only reads them.
+    assert (reads_all(nspa, CallOff, CHANGE), reads_all(secretariat, CallOff, CHANGE)) == (True, False)
+    assert (scope_label(nspa, CallOff, CHANGE), scope_label(secretariat, CallOff, CHANGE)) == ("all", None)
+    assert not reads_all(AnonymousUser(), Nation)
+    assert scope_label(None, Nation) is None
+
+
+def _audit_row(actor, *, nation=None, draft_key="") -> ObjectChange:
+    return ObjectChange.objects.create(
+        actor=actor,
+        actor_username=actor.username,
+        action="update",
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(actor.pk),
+        object_repr=str(actor),
+        nation=nation,
+        draft_key=draft_key,
+    )
+
+
+def test_who_reads_which_audit_rows(owner, other, secretariat, nspa, make_user):
+    """DESIGN, convention 12: a row about a draft stays with its nation until the draft is
+    submitted; a director reads their nation's rows and what they did; the secretariat every
+    released row; everybody else what they did themselves."""
+    poland, france = owner.nation, other.nation
+    on_a_polish_order = _audit_row(nspa, nation=poland)
+    in_the_polish_draft = _audit_row(owner, nation=poland, draft_key="plan-version:1")
+    by_owner_on_a_french_row = _audit_row(owner, nation=france)
+    on_a_french_order = _audit_row(other, nation=france)
+    by_the_secretariat = _audit_row(secretariat)
+
+    def readable(user) -> set[ObjectChange]:
+        return set(restrict(ObjectChange.objects.all(), user, VIEW))
+
+    assert readable(owner) == {on_a_polish_order, in_the_polish_draft, by_owner_on_a_french_row}
+    assert readable(other) == {on_a_french_order, by_owner_on_a_french_row}
+    assert readable(secretariat) == {
+        on_a_polish_order,
+        by_owner_on_a_french_row,
+        on_a_french_order,
+        by_the_secretariat,
+    }
+    assert readable(nspa) == {on_a_polish_order}
+    # A director without a nation (only in memory: the database refuses one) reads what they did.
+    stateless = make_user(None, None, username="stateless")
+    stateless.role = "director"
+    by_stateless = _audit_row(stateless)
+    assert readable(stateless) == {by_stateless}
+
+
+def test_jobs_are_read_by_who_asked_for_them_and_by_nspa_and_the_secretariat(users_by_role):
+    director, nspa, secretariat = (users_by_role[r] for r in ("director", "nspa", "secretariat"))
+    asked_by_director = JobRun.objects.create(job_name="export", requested_by=director)
+    scheduled = JobRun.objects.create(job_name="nightly")
+    assert set(restrict(JobRun.objects.all(), director, VIEW)) == {asked_by_director}
+    for reader in (nspa, secretariat):
+        assert set(restrict(JobRun.objects.all(), reader, VIEW)) == {asked_by_director, scheduled}
+    assert not restrict(JobRun.objects.all(), users_by_role["board_member"], VIEW).exists()
