@@ -43,7 +43,7 @@ def user(username: str, role: str, nation_code: str | None = None):
 
 def ensure_data(secretariat, editions: int):
     """The real 2026 edition, plus ``editions - 1`` synthetic editions of 31 Allies x 30 years."""
-    from pledges.models_dip import ExpenditureDataset
+    from pledges.models import ExpenditureDataset
     from pledges.tests.dip_data import import_nato_2026, synthetic_edition
     from portal.models import Nation
 
@@ -76,8 +76,8 @@ def main() -> None:
     args = parser.parse_args()
     migrate()
 
-    from pledges.models_dip import DipMetric, ExpenditureDataset
-    from pledges.services_dip import dip_recompute
+    from pledges.models import DipMetric, ExpenditureDataset
+    from pledges.services import dip_recompute
     from portal.models import Nation
 
     secretariat = user("bench_secretariat", "secretariat")

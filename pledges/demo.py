@@ -259,7 +259,7 @@ def load_pledges() -> list[str]:
 def load_dip() -> list[str]:
     """NATO's 2026 edition (the shipped CSVs) and its DIP metrics, computed by the recompute job."""
     from pledges.expenditure_import import SHIPPED_DATA, read_edition
-    from pledges.services_dip import dip_recompute, nato_edition_import
+    from pledges.services import dip_recompute, nato_edition_import
     from portal.models import User
 
     secretariat = User.objects.get(username="secretariat")
@@ -291,8 +291,8 @@ def load_dip_returns() -> list[str]:
     """National expenditure returns for 2026, filed by the demo directors through the services: Poland
     submitted, the Netherlands a draft. Their figures are the nation's rows of NATO's 2026 edition
     (so the return agrees with the published tables). A return that exists is left alone."""
-    from pledges.models_dip import INPUT_FIELDS, ExpenditureDataset, ExpenditureRecord
-    from pledges.services_dip import dip_recompute, record_save, return_create, return_submit
+    from pledges.models import INPUT_FIELDS, ExpenditureDataset, ExpenditureRecord
+    from pledges.services import dip_recompute, record_save, return_create, return_submit
     from portal.models import User
 
     created = []

@@ -1,19 +1,8 @@
 """Defence Investment Pledge arithmetic: pure functions from inputs to metric values.
 
-Rules (users read them as ``pledges.dip_dashboard.RULES`` on the pages; keep the two in step):
-- % of GDP is 100 x defence / GDP, both at constant prices of the dataset's price base: NATO's
-  Table 3 is a constant-price ratio, and the nominal ratio does not reproduce it for every Ally.
-- Meets 2% / meets 20%: the figure rounded to two decimals, as NATO publishes it, is at least 2.00
-  (of GDP) / 20.00 (of defence expenditure, major equipment incl. related R&D).
-- Real change: the year-on-year change of defence expenditure at constant prices.
-- Hague core: core defence expenditure as % of GDP; where a dataset has no separate core figure its
-  defence expenditure is the core figure (NATO's 2026 edition reports core defence expenditure).
-  Gap: how far the core figure is below 3.5% (zero once reached).
-- 2035 path: a straight line from the core % of the latest actual (non-estimate) year to 3.5% in
-  2035; a later year is on track when its core % is at or above the line (rounded as above). A
-  nation already at 3.5% must stay there. Actual years are not assessed (on track is empty).
-- Aggregates sum the member nations' constant-price inputs (Allies that had joined by that year),
-  then divide; the equipment share is weighted by defence expenditure. Percentages are never averaged.
+The rules are ``RULES`` below, in the words the dashboard, the PDF report and the returns pages show
+them (``pledges.display``); the functions implement them, and the comments say where NATO's own
+publication decides a detail.
 """
 
 from __future__ import annotations
@@ -23,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext_lazy
+
 from pledges.choices import Aggregate
 
 HUNDRED = Decimal(100)
@@ -30,6 +21,35 @@ TWO_PCT, TWENTY_PCT, HAGUE_CORE_PCT = Decimal("2"), Decimal("20"), Decimal("3.5"
 HAGUE_YEAR = 2035
 FOUR_PLACES, TWO_PLACES = Decimal("0.0001"), Decimal("0.01")
 NORTH_AMERICA_OUTSIDE_EUROPE_CANADA = frozenset({"USA"})
+
+# % of GDP is a constant-price ratio because NATO's Table 3 is one: the nominal ratio does not
+# reproduce it for every Ally. Where a dataset has no separate core figure, its defence expenditure
+# is the core figure (NATO's 2026 edition reports core defence expenditure).
+RULES = [
+    gettext_lazy(
+        "% of GDP is 100 x defence expenditure / GDP, both at constant prices of the dataset's price "
+        "base year: NATO's published ratio is a constant-price ratio."
+    ),
+    gettext_lazy(
+        "Meets 2% / meets 20%: the figure rounded to two decimals, as NATO publishes it, is at least "
+        "2.00% of GDP / 20.00% of defence expenditure on major equipment including related R&D."
+    ),
+    gettext_lazy("Real change: the year-on-year change of defence expenditure at constant prices."),
+    gettext_lazy(
+        "Hague core: core defence expenditure as % of GDP (defence expenditure where a dataset has no "
+        "separate core figure); the gap is how far it is below 3.5% (zero once reached)."
+    ),
+    gettext_lazy(
+        "2035 path: a straight line from the core % of the latest actual (non-estimate) year to 3.5% "
+        "in 2035. A later year is on track when its core % (rounded to two decimals) is at or above "
+        "the line; a nation already at 3.5% must stay there. Actual years are not assessed."
+    ),
+    gettext_lazy(
+        "Aggregates (NATO Europe and Canada, NATO total) sum the constant-price inputs of the Allies "
+        "that had joined by that year, then divide; the equipment share is weighted by defence "
+        "expenditure. Percentages are never averaged."
+    ),
+]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from pledges.models_dip import YEAR_MAX, YEAR_MIN
+from pledges.models import YEAR_MAX, YEAR_MIN
 from portal.models import Nation
 from portal.spreadsheets import RowError
 

@@ -174,7 +174,7 @@ def render_plan_pdf(export: PlanExport) -> bytes:
 def render_html_pdf(html: str) -> bytes:
     """Portal-rendered HTML (a plan, the DIP compliance report) as PDF bytes, fetching only local
     static files. Imports WeasyPrint here: an ``ImportError`` or ``OSError`` (no Pango) means PDF
-    export is unavailable on this machine, which ``views_export.pdf_download`` reports."""
+    export is unavailable on this machine, which ``pledges.views.export.pdf_download`` reports."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher()).write_pdf()

@@ -14,9 +14,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pledges.choices import DatasetSource, DatasetStatus, PlanStatus
-from pledges.models import NationalPlan
-from pledges.models_dip import YEAR_MAX, YEAR_MIN, DipMetric, ExpenditureDataset
-from pledges.selectors_dip import dataset_list, default_dataset
+from pledges.models import YEAR_MAX, YEAR_MIN, DipMetric, ExpenditureDataset, NationalPlan
+from pledges.selectors import dataset_list, default_dataset
 from portal.filtersets import IdChoiceFilter, NationFilter, WholeNumberFilter
 
 

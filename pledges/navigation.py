@@ -2,14 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
 from portal.navigation import NavItem, register
 
 
 def register_menu() -> None:
-    from pledges.capacity import may_read
-    from pledges.models_dip import DipMetric
-    from portal.permissions import VIEW, may
+    from pledges.models import DipMetric, NationalPlan
+    from pledges.rules import REVIEW
+    from pledges.selectors.capacity import may_read
+    from portal.permissions import ADD, VIEW, may
 
     def reads_dip(user) -> bool:
         return may(user, DipMetric, VIEW)
@@ -18,12 +18,7 @@ def register_menu() -> None:
     register(NavItem(_("Expenditure data"), "pledges:dip-datasets", reads_dip, order=31))
 
     register(NavItem(_("Capacity vs demand"), "pledges:capacity-vs-demand", may_read, order=40))
-    register(NavItem(_("National plan"), "pledges:plan-home", lambda u: u.role == Role.DIRECTOR, order=10))
+    register(NavItem(_("National plan"), "pledges:plan-home", lambda u: may(u, NationalPlan, ADD), order=10))
     register(
-        NavItem(
-            _("Plan reviews"),
-            "pledges:plan-list",
-            lambda u: u.is_superuser or u.role == Role.SECRETARIAT,
-            order=10,
-        )
+        NavItem(_("Plan reviews"), "pledges:plan-list", lambda u: may(u, NationalPlan, REVIEW), order=10)
     )

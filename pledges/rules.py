@@ -9,11 +9,20 @@ from django.db.models import Q
 from pledges import models as m
 from pledges.choices import DatasetSource, DatasetStatus
 from portal.choices import Role
-from portal.permissions import ADD, ALL, CHANGE, VIEW, Scope, own_nation, register
+from portal.models import Nation
+from portal.permissions import ADD, ALL, CHANGE, VIEW, Scope, extend, own_nation, register
 
 SUBMIT, REVIEW = "submit", "review"
 # Import NATO editions and choose the dashboard's reference edition.
 MANAGE_EDITIONS = "manage_editions"
+# Open a nation's page of the CNAD dashboard (an action on ``Nation``).
+OPEN_DIP_NATION = "open_dip_nation"
+# Read a plan's working version (the draft being revised), not only what was submitted.
+READ_DRAFT = "read_draft"
+# File and edit a nation's own expenditure return.
+FILE_RETURN = "file_return"
+# Read planned capacity against aggregated demand across the Alliance.
+READ_CAPACITY = "read_capacity"
 
 
 def submitted_only(path: str) -> Scope:
@@ -42,6 +51,7 @@ def register_rules() -> None:
             CHANGE: {Role.DIRECTOR: own_nation()},
             SUBMIT: {Role.DIRECTOR: own_nation()},
             REVIEW: {Role.SECRETARIAT: seen_once_submitted},
+            READ_DRAFT: {Role.DIRECTOR: own_nation()},
         },
     )
     register(
@@ -74,6 +84,9 @@ def register_rules() -> None:
                 Role.NSPA: submitted_only("plan_version__frozen"),
             },
             CHANGE: {Role.DIRECTOR: own_nation("plan_version__plan__nation")},
+            READ_CAPACITY: dict.fromkeys(
+                (Role.SECRETARIAT, Role.NSPA), submitted_only("plan_version__frozen")
+            ),
         },
     )
     register(
@@ -128,7 +141,13 @@ def register_expenditure_rules() -> None:
             ADD: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_nation()},
             CHANGE: {Role.SECRETARIAT: ALL, Role.DIRECTOR: own_return},
             MANAGE_EDITIONS: {Role.SECRETARIAT: ALL},
+            FILE_RETURN: {Role.DIRECTOR: own_return},
         },
     )
     register(m.ExpenditureRecord, {VIEW: _expenditure_scopes("dataset__")})
     register(m.DipMetric, {VIEW: _expenditure_scopes("dataset__")})
+    # Directors read the Alliance view of the dashboard, but only their own nation's page.
+    extend(
+        Nation,
+        {OPEN_DIP_NATION: {Role.SECRETARIAT: ALL, Role.BOARD_MEMBER: ALL, Role.DIRECTOR: own_nation("pk")}},
+    )

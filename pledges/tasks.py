@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
+from pledges import services
+from pledges.models import ExpenditureDataset
 from portal import jobs
 
 
@@ -12,12 +15,10 @@ from portal import jobs
 @jobs.tracked
 def mark_overdue_plans(self) -> dict:
     """Daily: flag plans still with their nation after the cycle's due date."""
-    from pledges.services import plans_mark_overdue
-
-    return {"marked_overdue": plans_mark_overdue(today=timezone.now().date())}
+    return {"marked_overdue": services.plans_mark_overdue(today=timezone.now().date())}
 
 
-@shared_task(bind=True, name="pledges.tasks.recompute_dip_metrics")
+@shared_task(bind=True, name=services.RECOMPUTE_JOB)
 @jobs.tracked(atomic=True)
 def recompute_dip_metrics(
     self, dataset_id: int, nation_id: int | None = None, year: int | None = None
@@ -26,19 +27,13 @@ def recompute_dip_metrics(
 
     Queued after every input change; an idempotent upsert, so a redelivery writes the same rows.
     """
-    from pledges.services_dip import dip_recompute
-
-    return dip_recompute(dataset_id=dataset_id, nation_id=nation_id, year=year)
+    return services.dip_recompute(dataset_id=dataset_id, nation_id=nation_id, year=year)
 
 
 @shared_task(bind=True, name="pledges.tasks.recompute_all_dip_metrics")
 @jobs.tracked
 def recompute_all_dip_metrics(self) -> dict:
     """Nightly: queue a full recompute of every dataset (catches anything a lost job missed)."""
-    from django.db import transaction
-
-    from pledges.models_dip import ExpenditureDataset
-
     with transaction.atomic():
         ids = list(ExpenditureDataset.objects.order_by("pk").values_list("pk", flat=True))
         queued = [jobs.enqueue_once(recompute_dip_metrics, dataset_id=pk) for pk in ids]

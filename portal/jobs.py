@@ -31,9 +31,15 @@ log = logging.getLogger(__name__)
 OUTBOX_GRACE = timedelta(seconds=30)
 
 
+def _job_name(task) -> str:
+    # A name lets a service queue a task without importing the tasks module, which imports services.
+    return task if isinstance(task, str) else task.name
+
+
 def enqueue(task, *, requested_by=None, **kwargs) -> JobRun:
-    """Record a job and publish it once the surrounding transaction commits."""
-    run = JobRun.objects.create(job_name=task.name, args=kwargs, requested_by=requested_by)
+    """Record a job (a task, or its registered name) and publish it once the surrounding
+    transaction commits."""
+    run = JobRun.objects.create(job_name=_job_name(task), args=kwargs, requested_by=requested_by)
     transaction.on_commit(lambda: publish(run.pk))
     return run
 
@@ -41,7 +47,7 @@ def enqueue(task, *, requested_by=None, **kwargs) -> JobRun:
 def enqueue_once(task, **kwargs) -> JobRun | None:
     """Like ``enqueue``, unless a run of the same job with the same arguments is already waiting:
     that one has not started, so it will see this transaction's data too (for refresh jobs)."""
-    if JobRun.objects.filter(job_name=task.name, args=kwargs, state=JobState.QUEUED).exists():
+    if JobRun.objects.filter(job_name=_job_name(task), args=kwargs, state=JobState.QUEUED).exists():
         return None
     return enqueue(task, **kwargs)
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from pledges.expenditure_import import SHIPPED_DATA, read_edition
-from pledges.models_dip import ExpenditureDataset
-from pledges.services_dip import dip_recompute, nato_edition_import
+from pledges.models import ExpenditureDataset
+from pledges.services import dip_recompute, nato_edition_import
 from portal.models import Nation
 
 

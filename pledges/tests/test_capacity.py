@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from pledges import services
-from pledges.capacity import capacity_vs_demand, planned_output
 from pledges.models import CapacityLine, PlanCycle
+from pledges.selectors.capacity import capacity_vs_demand, planned_output
 from procurement import services as procurement_services
 from procurement.tests.factories import ItemFactory
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from pledges import services_dip
-from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges import services
+from pledges.models import DipMetric, ExpenditureDataset, ExpenditureRecord
 from pledges.tests.dip_data import synthetic_edition
 from portal.models import ObjectChange
 from portal.tests.openapi import assert_matches_schema
@@ -60,7 +60,7 @@ def edition(secretariat):
 
 @pytest.fixture
 def draft(owner):
-    return services_dip.return_create(actor=owner, edition_year=2026, price_base_year=2021)
+    return services.return_create(actor=owner, edition_year=2026, price_base_year=2021)
 
 
 # --- Metrics --------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_metric_scope_per_role(
     owner, other, secretariat, nspa, outsider, edition, draft, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services_dip.record_save(actor=owner, dataset=draft, year=2025, values=inputs())
+        services.record_save(actor=owner, dataset=draft, year=2025, values=inputs())
     assert DipMetric.objects.filter(dataset=draft).exists()  # the recompute ran on commit
     own = client_for(owner).get(METRICS, {"dataset": draft.pk}).json()
     assert [r["subject"] for r in own["results"]] == ["POL"]
@@ -203,8 +203,8 @@ def test_make_reference(secretariat, owner, edition):
 
 
 def test_make_reference_of_a_return_is_400(secretariat, owner, draft):
-    services_dip.record_save(actor=owner, dataset=draft, year=2025, values={"gdp_usd_constant_m": 10})
-    services_dip.return_submit(actor=owner, dataset=draft)
+    services.record_save(actor=owner, dataset=draft, year=2025, values={"gdp_usd_constant_m": 10})
+    services.return_submit(actor=owner, dataset=draft)
     response = client_for(secretariat).post(MAKE_REFERENCE.format(id=draft.pk))
     assert response.status_code == 400
     assert "dataset" in response.json()
@@ -291,10 +291,8 @@ def test_a_return_filed_and_submitted_through_the_api(
 
 
 def test_editing_a_submitted_return_is_409(owner, draft):
-    record = services_dip.record_save(
-        actor=owner, dataset=draft, year=2025, values={"gdp_usd_constant_m": 10}
-    )
-    services_dip.return_submit(actor=owner, dataset=draft)
+    record = services.record_save(actor=owner, dataset=draft, year=2025, values={"gdp_usd_constant_m": 10})
+    services.return_submit(actor=owner, dataset=draft)
     api = client_for(owner)
     response = api.patch(RECORD.format(id=draft.pk, record_id=record.pk), {"version": 1}, format="json")
     assert response.status_code == 409
@@ -304,9 +302,7 @@ def test_editing_a_submitted_return_is_409(owner, draft):
 
 def test_stale_version_is_409_naming_the_fields_and_who(owner, make_user, draft):
     delegate = make_user("director", "POL", username="pol_delegate")
-    record = services_dip.record_save(
-        actor=owner, dataset=draft, year=2025, values={"gdp_usd_constant_m": 10}
-    )
+    record = services.record_save(actor=owner, dataset=draft, year=2025, values={"gdp_usd_constant_m": 10})
     url = RECORD.format(id=draft.pk, record_id=record.pk)
     assert (
         client_for(delegate).patch(url, {"equipment_pct": "22", "version": 1}, format="json").status_code

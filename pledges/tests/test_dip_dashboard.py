@@ -12,9 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pledges import dip
-from pledges.dip_dashboard import EU_ALLIES
-from pledges.models_dip import DipMetric
-from pledges.services_dip import dip_recompute, nato_edition_import, record_save, return_create
+from pledges.models import DipMetric
+from pledges.selectors.dashboard import EU_ALLIES
+from pledges.services import dip_recompute, nato_edition_import, record_save, return_create
 from pledges.tests.dip_data import import_nato_2026, synthetic_edition, synthetic_rows
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 
-from pledges.models_dip import DipMetric, ExpenditureRecord
-from pledges.services_dip import dip_recompute, nato_edition_import
+from pledges.models import DipMetric, ExpenditureRecord
+from pledges.services import dip_recompute, nato_edition_import
 from pledges.tasks import recompute_dip_metrics
 from pledges.tests.dip_data import synthetic_rows
 from portal import jobs

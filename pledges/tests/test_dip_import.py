@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from pledges.expenditure_import import SHIPPED_DATA
-from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
-from pledges.services_dip import dip_recompute
+from pledges.models import DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.services import dip_recompute
 from pledges.tasks import recompute_all_dip_metrics, recompute_dip_metrics
 from pledges.tests.dip_data import synthetic_edition
 from portal.choices import JobState

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pledges.expenditure_import import SHIPPED_DATA
-from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.models import DipMetric, ExpenditureDataset, ExpenditureRecord
 from portal.models import ObjectChange
 
 DATA = SHIPPED_DATA

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pledges import dip
 from pledges.choices import Aggregate
 from pledges.expenditure_import import SHIPPED_DATA
-from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.models import DipMetric, ExpenditureDataset, ExpenditureRecord
 
 DATA = SHIPPED_DATA
 USD_CSV = DATA / "defence-expenditure-2026-edition-usd.csv"

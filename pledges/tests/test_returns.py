@@ -10,8 +10,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from pledges import services_dip
-from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges import services
+from pledges.models import DipMetric, ExpenditureDataset, ExpenditureRecord
 from pledges.tasks import recompute_dip_metrics
 from pledges.tests.dip_data import synthetic_edition
 from portal.choices import JobState
@@ -46,11 +46,11 @@ def year_post(prefix: str, year: int | str, version: int | None = None, **overri
 
 @pytest.fixture
 def draft(owner):
-    return services_dip.return_create(actor=owner, edition_year=2026, price_base_year=2021)
+    return services.return_create(actor=owner, edition_year=2026, price_base_year=2021)
 
 
 def add_year(owner, dataset, year, **values):
-    return services_dip.record_save(
+    return services.record_save(
         actor=owner, dataset=dataset, year=year, values={"gdp_usd_constant_m": 1000, **values}
     )
 
@@ -131,7 +131,7 @@ def test_a_director_files_and_submits_a_return(
 def test_stale_marks_show_until_the_recompute_has_run(client, owner, draft):
     add_year(owner, draft, 2025, def_usd_constant_m=20)
     with transaction.atomic():
-        services_dip.dip_recompute(dataset_id=draft.pk)
+        services.dip_recompute(dataset_id=draft.pk)
     add_year(owner, draft, 2024, def_usd_constant_m=20)  # marks the nation's figures stale
     client.force_login(owner)
     body = client.get(page(draft.pk)).content.decode()
@@ -184,7 +184,7 @@ def test_a_second_return_for_the_year_is_a_field_error(client, owner, draft):
 def test_stale_edit_is_409_naming_the_changed_fields(client, owner, make_user, draft):
     delegate = make_user("director", "POL", username="pol_delegate")
     record = add_year(owner, draft, 2025)
-    services_dip.record_save(
+    services.record_save(
         actor=delegate,
         dataset=draft,
         year=2025,
@@ -222,13 +222,13 @@ def test_deleting_a_year_marks_the_figures_stale_and_queues_the_recompute(owner,
     dropped = add_year(owner, draft, 2024, def_usd_constant_m=20)
     add_year(owner, draft, 2025, def_usd_constant_m=21)
     with transaction.atomic():
-        services_dip.dip_recompute(dataset_id=draft.pk)
+        services.dip_recompute(dataset_id=draft.pk)
     # As if a worker had run the recompute the saves queued: a queued run would absorb a new one.
     JobRun.objects.filter(job_name=recompute_dip_metrics.name).update(state=JobState.SUCCEEDED)
     draft.refresh_from_db()
     changed_before = draft.inputs_changed_at
 
-    services_dip.record_delete(actor=owner, record=dropped, expected_version=dropped.version)
+    services.record_delete(actor=owner, record=dropped, expected_version=dropped.version)
 
     # 2025's real change was computed from 2024, so the whole series is stale, not only 2024.
     metrics = DipMetric.objects.filter(dataset=draft)
@@ -238,7 +238,7 @@ def test_deleting_a_year_marks_the_figures_stale_and_queues_the_recompute(owner,
     draft.refresh_from_db()
     assert draft.inputs_changed_at > changed_before
     with transaction.atomic():
-        services_dip.dip_recompute(**queued.args)
+        services.dip_recompute(**queued.args)
     assert list(metrics.values_list("year", "stale", "real_change_pct")) == [(2025, False, None)]
 
 
@@ -292,7 +292,7 @@ def test_dataset_list_query_count_is_pinned(client, secretariat, owner, django_a
             secretariat, edition_year=edition_year, codes=["POL", "FRA"], years=range(2020, 2025)
         )
     for edition_year in (2025, 2026):
-        services_dip.return_create(actor=owner, edition_year=edition_year, price_base_year=2021)
+        services.return_create(actor=owner, edition_year=edition_year, price_base_year=2021)
     with django_assert_num_queries(4):
         body = client.get(LIST).content.decode()
     assert body.count('data-testid="dataset-') == 5
@@ -302,14 +302,14 @@ def test_return_page_query_count_is_pinned(client, owner, draft, django_assert_n
     client.force_login(owner)
     add_year(owner, draft, 2025, def_usd_constant_m=20)
     with transaction.atomic():
-        services_dip.dip_recompute(dataset_id=draft.pk)
+        services.dip_recompute(dataset_id=draft.pk)
     # session, user, the user's nation (page header), dataset, records, metrics
     with django_assert_num_queries(6):
         assert client.get(page(draft.pk)).status_code == 200
     for year in range(2014, 2025):
         add_year(owner, draft, year, def_usd_constant_m=20)
     with transaction.atomic():
-        services_dip.dip_recompute(dataset_id=draft.pk)
+        services.dip_recompute(dataset_id=draft.pk)
     with django_assert_num_queries(6):
         body = client.get(page(draft.pk)).content.decode()
     assert body.count('data-testid="record-') == 12

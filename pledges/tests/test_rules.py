@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from pledges import services_dip
-from pledges.models_dip import ExpenditureDataset
+from pledges import services
+from pledges.models import ExpenditureDataset
 from pledges.tests.dip_data import synthetic_edition
 from portal.permissions import CHANGE, VIEW, permissions_for, restrict
 
@@ -20,7 +20,7 @@ SUBMITTED = {"view": "submitted"}
 EXPECTED = {
     "director": {
         "pledges.plancycle": {"view": "all"},
-        "pledges.nationalplan": {"view": OWN, "add": OWN, "change": OWN, "submit": OWN},
+        "pledges.nationalplan": {"view": OWN, "add": OWN, "change": OWN, "submit": OWN, "read_draft": OWN},
         "pledges.planversion": {"view": OWN},
         "pledges.plansection": PLAN_CONTENT,
         "pledges.investment": PLAN_CONTENT,
@@ -31,6 +31,7 @@ EXPECTED = {
             "view": "published_or_own_nation",
             "add": OWN,
             "change": "own_nation_return",
+            "file_return": "own_nation_return",
         },
         "pledges.expenditurerecord": {"view": "published_or_own_nation"},
         "pledges.dipmetric": {"view": "published_or_own_nation"},
@@ -42,7 +43,7 @@ EXPECTED = {
         "pledges.plansection": SUBMITTED,
         "pledges.investment": SUBMITTED,
         "pledges.measure": SUBMITTED,
-        "pledges.capacityline": SUBMITTED,
+        "pledges.capacityline": {"view": "submitted", "read_capacity": "submitted"},
         "pledges.reviewcomment": {"view": "all", "add": "all"},
         "pledges.expendituredataset": {
             "view": "published_or_submitted",
@@ -57,7 +58,7 @@ EXPECTED = {
         "pledges.plancycle": {"view": "all"},
         "pledges.nationalplan": SUBMITTED,
         "pledges.planversion": SUBMITTED,
-        "pledges.capacityline": SUBMITTED,
+        "pledges.capacityline": {"view": "submitted", "read_capacity": "submitted"},
     },
     "board_member": {
         "pledges.plancycle": {"view": "all"},
@@ -81,13 +82,13 @@ def test_each_role_holds_the_pledges_grants_of_the_matrix(users_by_role, role):
 def test_who_reads_which_expenditure_datasets(users_by_role, make_user, secretariat):
     edition = synthetic_edition(secretariat, edition_year=2026, codes=["POL"], years=range(2024, 2026))
     director = users_by_role["director"]  # Poland
-    polish_draft = services_dip.return_create(actor=director, edition_year=2026, price_base_year=2021)
+    polish_draft = services.return_create(actor=director, edition_year=2026, price_base_year=2021)
     french = make_user("director", "FRA", username="fra_director")
-    french_submitted = services_dip.return_create(actor=french, edition_year=2026, price_base_year=2021)
-    services_dip.record_save(
+    french_submitted = services.return_create(actor=french, edition_year=2026, price_base_year=2021)
+    services.record_save(
         actor=french, dataset=french_submitted, year=2025, values={"gdp_usd_constant_m": 1000}
     )
-    services_dip.return_submit(actor=french, dataset=french_submitted)
+    services.return_submit(actor=french, dataset=french_submitted)
 
     def readable(user) -> set[ExpenditureDataset]:
         return set(restrict(ExpenditureDataset.objects.all(), user, VIEW))

@@ -2,7 +2,7 @@
 
 Readers: secretariat, board members, directors and superusers; NSPA, partners and users without a
 role get a 403. The nation page is checked on Poland, the matrix director's own nation (another
-nation is a 404 for a director: pledges/tests/test_dip_dashboard.py). Edition 2091 is this module's
+nation is a 404 for a director: pledges/tests/test_selectors/dashboard.py). Edition 2091 is this module's
 own (contexts of all modules share one database).
 """
 

@@ -9,7 +9,7 @@ or the empty form's 400. Edition year 2089 is this module's own.
 
 from __future__ import annotations
 
-from pledges import services_dip
+from pledges import services
 
 ROLES = ["director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role"]
 
@@ -47,9 +47,9 @@ MATRIX = {
 
 def build_context(users_by_role) -> dict:
     director = users_by_role["director"]
-    dataset = services_dip.return_create(actor=director, edition_year=2089, price_base_year=2021)
-    record = services_dip.record_save(
+    dataset = services.return_create(actor=director, edition_year=2089, price_base_year=2021)
+    record = services.record_save(
         actor=director, dataset=dataset, year=2088, values={"gdp_usd_constant_m": 1000}
     )
-    services_dip.return_submit(actor=director, dataset=dataset)
+    services.return_submit(actor=director, dataset=dataset)
     return {"dip_matrix_return": dataset, "dip_matrix_record": record}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.test.utils import isolate_apps
 
 from portal import permissions
@@ -40,9 +41,10 @@ def test_no_user_an_anonymous_one_and_a_deactivated_one_hold_no_grant(owner):
 def test_a_superuser_holds_every_grant_and_it_reads_all(make_user):
     admin = make_user(None, None, is_superuser=True)
     granted = permissions_for(admin)
-    assert granted["portal.nation"] == {"view": "all"}
+    # pledges adds its nation page to the core's rule (permissions.extend).
+    assert granted["portal.nation"] == {"view": "all", "open_dip_nation": "all"}
     assert granted["procurement.calloff"] == {"view": "all", "add": "all", "change": "all"}
-    assert set(granted["pledges.nationalplan"]) == {"view", "add", "change", "submit", "review"}
+    assert set(granted["pledges.nationalplan"]) == {"view", "add", "change", "submit", "review", "read_draft"}
     assert {label for actions in granted.values() for label in actions.values()} == {"all"}
     # A model with no grant for anyone is not listed, not even for a superuser.
     assert "procurement.idempotencyrecord" not in granted
@@ -174,3 +176,48 @@ def test_jobs_are_read_by_who_asked_for_them_and_by_nspa_and_the_secretariat(use
     for reader in (nspa, secretariat):
         assert set(restrict(JobRun.objects.all(), reader, VIEW)) == {asked_by_director, scheduled}
     assert not restrict(JobRun.objects.all(), users_by_role["board_member"], VIEW).exists()
+
+
+def test_allows_answers_like_a_query_without_one(owner, other, secretariat, django_assert_num_queries):
+    """``allows`` reads an own-nation or own-row scope off the loaded object; the answer is the
+    one ``is_allowed`` gets from the database."""
+    from pledges.rules import OPEN_DIP_NATION
+
+    poland, france = owner.nation, other.nation
+    cases = [
+        (owner, OPEN_DIP_NATION, poland, True),
+        (owner, OPEN_DIP_NATION, france, False),
+        (secretariat, OPEN_DIP_NATION, france, True),
+        (owner, VIEW, other, False),  # User VIEW for a director: own nation (other is French)
+        (owner, VIEW, owner, True),
+    ]
+    for user, action, obj, expected in cases:
+        with django_assert_num_queries(0):
+            assert permissions.allows(user, action, obj) is expected, (user, action, obj)
+        assert permissions.is_allowed(user, action, obj) is expected, (user, action, obj)
+
+
+def test_allows_falls_back_to_a_query_for_other_scopes(secretariat, owner, django_assert_num_queries):
+    nation_type = ContentType.objects.get_for_model(Nation)
+    released, draft = (
+        ObjectChange.objects.create(
+            actor=owner, action="x", object_repr="x", content_type=nation_type, object_id="1", draft_key=key
+        )
+        for key in ("", "plan-version:1")
+    )
+    # The secretariat's "released" scope has no in-memory test: one query each.
+    with django_assert_num_queries(1):
+        assert permissions.allows(secretariat, VIEW, released) is True
+    with django_assert_num_queries(1):
+        assert permissions.allows(secretariat, VIEW, draft) is False
+
+
+def test_extend_adds_actions_once(monkeypatch):
+    monkeypatch.setattr(permissions, "_rules", dict(permissions._rules))
+    permissions.extend(Nation, {"inspect": {Role.SECRETARIAT: ALL}})
+    assert permissions._rules[Nation]["inspect"][Role.SECRETARIAT] is ALL
+    assert permissions._rules[Nation][VIEW]  # what was there stays
+    with pytest.raises(ImproperlyConfigured):
+        permissions.extend(Nation, {VIEW: {}})
+    with pytest.raises(ImproperlyConfigured):
+        permissions.extend(ContentType, {"inspect": {}})  # no rule to extend

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from pledges.expenditure_import import ImportRejected, read_edition
-from pledges.services_dip import nato_edition_import
+from pledges.services import nato_edition_import
 from portal.choices import Role
 from portal.exceptions import Forbidden
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pledges.models_dip import ExpenditureDataset
+from pledges.models import ExpenditureDataset
 from pledges.tasks import recompute_dip_metrics
 
 

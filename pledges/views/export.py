@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pledges import capacity_upload, exports, selectors
+from pledges.forms.uploads import CapacityUploadForm
 from pledges.models import NationalPlan
-from portal.exceptions import Conflict, Forbidden, NotFound
+from portal.exceptions import Conflict
 from portal.exports import CONTENT_TYPES
 from portal.permissions import CHANGE, is_allowed
+from portal.web import scope_errors
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> NationalPlan:
@@ -84,15 +84,6 @@ def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class CapacityUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Capacity lines (XLSX)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-
-
 def _after_upload(plan: NationalPlan) -> str:
     try:
         return reverse("pledges:plan-edit", kwargs={"pk": plan.pk})
@@ -122,20 +113,17 @@ def capacity_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > capacity_upload.MAX_UPLOAD_BYTES:
-                    # Refused before a byte is read into memory.
-                    raise capacity_upload.UploadRejected(
-                        [capacity_upload.RowError(0, "", _("The file is larger than 5 MB."))]
+                with scope_errors():
+                    if upload.size > capacity_upload.MAX_UPLOAD_BYTES:
+                        # Refused before a byte is read into memory.
+                        raise capacity_upload.UploadRejected(
+                            [capacity_upload.RowError(0, "", _("The file is larger than 5 MB."))]
+                        )
+                    created = capacity_upload.upload_capacity_lines(
+                        actor=request.user, plan=plan, data=upload.read()
                     )
-                created = capacity_upload.upload_capacity_lines(
-                    actor=request.user, plan=plan, data=upload.read()
-                )
             except capacity_upload.UploadRejected as exc:
                 errors, status = exc.errors, 400
-            except NotFound as exc:
-                raise Http404 from exc
-            except Forbidden as exc:
-                raise PermissionDenied from exc
             except Conflict as exc:
                 return _message_page(request, 409, _("The plan cannot be edited"), exc.message)
             else:
@@ -156,10 +144,3 @@ def capacity_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-urlpatterns = [
-    path("plans/<int:pk>/export.pdf", plan_pdf, name="plan-pdf"),
-    path("plans/<int:pk>/export.xlsx", plan_xlsx, name="plan-xlsx"),
-    path("plans/<int:pk>/capacity/upload/", capacity_upload_view, name="capacity-upload"),
-]

@@ -15,8 +15,8 @@ from pledges.models import (
     PlanVersion,
     ReviewComment,
 )
-from portal.choices import Role
-from portal.permissions import VIEW, restrict
+from pledges.rules import READ_DRAFT
+from portal.permissions import VIEW, allows, restrict
 
 
 def cycle_list(*, user) -> QuerySet[PlanCycle]:
@@ -35,7 +35,7 @@ def visible_version(*, user, plan: NationalPlan) -> PlanVersion | None:
     """What this user reads of the plan: the nation reads its working version; everyone else the
     latest submitted (frozen) version, never the draft being revised."""
     versions = restrict(PlanVersion.objects.filter(plan=plan), user, VIEW)
-    if user.is_superuser or (user.role == Role.DIRECTOR and user.nation_id == plan.nation_id):
+    if allows(user, READ_DRAFT, plan):
         return versions.filter(pk=plan.current_version_id).first()
     return versions.filter(frozen=True).order_by("-number").first()
 

@@ -18,14 +18,14 @@ from django.utils import timezone
 
 from pledges import dip
 from pledges.choices import Aggregate, DatasetSource, DatasetStatus
-from pledges.models_dip import INPUT_FIELDS, DipMetric, ExpenditureDataset, ExpenditureRecord
-from pledges.rules import MANAGE_EDITIONS
+from pledges.models import INPUT_FIELDS, DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.rules import FILE_RETURN, MANAGE_EDITIONS
 from portal import jobs
 from portal.audit import record_change, release_draft, snapshot
-from portal.choices import AuditAction, Role
+from portal.choices import AuditAction
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden, NotFound
-from portal.permissions import CHANGE, VIEW, ensure_allowed, may, restrict
+from portal.permissions import CHANGE, VIEW, allows, ensure_added, ensure_allowed, may, restrict
 
 METRIC_FIELDS = (
     "nation_id",
@@ -44,6 +44,9 @@ METRIC_FIELDS = (
     "on_track",
 )
 
+# The recompute task's name (``pledges.tasks`` registers it under this name and imports this module).
+RECOMPUTE_JOB = "pledges.tasks.recompute_dip_metrics"
+
 
 def _locked_dataset(dataset_id: int) -> ExpenditureDataset:
     return (
@@ -56,8 +59,6 @@ def _inputs_changed(dataset: ExpenditureDataset, *, nation_ids: Iterable[int] | 
 
     ``dataset`` must be locked by the caller. ``nation_ids`` None means the whole dataset.
     """
-    from pledges.tasks import recompute_dip_metrics
-
     dataset.inputs_changed_at = timezone.now()
     ExpenditureDataset.objects.filter(pk=dataset.pk).update(inputs_changed_at=dataset.inputs_changed_at)
     stale = DipMetric.objects.filter(dataset=dataset, stale=False)
@@ -66,9 +67,9 @@ def _inputs_changed(dataset: ExpenditureDataset, *, nation_ids: Iterable[int] | 
         stale = stale.filter(Q(nation_id__in=nation_ids) | Q(subject__in=Aggregate.values))
     stale.update(stale=True)
     if nation_ids is not None and len(nation_ids) == 1:
-        jobs.enqueue_once(recompute_dip_metrics, dataset_id=dataset.pk, nation_id=nation_ids[0])
+        jobs.enqueue_once(RECOMPUTE_JOB, dataset_id=dataset.pk, nation_id=nation_ids[0])
     else:
-        jobs.enqueue_once(recompute_dip_metrics, dataset_id=dataset.pk)
+        jobs.enqueue_once(RECOMPUTE_JOB, dataset_id=dataset.pk)
 
 
 # --- NATO editions ----------------------------------------------------------------------------
@@ -242,8 +243,9 @@ def return_create(
     *, actor, edition_year: int, price_base_year: int, currency_basis: str = "USD", notes: str = ""
 ) -> ExpenditureDataset:
     """A director opens their nation's expenditure return for a year, as a draft."""
-    if actor.role != Role.DIRECTOR or not actor.nation_id:
-        raise Forbidden("A national armaments director files their own nation's expenditure return.")
+    refused = "A national armaments director files their own nation's expenditure return."
+    if not may(actor, ExpenditureDataset, FILE_RETURN) or not actor.nation_id:
+        raise Forbidden(refused)
     dataset = ExpenditureDataset(
         source=DatasetSource.NATIONAL_RETURN,
         nation_id=actor.nation_id,
@@ -262,6 +264,7 @@ def return_create(
         raise ValidationError(
             {"edition_year": f"{actor.nation.name} already has an expenditure return for {edition_year}."}
         ) from None
+    ensure_added(actor, dataset, refused, FILE_RETURN)
     record_change(actor=actor, obj=dataset, action=AuditAction.CREATE, after=snapshot(dataset))
     return dataset
 
@@ -277,7 +280,8 @@ def _editable_return(actor, dataset: ExpenditureDataset) -> ExpenditureDataset:
     if not dataset.is_national_return:
         raise Forbidden("NATO editions change only by importing a new file.")
     ensure_allowed(actor, CHANGE, dataset)
-    if actor.role != Role.DIRECTOR or actor.nation_id != dataset.nation_id:
+    # A return is its nation's word: not even a superuser, who holds every grant, edits it.
+    if not allows(actor, FILE_RETURN, dataset) or actor.nation_id != dataset.nation_id:
         raise Forbidden("Only the nation's armaments director edits its expenditure return.")
     if not dataset.is_editable:
         raise Conflict(

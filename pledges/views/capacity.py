@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
 
-from pledges import capacity
-from pledges.selectors import cycle_list
+from pledges.selectors import capacity, cycle_list
 from portal import aggregates
 
 
@@ -31,6 +29,3 @@ def capacity_vs_demand(request):
             "minimum": aggregates.minimum(),
         },
     )
-
-
-urlpatterns = [path("capacity/", capacity_vs_demand, name="capacity-vs-demand")]

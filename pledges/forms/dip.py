@@ -1,5 +1,5 @@
 """Browser forms for national expenditure returns. They only parse input: every write goes through
-``pledges.services_dip``.
+``pledges.services``.
 
 A year's form is built from the record model's own fields, so limits (no negative amounts, shares
 between 0 and 100, years 1949-2100) stay in one place. Several year forms share the return page,
@@ -12,7 +12,7 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from pledges.models_dip import (
+from pledges.models import (
     AMOUNT_FIELDS,
     INPUT_FIELDS,
     SHARE_FIELDS,

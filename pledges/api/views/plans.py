@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pledges import selectors, services
-from pledges.api import serializers as s
+from pledges.api.serializers import plans as s
 from pledges.choices import Commitment
 from pledges.diff import version_diff
 from pledges.filtersets import PlanFilterSet

@@ -1,6 +1,6 @@
-"""Expenditure datasets, national returns and DIP metrics: thin API views over ``services_dip``.
+"""Expenditure datasets, national returns and DIP metrics: thin API views over ``pledges.services.dip``.
 
-Reads come from ``pledges.selectors_dip`` (another nation's return, or a draft the secretariat may
+Reads come from ``pledges.selectors`` (another nation's return, or a draft the secretariat may
 not see yet, is the 404 of one that does not exist). A write needs the role's grant first
 (``WriteGrant``: 403); the services then check the return's nation and state in their transaction
 (another nation's → 404, no longer a draft → 409, a stale ``version`` → 409 naming the fields
@@ -15,11 +15,11 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pledges import selectors_dip, services_dip
-from pledges.api import dip_serializers as s
-from pledges.api.views import PledgesViewSet
+from pledges import selectors, services
+from pledges.api.serializers import dip as s
+from pledges.api.views.plans import PledgesViewSet
 from pledges.filtersets import DipMetricFilterSet, ExpenditureDatasetFilterSet
-from pledges.models_dip import ExpenditureDataset, ExpenditureRecord
+from pledges.models import ExpenditureDataset, ExpenditureRecord
 from portal.exceptions import NotFound
 from portal.permissions import ADD, CHANGE
 
@@ -42,7 +42,7 @@ class DipMetricViewSet(mixins.ListModelMixin, PledgesViewSet):
     filterset_class = DipMetricFilterSet
 
     def get_queryset(self):
-        return selectors_dip.metric_list(user=self.request.user)
+        return selectors.metric_list(user=self.request.user)
 
 
 class ExpenditureDatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PledgesViewSet):
@@ -63,7 +63,7 @@ class ExpenditureDatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     }
 
     def get_queryset(self):
-        return selectors_dip.dataset_list(user=self.request.user)
+        return selectors.dataset_list(user=self.request.user)
 
     def dataset_response(self, dataset: ExpenditureDataset, code: int = status.HTTP_200_OK) -> Response:
         """``dataset`` re-read through the selector (record count and all) after a write."""
@@ -72,14 +72,14 @@ class ExpenditureDatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     @extend_schema(request=s.ReturnCreateSerializer, responses={201: s.ExpenditureDatasetSerializer})
     def create(self, request):
         """Open the requesting director's own nation's expenditure return for a year, as a draft."""
-        dataset = services_dip.return_create(actor=request.user, **self.parse(s.ReturnCreateSerializer))
+        dataset = services.return_create(actor=request.user, **self.parse(s.ReturnCreateSerializer))
         return self.dataset_response(dataset, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.ExpenditureDatasetSerializer})
     @action(detail=True, methods=["post"], url_path="make-reference", url_name="make-reference")
     def make_reference(self, request, pk=None):
         """Make this NATO edition the dataset the dashboard opens on (CNAD secretariat)."""
-        dataset = services_dip.dataset_set_reference(actor=request.user, dataset=self.get_object())
+        dataset = services.dataset_set_reference(actor=request.user, dataset=self.get_object())
         return self.dataset_response(dataset)
 
     @extend_schema(methods=["GET"], request=None, responses={200: s.ExpenditureRecordSerializer(many=True)})
@@ -93,12 +93,12 @@ class ExpenditureDatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         """The dataset's nation-years (GET, paginated); add a year to a draft return (POST)."""
         dataset = self.get_object()
         if request.method == "GET":
-            page = self.paginate_queryset(selectors_dip.record_list(user=request.user, dataset=dataset))
+            page = self.paginate_queryset(selectors.record_list(user=request.user, dataset=dataset))
             data = s.ExpenditureRecordSerializer(page, many=True, context=self.get_serializer_context()).data
             return self.get_paginated_response(data)
         values = self.parse(s.RecordInputSerializer)
         year = values.pop("year")
-        record = services_dip.record_save(actor=request.user, dataset=dataset, year=year, values=values)
+        record = services.record_save(actor=request.user, dataset=dataset, year=year, values=values)
         return self.respond(s.ExpenditureRecordSerializer, record, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -127,14 +127,14 @@ class ExpenditureDatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         if request.method == "DELETE":
             query = s.RecordDeleteQuerySerializer(data=request.query_params)
             query.is_valid(raise_exception=True)
-            services_dip.record_delete(
+            services.record_delete(
                 actor=request.user, record=record, expected_version=query.validated_data.get("version")
             )
             return Response(status=status.HTTP_204_NO_CONTENT)
         values = self.parse(s.RecordUpdateSerializer)
         version = values.pop("version")
         year = values.pop("year", record.year)
-        record = services_dip.record_save(
+        record = services.record_save(
             actor=request.user,
             dataset=dataset,
             year=year,
@@ -146,9 +146,7 @@ class ExpenditureDatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def _record(self, dataset: ExpenditureDataset, record_id) -> ExpenditureRecord:
         record = (
-            selectors_dip.record_list(user=self.request.user, dataset=dataset)
-            .filter(pk=int(record_id))
-            .first()
+            selectors.record_list(user=self.request.user, dataset=dataset).filter(pk=int(record_id)).first()
         )
         if record is None:
             raise NotFound("No such year in this dataset.")
@@ -162,7 +160,7 @@ class ExpenditureDatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         """Send a draft return to the CNAD secretariat (with the return's ``version``): from then on
         it is read-only."""
         version = self.parse(s.VersionSerializer)["version"]
-        dataset = services_dip.return_submit(
+        dataset = services.return_submit(
             actor=request.user, dataset=self.get_object(), expected_version=version
         )
         return self.dataset_response(dataset)

@@ -4,72 +4,19 @@ a re-upload changes nothing; a corrected file updates that edition only, audited
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from pledges.expenditure_import import MAX_FILE_BYTES, ImportRejected, decode, kind_of, read_edition_texts
-from pledges.models_dip import YEAR_MAX, YEAR_MIN, ExpenditureDataset
+from pledges.expenditure_import import MAX_FILE_BYTES, ImportRejected, read_edition_texts
+from pledges.forms.uploads import EditionImportForm
+from pledges.models import ExpenditureDataset
 from pledges.rules import MANAGE_EDITIONS
-from pledges.services_dip import nato_edition_import
+from pledges.services import nato_edition_import
 from portal.permissions import may
 from portal.web import add_service_errors, scope_errors
-
-KINDS = {
-    "national_currency": (
-        "nc",
-        gettext_lazy("This looks like the USD file (Tables 2 and 5); use the other box."),
-    ),
-    "usd": ("usd", gettext_lazy("This looks like the national-currency file (Table 1); use the other box.")),
-}
-
-
-class EditionImportForm(forms.Form):
-    edition_year = forms.IntegerField(label=gettext_lazy("Edition"), min_value=YEAR_MIN, max_value=YEAR_MAX)
-    price_base_year = forms.IntegerField(
-        label=gettext_lazy("Price base year"), min_value=YEAR_MIN, max_value=YEAR_MAX, initial=2021
-    )
-    published_on = forms.DateField(
-        label=gettext_lazy("Published on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    national_currency = forms.FileField(
-        label=gettext_lazy("Table 1 file: national currency (defence-expenditure-YYYY-edition.csv)"),
-        required=False,
-    )
-    usd = forms.FileField(
-        label=gettext_lazy("Tables 2 and 5 file: USD (defence-expenditure-YYYY-edition-usd.csv)"),
-        required=False,
-    )
-
-    def clean(self):
-        data = super().clean()
-        self.texts: dict[str, tuple[str, str]] = {}
-        for field, (kind, wrong_box) in KINDS.items():
-            upload = data.get(field)
-            if not upload:
-                continue
-            if upload.size > MAX_FILE_BYTES:
-                self.add_error(
-                    field, _("The file is larger than %(n)s bytes.") % {"n": f"{MAX_FILE_BYTES:,}"}
-                )
-                continue
-            try:
-                text = decode(upload.name, upload.read())
-            except ImportRejected as exc:
-                self.add_error(field, exc.errors)
-                continue
-            if kind_of(text) != kind:
-                self.add_error(field, wrong_box)
-                continue
-            self.texts[kind] = (upload.name, text)
-        if not self.errors and not self.texts:
-            raise ValidationError(_("Choose at least one of the edition's files."))
-        return data
 
 
 def _may_import(user) -> bool:
@@ -129,6 +76,3 @@ def edition_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "errors": errors, "max_bytes": MAX_FILE_BYTES},
         status=status,
     )
-
-
-urlpatterns = [path("expenditure/import/", edition_import, name="dip-edition-import")]

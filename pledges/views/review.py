@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -29,35 +28,22 @@ from django.views.decorators.http import require_GET, require_POST
 from pledges import selectors, services
 from pledges.choices import Commitment, PlanStatus
 from pledges.diff import ENTRY_FIELDS, VersionDiff, version_diff
+from pledges.forms.review import (
+    FILING_STATES,
+    NOT_SUBMITTED,
+    SORT_KEYS,
+    WITH_THE_NATION,
+    FilingFilter,
+    ReturnForm,
+)
 from pledges.models import ENTRY_MODELS, NationalPlan, PlanSection, PlanVersion, ReviewComment
 from pledges.rules import REVIEW
-from pledges.services import CommentInput
 from portal.choices import NationKind
 from portal.exceptions import Conflict
 from portal.models import Nation
 from portal.permissions import VIEW, may, restrict
 from portal.selectors import nation_list
 from portal.web import scope_errors
-
-NOT_SUBMITTED = "not_submitted"
-# The filing states in the order a cycle moves through them (a draft is "not submitted" here).
-FILING_STATES = [
-    (NOT_SUBMITTED, gettext_lazy("Not started / not submitted")),
-    (PlanStatus.SUBMITTED.value, PlanStatus.SUBMITTED.label),
-    (PlanStatus.IN_REVIEW.value, PlanStatus.IN_REVIEW.label),
-    (PlanStatus.RETURNED.value, PlanStatus.RETURNED.label),
-    (PlanStatus.ACCEPTED.value, PlanStatus.ACCEPTED.label),
-]
-# Still with the nation: these count days overdue once the cycle's due date has passed.
-WITH_THE_NATION = {NOT_SUBMITTED, PlanStatus.RETURNED.value}
-SORT_KEYS = {
-    "nation": lambda r: r.nation.name.lower(),
-    "status": lambda r: [key for key, _label in FILING_STATES].index(r.status),
-    "due": lambda r: r.due_date,
-    "overdue": lambda r: r.days_overdue or 0,
-    "updated": lambda r: r.last_change or dt.datetime.min.replace(tzinfo=dt.UTC),
-    "reviewer": lambda r: r.reviewer.lower(),
-}
 
 
 def _user_label(user) -> str:
@@ -88,24 +74,6 @@ class FilingRow:
     last_change: dt.datetime | None
     reviewer: str
     plan: NationalPlan | None
-
-
-class FilingFilter(forms.Form):
-    cycle = forms.TypedChoiceField(label=gettext_lazy("Cycle"), coerce=int, required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[("", gettext_lazy("All")), *FILING_STATES],
-    )
-    sort = forms.ChoiceField(
-        required=False,
-        widget=forms.HiddenInput,
-        choices=[("", "")] + [(f"{sign}{key}", key) for key in SORT_KEYS for sign in ("", "-")],
-    )
-
-    def __init__(self, *args, cycles, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cycle"].choices = [(c.year, str(c.year)) for c in cycles]
 
 
 def filing_rows(*, plans, allies, cycle, today: dt.date) -> list[FilingRow]:
@@ -206,33 +174,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 # --- The review screen ----------------------------------------------------------------------
-
-
-class ReturnForm(forms.Form):
-    """One comment box per section and one on the plan as a whole; at least one must be filled."""
-
-    plan_comment = forms.CharField(
-        label=gettext_lazy("Comment on the plan as a whole"),
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for commitment in Commitment:
-            self.fields[f"section_{commitment.value}"] = forms.CharField(
-                label=gettext_lazy("Comment on section %(n)s") % {"n": commitment.value},
-                required=False,
-                max_length=10_000,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
-
-    def comments(self) -> list[CommentInput]:
-        data = self.cleaned_data
-        return [CommentInput(data["plan_comment"])] + [
-            CommentInput(data[f"section_{c.value}"], commitment=c.value) for c in Commitment
-        ]
 
 
 @dataclass
@@ -509,14 +450,3 @@ def plan_diff_yoy(request: HttpRequest, pk: int) -> HttpResponse:
         new_label=_("%(year)s plan, version %(n)s") % {"year": plan.cycle.year, "n": new.number},
         **extra,
     )
-
-
-urlpatterns = [
-    path("review/", plan_list, name="plan-list"),
-    path("review/<int:pk>/", plan_review, name="plan-review"),
-    path("review/<int:pk>/start/", plan_start_review, name="plan-start-review"),
-    path("review/<int:pk>/return/", plan_return, name="plan-return"),
-    path("review/<int:pk>/accept/", plan_accept, name="plan-accept"),
-    path("plans/<int:pk>/diff/", plan_diff, name="plan-diff"),
-    path("plans/<int:pk>/diff/last-cycle/", plan_diff_yoy, name="plan-diff-yoy"),
-]

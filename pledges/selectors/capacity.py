@@ -17,18 +17,17 @@ from dataclasses import dataclass
 from django.db.models import Max, OuterRef, Subquery
 
 from pledges.models import CapacityLine, PlanCycle, PlanVersion
-from portal.choices import Role
+from pledges.rules import READ_CAPACITY
 from portal.exceptions import Forbidden
-from portal.permissions import VIEW, restrict
+from portal.permissions import may, restrict
 from procurement.analytics import aggregated_demand
 from procurement.models import Item
 
 YEARS_AHEAD = 5
-READERS = frozenset({Role.SECRETARIAT, Role.NSPA})
 
 
 def may_read(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in READERS)
+    return may(user, CapacityLine, READ_CAPACITY)
 
 
 def planned_output(line: CapacityLine, year: int, cycle_year: int) -> int:
@@ -73,9 +72,9 @@ def capacity_vs_demand(*, user, cycle: PlanCycle) -> list[CapacityRow]:
     versions = PlanVersion.objects.filter(plan__cycle=cycle, frozen=True, number=Subquery(latest)).values(
         "pk"
     )
-    # The readers' scope covers every submitted line; restrict keeps it so if the page's readers change.
+    # The page's own grant: its readers' scope covers every submitted line, never a draft's.
     lines = list(
-        restrict(CapacityLine.objects.filter(plan_version__in=versions), user, VIEW).select_related(
+        restrict(CapacityLine.objects.filter(plan_version__in=versions), user, READ_CAPACITY).select_related(
             "item", "plan_version__plan"
         )
     )

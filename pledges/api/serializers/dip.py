@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from pledges.api.serializers import StateConflictSerializer, _enum, username_field
+from pledges.api.serializers.plans import StateConflictSerializer, _enum, username_field
 from pledges.choices import DatasetSource, DatasetStatus
-from pledges.models_dip import (
+from pledges.models import (
     AMOUNT_FIELDS,
     SHARE_FIELDS,
     YEAR_MAX,

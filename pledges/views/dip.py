@@ -15,15 +15,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pledges import dip_dashboard, exports
-from pledges.models_dip import DipMetric
-from pledges.views_export import pdf_download
+from pledges import display, exports
+from pledges.forms.dashboard import DashboardFilter, DatasetForm, selection_from
+from pledges.models import DipMetric
+from pledges.selectors import dashboard as dashboards
+from pledges.views.export import pdf_download
 from portal.exports import FORMATS, export_response
 from portal.permissions import VIEW, may
+from portal.web import scope_errors
 
 PDF = "pdf"
 
@@ -37,16 +39,17 @@ def _load(request: HttpRequest):
     """The readable datasets, the filter form and the selection it gives (defaults for bad fields)."""
     user = request.user
     _require_reader(user)
-    datasets = dip_dashboard.datasets_for(user)
-    dataset = dip_dashboard.pick_dataset(user=user, datasets=datasets, raw=request.GET.get("dataset"))
-    form = dip_dashboard.DashboardFilter(request.GET or None, datasets=datasets)
+    datasets = dashboards.datasets_for(user)
+    with scope_errors():
+        dataset = dashboards.pick_dataset(user=user, datasets=datasets, raw=request.GET.get("dataset"))
+    form = DashboardFilter(request.GET or None, datasets=datasets)
     if form.is_bound:
         form.is_valid()
-    selection = dip_dashboard.selection_from(form, dataset)
+    selection = selection_from(form, dataset)
     if not form.errors:
         # The form shows the selection actually applied (defaults filled in), not empty boxes; a
         # form with errors is kept as typed, with its messages.
-        form = dip_dashboard.DashboardFilter(initial=selection.query(), datasets=datasets)
+        form = DashboardFilter(initial=selection.query(), datasets=datasets)
     return datasets, form, selection
 
 
@@ -57,13 +60,13 @@ def _status(form) -> int:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     datasets, form, selection = _load(request)
-    board = dip_dashboard.dashboard(user=request.user, selection=selection)
+    board = display.show_dashboard(dashboards.dashboard(user=request.user, selection=selection))
     context = {
         "form": form,
         "filter": {"form": form},  # the shape portal/_filter_form.html reads
         "datasets": datasets,
         "board": board,
-        "rules": dip_dashboard.RULES,
+        "rules": display.RULES,
         "query": urlencode(selection.query()),
         "export_formats": [*FORMATS, PDF],
     }
@@ -74,12 +77,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def nation(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     _require_reader(user)
-    found = dip_dashboard.nation_get(user=user, code=code)
-    datasets = dip_dashboard.datasets_for(user)
-    dataset = dip_dashboard.pick_dataset(user=user, datasets=datasets, raw=request.GET.get("dataset"))
-    detail = dip_dashboard.nation_detail(user=user, nation=found, dataset=dataset, datasets=datasets)
-    form = dip_dashboard.DatasetForm(initial={"dataset": dataset.pk if dataset else None}, datasets=datasets)
-    context = {"detail": detail, "datasets": datasets, "filter": {"form": form}, "rules": dip_dashboard.RULES}
+    with scope_errors():
+        found = dashboards.nation_get(user=user, code=code)
+        datasets = dashboards.datasets_for(user)
+        dataset = dashboards.pick_dataset(user=user, datasets=datasets, raw=request.GET.get("dataset"))
+    detail = display.show_nation(
+        dashboards.nation_detail(user=user, nation=found, dataset=dataset, datasets=datasets)
+    )
+    form = DatasetForm(initial={"dataset": dataset.pk if dataset else None}, datasets=datasets)
+    context = {"detail": detail, "datasets": datasets, "filter": {"form": form}, "rules": display.RULES}
     return render(request, "pledges/dip/nation.html", context)
 
 
@@ -97,13 +103,14 @@ def export(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(messages, content_type="text/plain")
     if selection.dataset is None:
         return HttpResponseBadRequest(_("There is no dataset to export."), content_type="text/plain")
-    board = dip_dashboard.dashboard(user=request.user, selection=selection)
-    stem = dip_dashboard.export_stem(selection)
+    board = dashboards.dashboard(user=request.user, selection=selection)
+    stem = display.export_stem(selection)
     if fmt != PDF:
-        return export_response(stem, dip_dashboard.EXPORT_HEADERS, dip_dashboard.export_rows(board), fmt)
+        return export_response(stem, display.EXPORT_HEADERS, display.export_rows(board), fmt)
+    display.show_dashboard(board)
     context = {
         "board": board,
-        "rules": dip_dashboard.RULES,
+        "rules": display.RULES,
         "classification": exports.DEFAULT_CLASSIFICATION,
         "user": request.user,
     }
@@ -115,10 +122,3 @@ def export(request: HttpRequest) -> HttpResponse:
         f"{stem}.pdf",
         _("Download CSV or XLSX instead."),
     )
-
-
-urlpatterns = [
-    path("dip/", dashboard, name="dip-dashboard"),
-    path("dip/nations/<str:code>/", nation, name="dip-nation"),
-    path("dip/export/", export, name="dip-export"),
-]

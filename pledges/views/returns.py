@@ -7,7 +7,7 @@ A director starts their nation's return there; the secretariat picks the referen
 A return's page shows its years with the DIP figures computed from them (the recompute job runs
 after each save; a figure whose inputs changed since is marked stale until it has run). While the
 return is a draft its director edits, adds and deletes years and submits it. Every write goes
-through ``pledges.services_dip`` (audited, recompute queued); a stale edit is a 409 that names the
+through ``pledges.services`` (audited, recompute queued); a stale edit is a 409 that names the
 fields changed since and who changed them. Another nation's return is a 404.
 """
 
@@ -17,15 +17,14 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from pledges import dip_dashboard, selectors_dip, services_dip
-from pledges.forms_dip import LABELS, TABLE_FIELDS, RecordForm, ReturnStartForm, VersionForm
-from pledges.models_dip import ExpenditureDataset, ExpenditureRecord
-from pledges.rules import MANAGE_EDITIONS
-from portal.choices import Role
+from pledges import display, selectors, services
+from pledges.forms import LABELS, TABLE_FIELDS, RecordForm, ReturnStartForm, VersionForm
+from pledges.models import ExpenditureDataset, ExpenditureRecord
+from pledges.rules import FILE_RETURN, MANAGE_EDITIONS
 from portal.exceptions import Conflict, NotFound
 from portal.permissions import ADD, CHANGE, VIEW, may
 from portal.web import add_service_errors, scope_errors
@@ -38,7 +37,7 @@ def _require(request: HttpRequest, action: str) -> None:
 
 
 def _may_start(user) -> bool:
-    return bool(user.nation_id) and user.role == Role.DIRECTOR and may(user, ExpenditureDataset, ADD)
+    return bool(user.nation_id) and may(user, ExpenditureDataset, FILE_RETURN)
 
 
 def _may_pick_reference(user) -> bool:
@@ -61,7 +60,7 @@ def _render_list(request: HttpRequest, start_form: ReturnStartForm | None = None
         request,
         "pledges/returns/list.html",
         {
-            "datasets": selectors_dip.dataset_list(user=user),
+            "datasets": selectors.dataset_list(user=user),
             "start_form": start_form,
             "may_pick_reference": _may_pick_reference(user),
         },
@@ -82,7 +81,7 @@ def return_start(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             with scope_errors():
-                dataset = services_dip.return_create(actor=request.user, **form.cleaned_data)
+                dataset = services.return_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -94,10 +93,10 @@ def return_start(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dataset_make_reference(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, CHANGE)
-    dataset = selectors_dip.dataset_get(user=request.user, pk=pk)
+    dataset = selectors.dataset_get(user=request.user, pk=pk)
     try:
         with scope_errors():
-            services_dip.dataset_set_reference(actor=request.user, dataset=dataset)
+            services.dataset_set_reference(actor=request.user, dataset=dataset)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -120,10 +119,10 @@ def _render_dataset(
     ``bound`` is the form just posted (with its errors or conflict), shown in place of a fresh one."""
     user = request.user
     editable = dataset.is_national_return and dataset.is_editable and may(user, ExpenditureDataset, CHANGE)
-    records = list(selectors_dip.record_list(user=user, dataset=dataset))
+    records = list(selectors.record_list(user=user, dataset=dataset))
     metrics = {
         (m.nation_id, m.year): m
-        for m in selectors_dip.metric_list(user=user).filter(dataset=dataset, nation__isnull=False)
+        for m in selectors.metric_list(user=user).filter(dataset=dataset, nation__isnull=False)
     }
     bound_record = bound.record.pk if bound is not None and bound.record is not None else None
     rows = []
@@ -153,7 +152,7 @@ def _render_dataset(
             "editable": editable,
             "add_form": add_form,
             "add_conflict": conflict if bound is not None and bound.record is None else None,
-            "rules": dip_dashboard.RULES,
+            "rules": display.RULES,
             "show_nation": not dataset.is_national_return,
         },
         status=status,
@@ -163,7 +162,7 @@ def _render_dataset(
 @require_GET
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, VIEW)
-    return _render_dataset(request, selectors_dip.dataset_get(user=request.user, pk=pk))
+    return _render_dataset(request, selectors.dataset_get(user=request.user, pk=pk))
 
 
 def _save(request: HttpRequest, dataset: ExpenditureDataset, form: RecordForm) -> HttpResponse:
@@ -174,7 +173,7 @@ def _save(request: HttpRequest, dataset: ExpenditureDataset, form: RecordForm) -
     record = form.record
     try:
         with scope_errors():
-            services_dip.record_save(
+            services.record_save(
                 actor=request.user,
                 dataset=dataset,
                 year=form.cleaned_data["year"],
@@ -200,11 +199,11 @@ def _save(request: HttpRequest, dataset: ExpenditureDataset, form: RecordForm) -
 
 def _posted_dataset(request: HttpRequest, pk: int) -> ExpenditureDataset:
     _require(request, CHANGE)
-    return selectors_dip.dataset_get(user=request.user, pk=pk)
+    return selectors.dataset_get(user=request.user, pk=pk)
 
 
 def _posted_record(request: HttpRequest, dataset: ExpenditureDataset, record_pk: int) -> ExpenditureRecord:
-    record = selectors_dip.record_list(user=request.user, dataset=dataset).filter(pk=record_pk).first()
+    record = selectors.record_list(user=request.user, dataset=dataset).filter(pk=record_pk).first()
     if record is None:
         with scope_errors():
             raise NotFound(_("No such year in this return."))
@@ -239,7 +238,7 @@ def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
     record = _posted_record(request, dataset, record_pk)
     try:
         with scope_errors():
-            services_dip.record_delete(actor=request.user, record=record, expected_version=_version(request))
+            services.record_delete(actor=request.user, record=record, expected_version=_version(request))
     except Conflict as conflict:
         return _render_dataset(
             request, dataset, bound=RecordForm(record=record), conflict=conflict, status=409
@@ -253,26 +252,12 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _posted_dataset(request, pk)
     try:
         with scope_errors():
-            services_dip.return_submit(
-                actor=request.user, dataset=dataset, expected_version=_version(request)
-            )
+            services.return_submit(actor=request.user, dataset=dataset, expected_version=_version(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _render_dataset(request, dataset, status=400)
     except Conflict as conflict:
         messages.error(request, conflict.message)
-        return _render_dataset(request, selectors_dip.dataset_get(user=request.user, pk=pk), status=409)
+        return _render_dataset(request, selectors.dataset_get(user=request.user, pk=pk), status=409)
     messages.success(request, _("Return submitted to the CNAD secretariat."))
     return redirect(_return_url(dataset))
-
-
-urlpatterns = [
-    path("expenditure/", dataset_list, name="dip-datasets"),
-    path("expenditure/start/", return_start, name="dip-return-start"),
-    path("expenditure/<int:pk>/", dataset_detail, name="dip-dataset"),
-    path("expenditure/<int:pk>/make-reference/", dataset_make_reference, name="dip-dataset-make-reference"),
-    path("expenditure/<int:pk>/records/add/", record_add, name="dip-record-add"),
-    path("expenditure/<int:pk>/records/<int:record_pk>/", record_edit, name="dip-record-edit"),
-    path("expenditure/<int:pk>/records/<int:record_pk>/delete/", record_delete, name="dip-record-delete"),
-    path("expenditure/<int:pk>/submit/", return_submit, name="dip-return-submit"),
-]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
-from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.models import DipMetric, ExpenditureDataset, ExpenditureRecord
 from portal.permissions import VIEW, restrict
 
 

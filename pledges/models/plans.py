@@ -232,21 +232,3 @@ class ReviewComment(models.Model):
 
 
 ENTRY_MODELS = (CapacityLine, Investment, Measure)
-
-# Expenditure data and DIP metrics live in their own module; import them so Django registers them.
-from pledges.models_dip import DipMetric, ExpenditureDataset, ExpenditureRecord  # noqa: E402
-
-__all__ = [
-    "CapacityLine",
-    "DipMetric",
-    "ExpenditureDataset",
-    "ExpenditureRecord",
-    "Investment",
-    "Measure",
-    "NationalPlan",
-    "PlanCycle",
-    "PlanEntry",
-    "PlanSection",
-    "PlanVersion",
-    "ReviewComment",
-]

@@ -26,11 +26,11 @@ from pledges.models import (
 )
 from pledges.rules import REVIEW, SUBMIT
 from portal.audit import record_change, release_draft, snapshot
-from portal.choices import AuditAction, Role
+from portal.choices import AuditAction
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
-from portal.permissions import ADD, CHANGE, ensure_allowed, may
+from portal.permissions import ADD, CHANGE, ensure_added, ensure_allowed, may
 
 ENTRY_TYPES = {model.__name__.lower(): model for model in ENTRY_MODELS}
 
@@ -79,8 +79,9 @@ def cycle_create(*, actor, year: int, due_date) -> PlanCycle:
 @transaction.atomic
 def plan_start(*, actor, nation: Nation, cycle: PlanCycle) -> NationalPlan:
     """Open a nation's plan for a cycle: a draft version with the nine empty sections."""
-    if not may(actor, NationalPlan, ADD) or (actor.role == Role.DIRECTOR and actor.nation_id != nation.pk):
-        raise Forbidden("A director starts their own nation's plan.")
+    refused = "A director starts their own nation's plan."
+    if not may(actor, NationalPlan, ADD):
+        raise Forbidden(refused)
     plan = NationalPlan(nation=nation, cycle=cycle)
     try:
         with transaction.atomic():
@@ -88,6 +89,7 @@ def plan_start(*, actor, nation: Nation, cycle: PlanCycle) -> NationalPlan:
     except IntegrityError:
         # Two quick clicks: the unique constraint, not a pre-check, decides which one starts it.
         raise ValidationError({"cycle": f"{nation} already has a plan for {cycle}."}) from None
+    ensure_added(actor, plan, refused)  # the ADD scope: another nation's plan is rolled back
     version = PlanVersion.objects.create(plan=plan, number=1)
     PlanSection.objects.bulk_create(
         PlanSection(plan_version=version, commitment=c) for c in Commitment.values
@@ -304,13 +306,16 @@ def plan_accept(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
 @transaction.atomic
 def plans_mark_overdue(*, today) -> int:
     """Flag plans past their cycle's due date that are still with their nation (draft or returned).
-    A conditional UPDATE: running it twice changes nothing the second time."""
+    Each plan is one conditional UPDATE, and only the run whose UPDATE changed the row audits it:
+    two runs at once (a retry overlapping the beat) flag and audit each plan once."""
     late = NationalPlan.objects.filter(
         cycle__due_date__lt=today, status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED], overdue=False
     )
-    ids = list(late.values_list("pk", flat=True))
-    NationalPlan.objects.filter(pk__in=ids, overdue=False).update(overdue=True)
-    for plan in NationalPlan.objects.filter(pk__in=ids).select_related("cycle", "nation"):
+    marked = 0
+    for plan in late.select_related("cycle", "nation").order_by("pk"):
+        if not NationalPlan.objects.filter(pk=plan.pk, overdue=False).update(overdue=True):
+            continue  # another run flagged it between the read and this UPDATE
+        marked += 1
         record_change(
             actor=None,
             obj=plan,
@@ -318,4 +323,4 @@ def plans_mark_overdue(*, today) -> int:
             after={"overdue": True},
             message=f"Due {plan.cycle.due_date}",
         )
-    return len(ids)
+    return marked

@@ -17,11 +17,10 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -184,9 +183,6 @@ def plan_start(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             plan = services.plan_start(actor=user, nation=user.nation, cycle=cycle)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("pledges:plan-home")
-    except IntegrityError:  # a second click raced the first past the service's check
-        messages.error(request, _("Your nation already has a plan for %(year)s.") % {"year": cycle.year})
         return redirect("pledges:plan-home")
     messages.success(
         request, _("The %(year)s plan is open. Sections save one at a time.") % {"year": cycle.year}
@@ -497,15 +493,3 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
         % {"year": plan.cycle.year},
     )
     return redirect(_plan_url(plan))
-
-
-urlpatterns = [
-    path("", plan_home, name="plan-home"),
-    path("cycles/<int:cycle_pk>/start/", plan_start, name="plan-start"),
-    path("plans/<int:pk>/", plan_edit, name="plan-edit"),
-    path("plans/<int:pk>/submit/", plan_submit, name="plan-submit"),
-    path("plans/<int:pk>/sections/<int:commitment>/", section_save, name="section-save"),
-    path("plans/<int:pk>/entries/<str:kind>/", entry_add, name="entry-add"),
-    path("plans/<int:pk>/entries/<str:kind>/<int:entry_id>/", entry_edit, name="entry-edit"),
-    path("plans/<int:pk>/entries/<str:kind>/<int:entry_id>/delete/", entry_delete, name="entry-delete"),
-]

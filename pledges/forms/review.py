@@ -1,0 +1,77 @@
+"""The secretariat's forms: the filing list's filters (with the filing states and sort keys they
+offer) and the comments of a return."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from pledges.choices import Commitment, PlanStatus
+from pledges.services import CommentInput
+
+NOT_SUBMITTED = "not_submitted"
+# The filing states in the order a cycle moves through them (a draft is "not submitted" here).
+FILING_STATES = [
+    (NOT_SUBMITTED, gettext_lazy("Not started / not submitted")),
+    (PlanStatus.SUBMITTED.value, PlanStatus.SUBMITTED.label),
+    (PlanStatus.IN_REVIEW.value, PlanStatus.IN_REVIEW.label),
+    (PlanStatus.RETURNED.value, PlanStatus.RETURNED.label),
+    (PlanStatus.ACCEPTED.value, PlanStatus.ACCEPTED.label),
+]
+# Still with the nation: these count days overdue once the cycle's due date has passed.
+WITH_THE_NATION = {NOT_SUBMITTED, PlanStatus.RETURNED.value}
+SORT_KEYS = {
+    "nation": lambda r: r.nation.name.lower(),
+    "status": lambda r: [key for key, _label in FILING_STATES].index(r.status),
+    "due": lambda r: r.due_date,
+    "overdue": lambda r: r.days_overdue or 0,
+    "updated": lambda r: r.last_change or dt.datetime.min.replace(tzinfo=dt.UTC),
+    "reviewer": lambda r: r.reviewer.lower(),
+}
+
+
+class FilingFilter(forms.Form):
+    cycle = forms.TypedChoiceField(label=gettext_lazy("Cycle"), coerce=int, required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *FILING_STATES],
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "")] + [(f"{sign}{key}", key) for key in SORT_KEYS for sign in ("", "-")],
+    )
+
+    def __init__(self, *args, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = [(c.year, str(c.year)) for c in cycles]
+
+
+class ReturnForm(forms.Form):
+    """One comment box per section and one on the plan as a whole; at least one must be filled."""
+
+    plan_comment = forms.CharField(
+        label=gettext_lazy("Comment on the plan as a whole"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for commitment in Commitment:
+            self.fields[f"section_{commitment.value}"] = forms.CharField(
+                label=gettext_lazy("Comment on section %(n)s") % {"n": commitment.value},
+                required=False,
+                max_length=10_000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def comments(self) -> list[CommentInput]:
+        data = self.cleaned_data
+        return [CommentInput(data["plan_comment"])] + [
+            CommentInput(data[f"section_{c.value}"], commitment=c.value) for c in Commitment
+        ]

@@ -1,0 +1,46 @@
+"""Pledges' models: capacity-pledge plans and their review (``plans``), and defence expenditure
+inputs with the DIP metrics computed from them (``dip``). Everything is re-exported here."""
+
+from pledges.models.dip import (
+    AMOUNT_FIELDS,
+    INPUT_FIELDS,
+    SHARE_FIELDS,
+    YEAR_MAX,
+    YEAR_MIN,
+    DipMetric,
+    ExpenditureDataset,
+    ExpenditureRecord,
+)
+from pledges.models.plans import (
+    ENTRY_MODELS,
+    CapacityLine,
+    Investment,
+    Measure,
+    NationalPlan,
+    PlanCycle,
+    PlanEntry,
+    PlanSection,
+    PlanVersion,
+    ReviewComment,
+)
+
+__all__ = [
+    "AMOUNT_FIELDS",
+    "ENTRY_MODELS",
+    "INPUT_FIELDS",
+    "SHARE_FIELDS",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "CapacityLine",
+    "DipMetric",
+    "ExpenditureDataset",
+    "ExpenditureRecord",
+    "Investment",
+    "Measure",
+    "NationalPlan",
+    "PlanCycle",
+    "PlanEntry",
+    "PlanSection",
+    "PlanVersion",
+    "ReviewComment",
+]
