@@ -225,8 +225,8 @@ def main() -> None:
     samples = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        old = selectors.version_content(user=secretariat, version_id=old_id)
-        new = selectors.version_content(user=secretariat, version_id=new_id)
+        old = selectors.plan_content_get(user=secretariat, version_id=old_id)
+        new = selectors.plan_content_get(user=secretariat, version_id=new_id)
         entries = len(version_diff(old, new).entries)
         samples.append((time.perf_counter() - started) * 1000)
     print(

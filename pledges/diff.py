@@ -120,7 +120,7 @@ def _display(entry, name: str) -> str:
 
 
 def _entries(version: PlanVersion) -> list[tuple[str, object]]:
-    # Uses the prefetched related managers of selectors.version_content (no queries per entry).
+    # Uses the prefetched related managers of selectors.plan_content_get (no queries per entry).
     return [
         (model.__name__.lower(), entry)
         for model in ENTRY_MODELS
@@ -135,7 +135,7 @@ def _label(kind: str, entry) -> str:
 
 
 def version_diff(old: PlanVersion, new: PlanVersion, *, year_on_year: bool = False) -> VersionDiff:
-    """Compare two versions loaded with ``selectors.version_content`` (sections and entries prefetched)."""
+    """Compare two versions loaded with ``selectors.plan_content_get`` (sections and entries prefetched)."""
     old_sections = {s.commitment: s.narrative for s in old.sections.all()}
     new_sections = {s.commitment: s.narrative for s in new.sections.all()}
     sections = []

@@ -1,6 +1,6 @@
 """A plan as a printable PDF and as an XLSX workbook.
 
-Both show the version the user may read (``selectors.visible_version``) and, within it, only the
+Both show the version the user may read (``selectors.plan_version_get``) and, within it, only the
 parts the user's role may read: NSPA, for one, reads a submitted plan's capacity lines but not its
 narratives, investments, measures or review comments.
 
@@ -124,7 +124,7 @@ class PlanExport:
 
 
 def plan_export(*, user, version: PlanVersion) -> PlanExport:
-    """``version`` (already loaded by ``selectors.version_content``) cut to what ``user`` may read."""
+    """``version`` (already loaded by ``selectors.plan_content_get``) cut to what ``user`` may read."""
     plan = version.plan
     shows_narrative = may(user, PlanSection, VIEW)
     comments = list(version.comments.all()) if may(user, ReviewComment, VIEW) else []
@@ -153,10 +153,10 @@ def plan_export(*, user, version: PlanVersion) -> PlanExport:
 
 def visible_export(*, user, plan: NationalPlan) -> PlanExport | None:
     """The export of the version ``user`` may read, or None when there is none."""
-    version = selectors.visible_version(user=user, plan=plan)
+    version = selectors.plan_version_get(user=user, plan=plan)
     if version is None:
         return None
-    return plan_export(user=user, version=selectors.version_content(user=user, version_id=version.pk))
+    return plan_export(user=user, version=selectors.plan_content_get(user=user, version_id=version.pk))
 
 
 def export_stem(export: PlanExport) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledges.choices import DatasetSource, DatasetStatus, PlanStatus
 from pledges.models import YEAR_MAX, YEAR_MIN, DipMetric, ExpenditureDataset, NationalPlan
-from pledges.selectors import dataset_list, default_dataset
+from pledges.selectors import dataset_default_get, dataset_list
 from portal.filtersets import IdChoiceFilter, NationFilter, WholeNumberFilter
 
 
@@ -106,6 +106,6 @@ class DipMetricFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if self.form.cleaned_data.get("dataset") is None:
             user = getattr(self.request, "user", None)
-            default = default_dataset(user=user) if user is not None else None
+            default = dataset_default_get(user=user) if user is not None else None
             queryset = queryset.filter(dataset=default) if default is not None else queryset.none()
         return queryset

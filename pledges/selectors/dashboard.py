@@ -18,7 +18,7 @@ from pledges import dip
 from pledges.choices import Aggregate
 from pledges.models import DipMetric, ExpenditureDataset
 from pledges.rules import OPEN_DIP_NATION
-from pledges.selectors.dip import dataset_list, default_dataset, metric_list
+from pledges.selectors.dip import dataset_default_get, dataset_list, metric_list
 from portal.choices import NationKind
 from portal.exceptions import NotFound
 from portal.models import Nation
@@ -99,7 +99,7 @@ def pick_dataset(*, user, datasets: list[ExpenditureDataset], raw: str | None) -
         if chosen is None:
             raise NotFound("No such dataset.")
         return chosen
-    default = default_dataset(user=user)
+    default = dataset_default_get(user=user)
     if default is None:
         return None
     # The listed copy carries the year span.

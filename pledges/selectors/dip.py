@@ -35,7 +35,7 @@ def dataset_get(*, user, pk) -> ExpenditureDataset:
     return dataset
 
 
-def default_dataset(*, user) -> ExpenditureDataset | None:
+def dataset_default_get(*, user) -> ExpenditureDataset | None:
     """The reference dataset if the user may read it, else the newest readable NATO edition."""
     return (
         restrict(ExpenditureDataset.objects.all(), user, VIEW)

@@ -31,7 +31,7 @@ def plan_list(*, user) -> QuerySet[NationalPlan]:
     )
 
 
-def visible_version(*, user, plan: NationalPlan) -> PlanVersion | None:
+def plan_version_get(*, user, plan: NationalPlan) -> PlanVersion | None:
     """What this user reads of the plan: the nation reads its working version; everyone else the
     latest submitted (frozen) version, never the draft being revised."""
     versions = restrict(PlanVersion.objects.filter(plan=plan), user, VIEW)
@@ -40,7 +40,7 @@ def visible_version(*, user, plan: NationalPlan) -> PlanVersion | None:
     return versions.filter(frozen=True).order_by("-number").first()
 
 
-def version_content(*, user, version_id: int) -> PlanVersion:
+def plan_content_get(*, user, version_id: int) -> PlanVersion:
     """One version with its sections, entries and comments, in a constant number of queries. Each
     part is scoped on its own: NSPA, for one, reads a submitted plan's capacity lines only."""
     queryset = restrict(PlanVersion.objects.all(), user, VIEW).select_related("plan__nation", "plan__cycle")
@@ -60,5 +60,5 @@ def version_content(*, user, version_id: int) -> PlanVersion:
     )
 
 
-def plan_versions(*, user, plan: NationalPlan) -> QuerySet[PlanVersion]:
+def plan_version_list(*, user, plan: NationalPlan) -> QuerySet[PlanVersion]:
     return restrict(PlanVersion.objects.filter(plan=plan), user, VIEW).order_by("number")

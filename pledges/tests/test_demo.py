@@ -49,7 +49,7 @@ def test_demo_plans_follow_the_workflow_and_load_once():
     # The director has started revising in version 2; the secretariat still reads version 1.
     assert poland.current_version.number == 2
     secretariat = User.objects.get(username="secretariat")
-    assert selectors.visible_version(user=secretariat, plan=poland) == reviewed
+    assert selectors.plan_version_get(user=secretariat, plan=poland) == reviewed
 
     lines = CapacityLine.objects.filter(plan_version__plan__cycle__year=2026)
     assert set(lines.values_list("item__code", flat=True)) >= {"155mm-round", "patriot-gem-t"}

@@ -57,8 +57,8 @@ def test_diff_between_two_versions_of_a_plan(owner, secretariat, django_assert_m
         "description": "New LAP line", "kind": "new", "value": "120000000", "currency": "PLN", "year": 2026,
         "commitment": 3})  # fmt: skip
 
-    old = selectors.version_content(user=owner, version_id=draft.pk - 1)
-    new = selectors.version_content(user=owner, version_id=draft.pk)
+    old = selectors.plan_content_get(user=owner, version_id=draft.pk - 1)
+    new = selectors.plan_content_get(user=owner, version_id=draft.pk)
     with django_assert_max_num_queries(0):
         diff = version_diff(old, new)
     assert [s.commitment for s in diff.changed_sections] == [3]
@@ -84,7 +84,7 @@ def test_year_on_year_pairs_entries_by_natural_key(owner):
         services.entry_save(
             actor=owner, plan=plan, kind="capacityline", fields={**item_fields, "target_output": target}
         )
-    versions = [selectors.version_content(user=owner, version_id=p.current_version_id) for p in plans]
+    versions = [selectors.plan_content_get(user=owner, version_id=p.current_version_id) for p in plans]
     diff = version_diff(*versions, year_on_year=True)
     assert [(e.status, [c.field for c in e.changes]) for e in diff.entries] == [
         ("changed", ["target_output"])

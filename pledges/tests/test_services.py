@@ -99,14 +99,14 @@ def test_drafts_are_invisible_to_the_secretariat_until_submitted(plan, owner, se
     services.section_save(actor=owner, section=section(plan), narrative="secret revision", expected_version=1)
     plan.refresh_from_db()
     # The secretariat still sees the plan, but reads the frozen version 1, never the new draft.
-    assert selectors.visible_version(user=secretariat, plan=plan).number == 1
-    assert selectors.visible_version(user=owner, plan=plan).number == 2
-    frozen = selectors.version_content(user=secretariat, version_id=plan.current_version_id - 1)
+    assert selectors.plan_version_get(user=secretariat, plan=plan).number == 1
+    assert selectors.plan_version_get(user=owner, plan=plan).number == 2
+    frozen = selectors.plan_content_get(user=secretariat, version_id=plan.current_version_id - 1)
     assert "secret revision" not in [sec.narrative for sec in frozen.sections.all()]
     from django.http import Http404
 
     with pytest.raises(Http404):
-        selectors.version_content(user=secretariat, version_id=plan.current_version_id)
+        selectors.plan_content_get(user=secretariat, version_id=plan.current_version_id)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +153,9 @@ def test_return_needs_a_comment(plan, owner, secretariat):
 def test_director_starts_only_own_nation(owner, cycle):
     with pytest.raises(Forbidden):
         services.plan_start(actor=owner, nation=Nation.objects.get(code="FRA"), cycle=cycle)
+    # The ADD scope is checked on the saved row, and the refusal rolls the save back.
+    assert not NationalPlan.objects.filter(nation__code="FRA").exists()
+    assert not ObjectChange.objects.filter(action="plan.started").exists()
 
 
 def test_stale_section_save_is_a_conflict_with_the_current_text(plan, owner):

@@ -126,10 +126,10 @@ def _editable_plan(request: HttpRequest, pk: int) -> NationalPlan:
 
 
 def _content(request: HttpRequest, plan: NationalPlan) -> PlanVersion:
-    version = selectors.visible_version(user=request.user, plan=plan)
+    version = selectors.plan_version_get(user=request.user, plan=plan)
     if version is None:
         raise Http404
-    return selectors.version_content(user=request.user, version_id=version.pk)
+    return selectors.plan_content_get(user=request.user, version_id=version.pk)
 
 
 def _is_editable(plan: NationalPlan, version: PlanVersion) -> bool:
@@ -216,7 +216,7 @@ def _review_comments(request: HttpRequest, plan: NationalPlan, version: PlanVers
     if plan.status != PlanStatus.RETURNED or version.number < 2:
         return {}
     returned = (
-        selectors.plan_versions(user=request.user, plan=plan)
+        selectors.plan_version_list(user=request.user, plan=plan)
         .filter(number=version.number - 1)
         .prefetch_related(
             Prefetch(
@@ -335,7 +335,7 @@ def section_save(request: HttpRequest, pk: int, commitment: int) -> HttpResponse
     plan = _editable_plan(request, pk)
     if commitment not in Commitment.values:
         raise Http404
-    version = selectors.visible_version(user=request.user, plan=plan)
+    version = selectors.plan_version_get(user=request.user, plan=plan)
     section = version.sections.filter(commitment=commitment).first() if version else None
     if section is None:
         raise Http404

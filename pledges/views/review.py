@@ -192,7 +192,7 @@ def _submitted_versions(user, plan: NationalPlan) -> list[PlanVersion]:
         "commitment", "pk"
     )
     return list(
-        selectors.plan_versions(user=user, plan=plan)
+        selectors.plan_version_list(user=user, plan=plan)
         .filter(frozen=True)
         .prefetch_related(Prefetch("comments", queryset=comments))
     )
@@ -231,7 +231,7 @@ def _review_page(
     form = form or ReturnForm()
     versions = _submitted_versions(user, plan)
     reviewed = versions[-1] if versions else None
-    content = selectors.version_content(user=user, version_id=reviewed.pk) if reviewed else None
+    content = selectors.plan_content_get(user=user, version_id=reviewed.pk) if reviewed else None
     may_review = may(user, NationalPlan, REVIEW)
     context = {
         "plan": plan,
@@ -386,7 +386,7 @@ def _version_number(raw: str | None, numbers: list[int], name: str) -> int:
 def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     plan = _diffable_plan(request, pk)
-    versions = list(selectors.plan_versions(user=user, plan=plan))
+    versions = list(selectors.plan_version_list(user=user, plan=plan))
     numbers = [v.number for v in versions]
     extra = {"versions": versions, "yoy": False}
     if len(versions) < 2 and "from" not in request.GET and "to" not in request.GET:
@@ -404,8 +404,8 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _diff_page(request, plan, error=" ".join(exc.messages), status=400, **extra)
     by_number = {v.number: v for v in versions}
-    old = selectors.version_content(user=user, version_id=by_number[old_number].pk)
-    new = selectors.version_content(user=user, version_id=by_number[new_number].pk)
+    old = selectors.plan_content_get(user=user, version_id=by_number[old_number].pk)
+    new = selectors.plan_content_get(user=user, version_id=by_number[new_number].pk)
     return _diff_page(
         request,
         plan,
@@ -436,12 +436,12 @@ def plan_diff_yoy(request: HttpRequest, pk: int) -> HttpResponse:
             error=_("%(nation)s has no earlier plan you may see to compare with.") % {"nation": plan.nation},
             **extra,
         )
-    new = selectors.visible_version(user=user, plan=plan)
-    old = selectors.visible_version(user=user, plan=previous)
+    new = selectors.plan_version_get(user=user, plan=plan)
+    old = selectors.plan_version_get(user=user, plan=previous)
     if new is None or old is None:
         return _diff_page(request, plan, error=_("One of the two plans has no version you may see."), **extra)
-    new = selectors.version_content(user=user, version_id=new.pk)
-    old = selectors.version_content(user=user, version_id=old.pk)
+    new = selectors.plan_content_get(user=user, version_id=new.pk)
+    old = selectors.plan_content_get(user=user, version_id=old.pk)
     return _diff_page(
         request,
         plan,

@@ -226,7 +226,7 @@ def hide_ungranted(data: dict, user, parts=PART_MODELS) -> dict:
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    """One version of the plan, as loaded by ``selectors.version_content``; a part the user's role
+    """One version of the plan, as loaded by ``selectors.plan_content_get``; a part the user's role
     may not read is ``null``."""
 
     submitted_by = username_field()

@@ -154,14 +154,14 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
     def detail_response(self, plan: NationalPlan, code: int = status.HTTP_200_OK) -> Response:
         """``plan`` as read from ``get_queryset`` (re-read it after a write)."""
         user = self.request.user
-        shown = selectors.visible_version(user=user, plan=plan)
-        plan.shown_version = shown and selectors.version_content(user=user, version_id=shown.pk)
+        shown = selectors.plan_version_get(user=user, plan=plan)
+        plan.shown_version = shown and selectors.plan_content_get(user=user, version_id=shown.pk)
         # The last review's comments sit on the latest submitted version, which is not the one
         # shown while the nation revises a returned plan.
         reviewed = plan.shown_version
         if reviewed is None or not reviewed.frozen:
-            latest = selectors.plan_versions(user=user, plan=plan).filter(frozen=True).last()
-            reviewed = latest and selectors.version_content(user=user, version_id=latest.pk)
+            latest = selectors.plan_version_list(user=user, plan=plan).filter(frozen=True).last()
+            reviewed = latest and selectors.plan_content_get(user=user, version_id=latest.pk)
         plan.review_comments = list(reviewed.comments.all()) if reviewed else []
         return self.respond(s.PlanDetailSerializer, plan, code)
 
@@ -192,7 +192,7 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
         saved it since, the answer is 409 with the current text, and nothing is overwritten."""
         plan = self.get_object()
         data = self.parse(s.SectionWriteSerializer)
-        shown = selectors.visible_version(user=request.user, plan=plan)
+        shown = selectors.plan_version_get(user=request.user, plan=plan)
         section = shown and shown.sections.filter(commitment=int(commitment)).first()
         if not section:
             raise NotFound("No such section.")
@@ -252,7 +252,7 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
     def versions(self, request, pk=None):
         """The versions of the plan this user may read (others see only submitted ones)."""
         plan = self.get_object()
-        versions = selectors.plan_versions(user=request.user, plan=plan)
+        versions = selectors.plan_version_list(user=request.user, plan=plan)
         return self.respond(s.VersionBriefSerializer, versions, many=True)
 
     def _diffable_plan(self) -> NationalPlan:
@@ -263,7 +263,7 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
 
     def _diff_response(self, old_id: int, new_id: int, *, year_on_year: bool = False) -> Response:
         old, new = (
-            selectors.version_content(user=self.request.user, version_id=pk) for pk in (old_id, new_id)
+            selectors.plan_content_get(user=self.request.user, version_id=pk) for pk in (old_id, new_id)
         )
         return self.respond(s.VersionDiffSerializer, version_diff(old, new, year_on_year=year_on_year))
 
@@ -277,7 +277,7 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
         query.is_valid(raise_exception=True)
         numbers = {name: query.validated_data[name] for name in ("from", "to")}
         ids = dict(
-            selectors.plan_versions(user=request.user, plan=plan)
+            selectors.plan_version_list(user=request.user, plan=plan)
             .filter(number__in=numbers.values())
             .values_list("number", "pk")
         )
@@ -305,8 +305,8 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
             .order_by("-cycle__year")
             .first()
         )
-        old = previous and selectors.visible_version(user=request.user, plan=previous)
-        new = selectors.visible_version(user=request.user, plan=plan)
+        old = previous and selectors.plan_version_get(user=request.user, plan=previous)
+        new = selectors.plan_version_get(user=request.user, plan=plan)
         if old is None or new is None:
             raise NotFound(f"{plan.nation} has no earlier plan you may read to compare with.")
         return self._diff_response(old.pk, new.pk, year_on_year=True)
