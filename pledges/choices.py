@@ -58,3 +58,18 @@ class Aggregate(models.TextChoices):
 
     NATO_EUROPE_CANADA = "NATO_EU_CA", _("NATO Europe and Canada")
     NATO = "NATO", _("NATO total")
+
+
+class AuditEvent(models.TextChoices):
+    """Pledges' business events as the audit trail stores them (``ObjectChange.action``), beside
+    the generic create, update and delete of ``portal.choices.AuditAction``."""
+
+    PLAN_STARTED = "plan.started"
+    PLAN_SUBMITTED = "plan.submitted"
+    PLAN_REVIEW_STARTED = "plan.review_started"
+    PLAN_RETURNED = "plan.returned"
+    PLAN_ACCEPTED = "plan.accepted"
+    PLAN_OVERDUE = "plan.overdue"
+    DATASET_IMPORTED = "dataset.imported"
+    DATASET_MADE_REFERENCE = "dataset.made_reference"
+    RETURN_SUBMITTED = "return.submitted"

@@ -28,8 +28,16 @@ class JobState(models.TextChoices):
 
 
 class AuditAction(models.TextChoices):
-    """Generic actions; apps add business events (``plan.submitted``...) as free strings."""
+    """Generic actions. Business events (``plan.submitted``...) are each app's ``AuditEvent``
+    choices, in its choices.py."""
 
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
+
+
+class AuditEvent(models.TextChoices):
+    """The core's business events in the audit trail (``ObjectChange.action``)."""
+
+    API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an event name, not a secret)
+    API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import NATION_BOUND_ROLES, JobState, NationKind, Role
+from portal.choices import NATION_BOUND_ROLES, AuditEvent, JobState, NationKind, Role
 
 alpha3 = RegexValidator(r"^[A-Z]{3}$", _("Use three capital letters."))
 
@@ -107,7 +107,7 @@ class User(AbstractUser):
                 record_change(
                     actor=None,
                     obj=self,
-                    action="api_token.revoked",
+                    action=AuditEvent.API_TOKEN_REVOKED,
                     message=f"{revoked} API token(s) revoked: {reason}",
                 )
 

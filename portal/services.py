@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from portal.audit import record_change, snapshot
-from portal.choices import AuditAction, Role
+from portal.choices import AuditAction, AuditEvent, Role
 from portal.exceptions import Forbidden, NotFound
 from portal.models import Nation, User
 from portal.selectors import token_list
@@ -58,7 +58,7 @@ def token_create(*, actor: User) -> tuple[AuthToken, str]:
     record_change(
         actor=actor,
         obj=actor,
-        action="api_token.created",
+        action=AuditEvent.API_TOKEN_CREATED,
         after=_token_facts(token),
         message="API token created",
     )
@@ -75,7 +75,7 @@ def token_revoke(*, actor: User, prefix: str) -> None:
     record_change(
         actor=actor,
         obj=actor,
-        action="api_token.revoked",
+        action=AuditEvent.API_TOKEN_REVOKED,
         before=_token_facts(token),
         message="API token revoked",
     )
@@ -94,7 +94,7 @@ def token_revoke_all(*, actor: User, user: User | None = None) -> int:
         record_change(
             actor=actor,
             obj=owner,
-            action="api_token.revoked",
+            action=AuditEvent.API_TOKEN_REVOKED,
             before={"prefixes": sorted(t.token_key for t in tokens)},
             message=f"{revoked} API token(s) revoked",
         )

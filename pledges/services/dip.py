@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pledges import dip
-from pledges.choices import Aggregate, DatasetSource, DatasetStatus
+from pledges.choices import Aggregate, AuditEvent, DatasetSource, DatasetStatus
 from pledges.models import INPUT_FIELDS, DipMetric, ExpenditureDataset, ExpenditureRecord
 from pledges.rules import FILE_RETURN, MANAGE_EDITIONS
 from portal import jobs
@@ -197,7 +197,7 @@ def nato_edition_import(
         record_change(
             actor=actor,
             obj=dataset,
-            action="dataset.imported",
+            action=AuditEvent.DATASET_IMPORTED,
             message=(
                 f"{outcome.created} created, {outcome.updated} updated, {outcome.deleted} deleted, "
                 f"{outcome.unchanged} unchanged"
@@ -230,7 +230,11 @@ def dataset_set_reference(*, actor, dataset: ExpenditureDataset) -> ExpenditureD
     dataset.version += 1
     dataset.save(update_fields=["is_reference", "version", "updated_at"])
     record_change(
-        actor=actor, obj=dataset, action="dataset.made_reference", before=before, after=snapshot(dataset)
+        actor=actor,
+        obj=dataset,
+        action=AuditEvent.DATASET_MADE_REFERENCE,
+        before=before,
+        after=snapshot(dataset),
     )
     return dataset
 
@@ -366,7 +370,9 @@ def return_submit(
     dataset.version += 1
     dataset.save()
     release_draft(dataset)
-    record_change(actor=actor, obj=dataset, action="return.submitted", before=before, after=snapshot(dataset))
+    record_change(
+        actor=actor, obj=dataset, action=AuditEvent.RETURN_SUBMITTED, before=before, after=snapshot(dataset)
+    )
     return dataset
 
 

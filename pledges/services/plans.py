@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pledges.choices import Commitment, PlanStatus
+from pledges.choices import AuditEvent, Commitment, PlanStatus
 from pledges.models import (
     ENTRY_MODELS,
     NationalPlan,
@@ -96,7 +96,7 @@ def plan_start(*, actor, nation: Nation, cycle: PlanCycle) -> NationalPlan:
     )
     plan.current_version = version
     plan.save(update_fields=["current_version"])
-    record_change(actor=actor, obj=plan, action="plan.started", after=snapshot(plan))
+    record_change(actor=actor, obj=plan, action=AuditEvent.PLAN_STARTED, after=snapshot(plan))
     return plan
 
 
@@ -214,7 +214,7 @@ def plan_submit(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
     return _bump(
         plan,
         actor=actor,
-        action="plan.submitted",
+        action=AuditEvent.PLAN_SUBMITTED,
         before=snapshot(plan),
         message=comment,
         status=PlanStatus.SUBMITTED,
@@ -231,7 +231,7 @@ def plan_start_review(*, actor, plan: NationalPlan, comment: str = "") -> Nation
     ensure_allowed(actor, REVIEW, plan)
     _require_state(plan, {PlanStatus.SUBMITTED}, "start the review")
     return _bump(
-        plan, actor=actor, action="plan.review_started", before=snapshot(plan), message=comment,
+        plan, actor=actor, action=AuditEvent.PLAN_REVIEW_STARTED, before=snapshot(plan), message=comment,
         status=PlanStatus.IN_REVIEW, reviewer=actor,
     )  # fmt: skip
 
@@ -279,7 +279,7 @@ def plan_return(*, actor, plan: NationalPlan, comments: Sequence[CommentInput]) 
     return _bump(
         plan,
         actor=actor,
-        action="plan.returned",
+        action=AuditEvent.PLAN_RETURNED,
         before=snapshot(plan),
         message="\n".join(c.text.strip() for c in cleaned),
         status=PlanStatus.RETURNED,
@@ -296,7 +296,7 @@ def plan_accept(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
     return _bump(
         plan,
         actor=actor,
-        action="plan.accepted",
+        action=AuditEvent.PLAN_ACCEPTED,
         before=snapshot(plan),
         message=comment,
         status=PlanStatus.ACCEPTED,
@@ -319,7 +319,7 @@ def plans_mark_overdue(*, today) -> int:
         record_change(
             actor=None,
             obj=plan,
-            action="plan.overdue",
+            action=AuditEvent.PLAN_OVERDUE,
             after={"overdue": True},
             message=f"Due {plan.cycle.due_date}",
         )
