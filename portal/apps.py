@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 
 
 class PortalConfig(AppConfig):
@@ -6,6 +7,12 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self) -> None:
-        from portal import demo, lookups, permissions  # noqa: F401 - registers core rules and the demo loader
+        if self.apps is not global_apps:
+            # A registry of its own (django.test.utils.isolate_apps): the process-wide rules and
+            # lookups are registered already, and registering the core's again would drop what the
+            # other apps added to them (permissions.extend).
+            return
+        from portal import demo, lookups, rules  # noqa: F401 - demo registers the demo loader
 
+        rules.register_rules()
         lookups.register()

@@ -33,15 +33,15 @@ def menu_for(user) -> list[dict]:
 
 
 def _core() -> None:
-    from portal.choices import Role
+    def reads_every_job(user) -> bool:
+        from portal.models import JobRun  # the menu is built before the app registry is ready
+        from portal.permissions import reads_all
+
+        return reads_all(user, JobRun)
 
     register(NavItem(_("Home"), "home", lambda u: True, order=0))
     register(NavItem(_("Activity"), "activity", lambda u: True, order=900))
-    register(
-        NavItem(
-            _("Jobs"), "jobs", lambda u: u.is_superuser or u.role in {Role.SECRETARIAT, Role.NSPA}, order=910
-        )
-    )
+    register(NavItem(_("Jobs"), "jobs", reads_every_job, order=910))
     register(NavItem(_("API"), "api-docs", lambda u: True, order=950))
     register(NavItem(_("Admin"), "admin:index", lambda u: u.is_staff, order=990))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from portal.choices import Role
 from portal.exceptions import Forbidden, NotFound
@@ -197,55 +197,3 @@ def permissions_for(user) -> dict[str, dict[str, str]]:
         if granted:
             result[model._meta.label_lower] = granted
     return result
-
-
-def _register_core() -> None:
-    from portal.models import JobRun, Nation, ObjectChange, User
-
-    everyone = dict.fromkeys(Role.values, ALL)
-    register(Nation, {VIEW: everyone})
-    register(
-        User,
-        {
-            VIEW: {
-                Role.SECRETARIAT: ALL,
-                Role.DIRECTOR: own_nation(),
-                Role.NSPA: own_rows("pk"),
-                Role.BOARD_MEMBER: own_rows("pk"),
-                Role.PARTNER: own_rows("pk"),
-            }
-        },
-    )
-    # The trail is as private as what it describes: rows about a nation's unsubmitted draft
-    # (``draft_key`` set) are that nation's alone. The secretariat reads every other row; a director
-    # reads their own nation's rows and what they did themselves; everybody else only the latter.
-    register(
-        ObjectChange,
-        {
-            VIEW: {
-                **dict.fromkeys(Role.values, own_rows("actor")),
-                Role.DIRECTOR: Scope(
-                    "own_or_own_nation",
-                    lambda qs, user: (
-                        qs.filter(Q(actor=user.pk) | Q(nation=user.nation_id))
-                        if user.nation_id
-                        else qs.filter(actor=user.pk)
-                    ),
-                ),
-                Role.SECRETARIAT: Scope("released", lambda qs, user: qs.filter(draft_key="")),
-            }
-        },
-    )
-    register(
-        JobRun,
-        {
-            VIEW: {
-                **dict.fromkeys(Role.values, own_rows("requested_by")),
-                Role.SECRETARIAT: ALL,
-                Role.NSPA: ALL,
-            }
-        },
-    )
-
-
-_register_core()

@@ -20,22 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import services
-from portal.choices import Role
 from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
 from portal.models import JobRun, ObjectChange
-from portal.permissions import VIEW, may, permissions_for, scope_label
+from portal.permissions import VIEW, permissions_for, reads_all, scope_label
+from portal.rules import home_template
 from portal.selectors import jobrun_latest, jobrun_list, objectchange_list, token_list
 from portal.web import scope_errors
 
 PAGE_SIZE = 25
-
-ROLE_HOME_TEMPLATES = {
-    Role.DIRECTOR: "portal/home/director.html",
-    Role.NSPA: "portal/home/nspa.html",
-    Role.SECRETARIAT: "portal/home/secretariat.html",
-    Role.BOARD_MEMBER: "portal/home/board_member.html",
-    Role.PARTNER: "portal/home/partner.html",
-}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,13 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "permissions": permissions_for(user),
         "recent_changes": list(objectchange_list(user=user)[:5]),
-        "show_jobs": may(user, JobRun, "view")
-        and (user.is_superuser or user.role in {Role.SECRETARIAT, Role.NSPA}),
+        # The jobs panel is for those who read every job, not only their own.
+        "show_jobs": reads_all(user, JobRun),
     }
     if context["show_jobs"]:
         context["recent_jobs"] = list(jobrun_list(user=user)[:5])
-    template = ROLE_HOME_TEMPLATES.get(user.role, "portal/home/no_role.html")
-    return render(request, template, context)
+    return render(request, home_template(user), context)
 
 
 def _paginated_list(

@@ -23,7 +23,7 @@ settings.load_profile("mutmut")
 
 # (module, function) pairs that register rules; apps without a rules module yet are skipped.
 REGISTRARS = [
-    ("portal.permissions", "_register_core"),
+    ("portal.rules", "register_rules"),
     ("procurement.rules", "register_rules"),
     ("pledges.rules", "register_rules"),
     ("standards.rules", "register_rules"),

@@ -44,7 +44,15 @@ def test_me_reports_role_nation_and_permissions(api, users_by_role, role, django
     if role == "no_role":
         assert data["permissions"] == {}
     else:
-        assert data["permissions"]["portal.nation"] == {"view": "all"}
+        # Everybody reads the nations; the CNAD dashboard's nation page is pledges' grant on them.
+        nation_page = {
+            "superuser": "all",
+            "secretariat": "all",
+            "board_member": "all",
+            "director": "own_nation",
+        }
+        expected = {"view": "all", **({"open_dip_nation": nation_page[role]} if role in nation_page else {})}
+        assert data["permissions"]["portal.nation"] == expected
 
 
 def test_token_authentication(api, owner):

@@ -1,0 +1,67 @@
+"""The core's rows in the authorization matrix (nations, users, the audit trail, jobs), and the
+one other place a role decides something: which home page a user lands on."""
+
+from django.db.models import Q
+
+from portal.choices import Role
+from portal.models import JobRun, Nation, ObjectChange, User
+from portal.permissions import ALL, VIEW, Scope, own_nation, own_rows, register
+
+HOME_TEMPLATES = {
+    Role.DIRECTOR: "portal/home/director.html",
+    Role.NSPA: "portal/home/nspa.html",
+    Role.SECRETARIAT: "portal/home/secretariat.html",
+    Role.BOARD_MEMBER: "portal/home/board_member.html",
+    Role.PARTNER: "portal/home/partner.html",
+}
+
+
+def home_template(user) -> str:
+    return HOME_TEMPLATES.get(user.role, "portal/home/no_role.html")
+
+
+def register_rules() -> None:
+    everyone = dict.fromkeys(Role.values, ALL)
+    register(Nation, {VIEW: everyone})
+    register(
+        User,
+        {
+            VIEW: {
+                Role.SECRETARIAT: ALL,
+                Role.DIRECTOR: own_nation(),
+                Role.NSPA: own_rows("pk"),
+                Role.BOARD_MEMBER: own_rows("pk"),
+                Role.PARTNER: own_rows("pk"),
+            }
+        },
+    )
+    # The trail is as private as what it describes: rows about a nation's unsubmitted draft
+    # (``draft_key`` set) are that nation's alone. The secretariat reads every other row; a director
+    # reads their own nation's rows and what they did themselves; everybody else only the latter.
+    register(
+        ObjectChange,
+        {
+            VIEW: {
+                **dict.fromkeys(Role.values, own_rows("actor")),
+                Role.DIRECTOR: Scope(
+                    "own_or_own_nation",
+                    lambda qs, user: (
+                        qs.filter(Q(actor=user.pk) | Q(nation=user.nation_id))
+                        if user.nation_id
+                        else qs.filter(actor=user.pk)
+                    ),
+                ),
+                Role.SECRETARIAT: Scope("released", lambda qs, user: qs.filter(draft_key="")),
+            }
+        },
+    )
+    register(
+        JobRun,
+        {
+            VIEW: {
+                **dict.fromkeys(Role.values, own_rows("requested_by")),
+                Role.SECRETARIAT: ALL,
+                Role.NSPA: ALL,
+            }
+        },
+    )
