@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from pledges.expenditure_import import ImportRejected, read_edition
+from pledges.models import ExpenditureDataset
+from pledges.rules import MANAGE_EDITIONS
 from pledges.services import nato_edition_import
-from portal.choices import Role
 from portal.exceptions import Forbidden
+from portal.permissions import may
 
 
 class Command(BaseCommand):
@@ -37,12 +39,13 @@ class Command(BaseCommand):
 
     def _actor(self, username: str | None):
         users = get_user_model().objects.filter(is_active=True)
-        actor = (
-            users.filter(username=username).first()
-            if username
-            else users.filter(is_superuser=True).order_by("pk").first()
-            or users.filter(role=Role.SECRETARIAT).order_by("pk").first()
-        )
+        if username:
+            actor = users.filter(username=username).first()
+        else:
+            # The first superuser, else the first user the rules let import editions.
+            actor = users.filter(is_superuser=True).order_by("pk").first() or next(
+                (u for u in users.order_by("pk") if may(u, ExpenditureDataset, MANAGE_EDITIONS)), None
+            )
         if actor is None:
             raise CommandError(
                 f"No active user {username!r}."
