@@ -50,7 +50,7 @@ from procurement.models import (
     FrameworkLine,
     ScheduledDelivery,
 )
-from procurement.services import money
+from procurement.money import money
 
 ALLIANCE_READERS = frozenset({Role.DIRECTOR, Role.NSPA, Role.SECRETARIAT, Role.BOARD_MEMBER})
 # A director is in this set too, but ``restrict`` narrows their rows to their own nation.

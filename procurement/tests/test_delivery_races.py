@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from procurement import importers, services
 from procurement.importers import ImportRejected
 from procurement.models import CallOffLine, Delivery
+from procurement.services import deliveries
 from procurement.tests.factories import make_calloff, make_framework, nspa_user
 from procurement.tests.test_import import csv_bytes, row
 
@@ -44,18 +45,18 @@ class AfterTheRead:
     GIVE_UP_AFTER = 30.0
 
     def __init__(self, monkeypatch, first_write: str):
-        """``first_write``: the ``procurement.services`` helper each writer calls after its read
-        and check and before it writes anything."""
+        """``first_write``: the ``procurement.services.deliveries`` helper each writer calls after
+        its read and check and before it writes anything (patched where it is looked up)."""
         self.pids: dict[str, int] = {}
         self.arrived: set[str] = set()
         self.barrier = threading.Barrier(2)
-        original = getattr(services, first_write)
+        original = getattr(deliveries, first_write)
 
         def wait_then_write(*args, **kwargs):
             self.wait(threading.current_thread().name)
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(services, first_write, wait_then_write)
+        monkeypatch.setattr(deliveries, first_write, wait_then_write)
 
     def start(self, name: str) -> None:
         with connection.cursor() as cursor:
