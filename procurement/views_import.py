@@ -1,4 +1,4 @@
-"""The browser upload of a delivery file (NSPA). Parsing and rules live in procurement/importers.py."""
+"""The browser upload of a delivery file (NSPA). Parsing and rules live in procurement/importers/."""
 
 from __future__ import annotations
 

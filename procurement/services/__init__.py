@@ -1,10 +1,8 @@
 """Procurement writes, one module per subject; each is atomic, re-checks the actor's scope, validates
-and audits. Callers keep ``from procurement import services``: the public services are re-exported.
+and audits. The public services and their input dataclasses are re-exported here."""
 
-The business rules (DESIGN: "never check-then-act") hold under concurrency because every rule on a
-running total is checked after taking the row lock of the row that holds the total. A test that
-patches a private helper patches it in the submodule that looks it up (``services.deliveries``).
-"""
+# Callers keep ``from procurement import services``. A test that patches a private helper patches it
+# in the submodule that looks it up (``procurement.services.deliveries``), not here.
 
 from procurement.services.calloffs import CallOffLineInput, calloff_create
 from procurement.services.catalogue import (

@@ -1,5 +1,9 @@
 """What every procurement write shares: the add check, the row lock with its scope check, and
-saving a new or changed row with its audit record, in the caller's transaction."""
+saving a new or changed row with its audit record, in the caller's transaction.
+
+The business rules (DESIGN: "never check-then-act") hold under concurrency because every rule on a
+running total is checked after taking the row lock of the row that holds the total.
+"""
 
 from __future__ import annotations
 
