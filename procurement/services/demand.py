@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from portal.audit import record_change, snapshot
-from portal.choices import AuditAction, Role
+from portal.choices import AuditAction
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
-from portal.permissions import ADD, may
+from portal.permissions import ADD, may, scope_label
 from procurement.models import (
     DemandSignal,
     Item,
@@ -22,7 +22,8 @@ from procurement.tasks import refresh_analytics_after_commit
 def _ensure_may_file_demand(actor, nation: Nation) -> None:
     if not may(actor, DemandSignal, ADD):
         raise Forbidden("You may not file demand signals.")
-    if actor.role == Role.DIRECTOR and not actor.is_superuser and actor.nation_id != nation.pk:
+    # A writer whose grant is their own nation's (a director) files for that nation only.
+    if scope_label(actor, DemandSignal, ADD) == "own_nation" and actor.nation_id != nation.pk:
         raise Forbidden("A director files demand for their own nation only.")
 
 
