@@ -21,7 +21,13 @@ from procurement.services.deliveries import (
     delivery_correct,
     delivery_record,
 )
-from procurement.services.demand import demand_signal_delete, demand_signal_set
+from procurement.services.demand import (
+    DemandCellInput,
+    DemandGridRejected,
+    demand_grid_save,
+    demand_signal_delete,
+    demand_signal_set,
+)
 from procurement.services.frameworks import (
     AMENDABLE_FIELDS,
     EDITABLE_FIELDS,
@@ -38,10 +44,13 @@ __all__ = [
     "EDITABLE_FIELDS",
     "CallOffLineInput",
     "DeliveryInput",
+    "DemandCellInput",
+    "DemandGridRejected",
     "calloff_create",
     "deliveries_import",
     "delivery_correct",
     "delivery_record",
+    "demand_grid_save",
     "demand_signal_delete",
     "demand_signal_set",
     "framework_amend",

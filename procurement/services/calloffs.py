@@ -4,7 +4,7 @@ the framework's row lock."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,6 +34,16 @@ class CallOffLineInput:
     quantity: int
     # Requested delivery schedule: (due date, quantity) pairs.
     schedule: Sequence[tuple[dt.date, int]] = ()
+
+    @classmethod
+    def from_cleaned(cls, data: Mapping) -> CallOffLineInput:
+        """A line from validated input, the order form's line row or the API's line alike:
+        ``framework_line``, ``quantity`` and an optional ``schedule`` of (due date, quantity)."""
+        return cls(
+            framework_line=data["framework_line"],
+            quantity=data["quantity"],
+            schedule=list(data.get("schedule") or ()),
+        )
 
 
 @transaction.atomic

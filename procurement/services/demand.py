@@ -3,6 +3,10 @@ of cells in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portal.audit import record_change, snapshot
@@ -108,3 +112,69 @@ def demand_signal_delete(*, actor, signal: DemandSignal, expected_version: int |
     refresh_analytics_after_commit()
     record_change(actor=actor, obj=signal, action=AuditAction.DELETE, before=snapshot(signal))
     signal.delete()
+
+
+@dataclass(frozen=True)
+class DemandCellInput:
+    """One changed cell of a nation's demand grid. ``quantity`` None clears the cell. ``signal`` is
+    the row the writer read for the cell (None if it was empty) and ``expected_version`` its version."""
+
+    item: Item
+    year: int
+    quantity: int | None
+    firmness: str = ""
+    expected_version: int | None = None
+    signal: DemandSignal | None = None
+
+
+class DemandGridRejected(Exception):
+    """Nothing in the grid was saved. ``errors`` maps (item id, year) to that cell's messages;
+    ``conflict`` says whether a cell changed since the writer read it (409) rather than failed
+    validation (400)."""
+
+    def __init__(self, errors: dict[tuple[int, int], list[str]], *, conflict: bool):
+        self.errors = errors
+        self.conflict = conflict
+        super().__init__(f"{len(errors)} demand cells were refused")
+
+
+@transaction.atomic
+def demand_grid_save(*, actor, nation: Nation, cells: Sequence[DemandCellInput]) -> int:
+    """Save a nation's changed demand cells in one transaction: all of them, or none.
+
+    Each cell is set or cleared by ``demand_signal_set`` / ``demand_signal_delete`` (audited one
+    row at a time, as from the API). Returns how many cells were saved; a cell cleared that is
+    already gone is skipped. Raises ``DemandGridRejected`` with every cell's errors, or
+    ``Forbidden`` at the first cell the actor may not file.
+    """
+    saved, conflict = 0, False
+    errors: dict[tuple[int, int], list[str]] = {}
+    for cell in cells:
+        try:
+            if cell.quantity is None:
+                if cell.signal is None:
+                    continue  # already gone: someone else cleared it too
+                demand_signal_delete(actor=actor, signal=cell.signal, expected_version=cell.expected_version)
+            else:
+                demand_signal_set(
+                    actor=actor,
+                    nation=nation,
+                    item=cell.item,
+                    year=cell.year,
+                    quantity=cell.quantity,
+                    firmness=cell.firmness,
+                    notes=cell.signal.notes if cell.signal else "",
+                    # A cell that was empty expects no row: version 0 conflicts with any row.
+                    expected_version=cell.expected_version or 0,
+                )
+            saved += 1
+        except ValidationError as exc:
+            errors.setdefault((cell.item.pk, cell.year), []).extend(exc.messages)
+        except Conflict as exc:
+            conflict = True
+            errors.setdefault((cell.item.pk, cell.year), []).append(
+                f"{cell.item.name} {cell.year}: {exc.message}"
+            )
+    if errors:
+        raise DemandGridRejected(errors, conflict=conflict)
+    return saved

@@ -414,7 +414,7 @@ def test_performance_page_table_chart_and_rules(data, nspa, client):
 
 
 def test_performance_table_is_paginated(data, nspa, client, monkeypatch):
-    from procurement import views_analytics
+    from procurement.views import analytics as views_analytics
 
     monkeypatch.setattr(views_analytics, "PERFORMANCE_PAGE_SIZE", 1)
     client.force_login(nspa)

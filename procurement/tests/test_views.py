@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from portal import web
 from portal.models import Nation, ObjectChange
-from procurement import services, views
+from procurement import services
 from procurement.forms import DemandGridForm
 from procurement.models import Amendment, CallOff, Delivery, DemandSignal, FrameworkContract, Item
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework, nspa_user
@@ -176,14 +177,14 @@ def test_detail_query_count_is_the_same_at_two_sizes(
 
 
 def test_sorting_on_a_column_with_ties_never_repeats_rows_across_pages(client, nspa):
-    ItemFactory.create_batch(views.PAGE_SIZE + 7, capability_area="lbdm", unit="round")
+    ItemFactory.create_batch(web.PAGE_SIZE + 7, capability_area="lbdm", unit="round")
     client.force_login(nspa)
     seen = []
     for page in (1, 2):
         response = client.get(url("item-list"), {"sort": "unit", "page": page})
         seen += re.findall(r'href="/procurement/items/(\d+)/">item-', body(response))
         assert list(response.context["table"].data.data.query.order_by) == ["unit", "pk"]
-    assert len(seen) == views.PAGE_SIZE + 7
+    assert len(seen) == web.PAGE_SIZE + 7
     assert len(set(seen)) == len(seen)
 
 
@@ -223,7 +224,7 @@ def test_hostile_filter_values_never_fail_a_list_or_its_export(client, nspa, nam
 
 
 def test_export_has_every_filtered_row_across_pages_and_escapes_formulas(client, nspa):
-    ItemFactory.create_batch(views.PAGE_SIZE + 5, capability_area="lbdm")
+    ItemFactory.create_batch(web.PAGE_SIZE + 5, capability_area="lbdm")
     ItemFactory(name='=HYPERLINK("http://evil")', code="evil", capability_area="lbdm")
     ItemFactory(name="Not exported", code="other", capability_area="iamd")
     client.force_login(nspa)
@@ -233,7 +234,7 @@ def test_export_has_every_filtered_row_across_pages_and_escapes_formulas(client,
     assert response["Content-Disposition"].startswith('attachment; filename="items-')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Code", "Name", "Capability area"]
-    assert len(rows) == 1 + views.PAGE_SIZE + 6
+    assert len(rows) == 1 + web.PAGE_SIZE + 6
     names = {row[1] for row in rows[1:]}
     assert '\'=HYPERLINK("http://evil")' in names
     assert "Not exported" not in names
@@ -242,7 +243,7 @@ def test_export_has_every_filtered_row_across_pages_and_escapes_formulas(client,
     response = client.get(url("item-list"), {"capability_area": "lbdm", "export": "xlsx", "sort": "name"})
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert len(values) == 1 + views.PAGE_SIZE + 6
+    assert len(values) == 1 + web.PAGE_SIZE + 6
     assert values[1][1] == '\'=HYPERLINK("http://evil")'  # "=" sorts first; escaped, not a formula
 
 
@@ -263,7 +264,7 @@ def test_export_of_frameworks_and_deliveries_is_scoped_for_a_director(client, ow
 
 
 def test_export_over_the_cap_is_refused_with_a_message(client, nspa, monkeypatch):
-    monkeypatch.setattr(views, "MAX_EXPORT_ROWS", 3)
+    monkeypatch.setattr(web, "MAX_EXPORT_ROWS", 3)
     ItemFactory.create_batch(4)
     client.force_login(nspa)
     response = client.get(url("item-list"), {"export": "csv", "unit": "round"}, follow=True)
