@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from portal.models import Nation
 from procurement.models import (
@@ -77,7 +77,16 @@ def programme_member_add(
     *, actor, programme: Programme, nation: Nation, joined_on: dt.date
 ) -> ProgrammeMembership:
     ensure_may_add(actor, ProgrammeMembership)
-    if ProgrammeMembership.objects.filter(programme=programme, nation=nation).exists():
-        raise ValidationError({"nation": f"{nation} is already a member of {programme}."})
     membership = ProgrammeMembership(programme=programme, nation=nation, joined_on=joined_on)
-    return save_new(membership, actor=actor, message=f"{nation} joined {programme}")
+    try:
+        with transaction.atomic():
+            # The insert decides (the unique constraint): a check beforehand would race a concurrent
+            # add of the same nation and lose with an IntegrityError, a 500.
+            return save_new(
+                membership, actor=actor, message=f"{nation} joined {programme}", validate_constraints=False
+            )
+    except IntegrityError:
+        # The failed insert waited for the other writer to commit: its row is visible now.
+        if not ProgrammeMembership.objects.filter(programme=programme, nation=nation).exists():
+            raise
+    raise ValidationError({"nation": f"{nation} is already a member of {programme}."})

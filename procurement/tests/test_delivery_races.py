@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+from types import ModuleType
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -44,19 +45,19 @@ class AfterTheRead:
     # Only a guard against a hang if the code under test changes shape; never reached when it works.
     GIVE_UP_AFTER = 30.0
 
-    def __init__(self, monkeypatch, first_write: str):
-        """``first_write``: the ``procurement.services.deliveries`` helper each writer calls after
-        its read and check and before it writes anything (patched where it is looked up)."""
+    def __init__(self, monkeypatch, first_write: str, module: ModuleType = deliveries):
+        """``first_write``: the helper each writer calls after its read and check and before it
+        writes anything, patched in ``module``, where it is looked up (``services.deliveries``)."""
         self.pids: dict[str, int] = {}
         self.arrived: set[str] = set()
         self.barrier = threading.Barrier(2)
-        original = getattr(deliveries, first_write)
+        original = getattr(module, first_write)
 
         def wait_then_write(*args, **kwargs):
             self.wait(threading.current_thread().name)
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(deliveries, first_write, wait_then_write)
+        monkeypatch.setattr(module, first_write, wait_then_write)
 
     def start(self, name: str) -> None:
         with connection.cursor() as cursor:
