@@ -70,7 +70,7 @@ def calloff_create(request, pk: int):
                 messages.success(
                     request, _("Call-off %(reference)s placed.") % {"reference": call_off.reference}
                 )
-                return redirect("procurement:calloff-detail", pk=call_off.pk)
+                return redirect("procurement:call-off-detail", pk=call_off.pk)
     return render(
         request,
         "procurement/calloff_form.html",

@@ -51,7 +51,7 @@ def delivery_create(request, pk: int):
         title=_("Record a delivery under %(reference)s") % {"reference": call_off.reference},
         success_url=detail_url("procurement:delivery-detail"),
         success_message=_("Delivery recorded."),
-        cancel_url=reverse("procurement:calloff-detail", kwargs={"pk": call_off.pk}),
+        cancel_url=reverse("procurement:call-off-detail", kwargs={"pk": call_off.pk}),
     )
 
 
