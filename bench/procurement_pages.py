@@ -162,14 +162,14 @@ class ColdCache:
     the first reader pays after a write."""
 
     def __enter__(self):
-        from procurement import analytics
+        from procurement.analytics import common
 
-        self.module, self.original, counter = analytics, analytics._data_stamp, iter(range(10**9))
-        analytics._data_stamp = lambda: (*self.original(), "cold", next(counter))
+        self.module, self.original, counter = common, common.data_stamp, iter(range(10**9))
+        common.data_stamp = lambda: (*self.original(), "cold", next(counter))
         return self
 
     def __exit__(self, *exc):
-        self.module._data_stamp = self.original
+        self.module.data_stamp = self.original
 
 
 def main() -> None:

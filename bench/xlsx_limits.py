@@ -76,7 +76,7 @@ def main() -> None:
     )
     start = time.perf_counter()
     try:
-        importers._parse_file(data, "hostile.xlsx")
+        importers.reader.parse_file(data, "hostile.xlsx")
         outcome = "accepted"
     except importers.ImportRejected as exc:
         outcome = f"refused: {exc.errors[0].message}"

@@ -256,10 +256,16 @@ class CallOffLineRowForm(forms.Form):
 
     def __init__(self, *args, framework_lines=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.framework_lines = {line.pk: line for line in framework_lines}
         self.fields["framework_line"].choices = [
             ("", "—"),
             *((line.pk, f"{line.item} ({line.unit_price})") for line in framework_lines),
         ]
+
+    def clean_framework_line(self):
+        """The chosen line itself (the choices are the framework's lines, read once)."""
+        pk = self.cleaned_data.get("framework_line")
+        return None if pk is None else self.framework_lines[pk]
 
     def clean(self):
         data = super().clean()

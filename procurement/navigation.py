@@ -35,7 +35,7 @@ def register_menu() -> None:
     """Called from ProcurementConfig.ready()."""
     for label, url_name, visible, order in (
         (_("Frameworks"), "procurement:framework-list", _may("FrameworkContract", VIEW), 200),
-        (_("Call-offs"), "procurement:calloff-list", _may("CallOff", VIEW), 210),
+        (_("Call-offs"), "procurement:call-off-list", _may("CallOff", VIEW), 210),
         (_("Deliveries"), "procurement:delivery-list", _may("Delivery", VIEW), 220),
         (_("Demand"), "procurement:demand-list", _may("DemandSignal", VIEW), 230),
         (_("Enter demand"), "procurement:demand-entry", _director, 235),

@@ -8,6 +8,28 @@ from procurement import models as m
 
 NSPA_AND_SECRETARIAT = {Role.NSPA: ALL, Role.SECRETARIAT: ALL}
 
+# --- Named grants: actions that are not about one row (procurement.analytics reads them) --------
+
+ALLIANCE_READERS = frozenset({Role.DIRECTOR, Role.NSPA, Role.SECRETARIAT, Role.BOARD_MEMBER})
+# A director is in this set too, but ``restrict`` narrows their rows to their own nation.
+NATION_READERS = frozenset({Role.DIRECTOR, Role.NSPA, Role.SECRETARIAT})
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def may_read_alliance_aggregates(user) -> bool:
+    return _signed_in(user) and (user.is_superuser or user.role in ALLIANCE_READERS)
+
+
+def may_drill_down(user) -> bool:
+    """Whether the user may see per-nation rows at all (a director: only their own)."""
+    return _signed_in(user) and (user.is_superuser or user.role in NATION_READERS)
+
+
+# --- Rows -------------------------------------------------------------------------------------
+
 
 def participating(path: str) -> Scope:
     """Frameworks (or their parts) in which the user's nation takes part."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
 from portal import aggregates
 from portal.permissions import VIEW, restrict
@@ -135,6 +135,26 @@ def delivery_list(*, user) -> QuerySet[Delivery]:
             "call_off_line__framework_line__item",
         )
         .order_by("-delivered_on", "pk")
+    )
+
+
+def delivery_get(*, user, pk) -> Delivery:
+    """One delivery with its call-off, nation, framework and item; 404 if not visible."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(delivery_list(user=user), pk=pk)
+
+
+def item_demand_by_year(*, user, item: Item) -> list[dict]:
+    """The demand for ``item`` the user may read, per year: ``{"year", "demanded", "firm"}``, in
+    one query (the item page's table)."""
+    return list(
+        demand_signal_list(user=user)
+        .filter(item=item)
+        .order_by()
+        .values("year")
+        .annotate(demanded=Sum("quantity"), firm=Sum("quantity", filter=Q(firmness="firm")))
+        .order_by("year")
     )
 
 

@@ -123,7 +123,7 @@ class FrameworkTable(PortalTable):
 
 
 class CallOffTable(PortalTable):
-    reference = tables.Column(linkify=link("calloff-detail"))
+    reference = tables.Column(linkify=link("call-off-detail"))
     framework = tables.Column(
         accessor="framework__reference",
         order_by=("framework__reference",),
@@ -144,7 +144,7 @@ class DeliveryTable(PortalTable):
         accessor="call_off_line__call_off__reference",
         order_by=("call_off_line__call_off__reference",),
         verbose_name=_("Call-off"),
-        linkify=link("calloff-detail", "call_off_line__call_off_id"),
+        linkify=link("call-off-detail", "call_off_line__call_off_id"),
     )
     framework = tables.Column(
         accessor="call_off_line__call_off__framework__reference",

@@ -463,6 +463,11 @@ class ScheduleEntryWriteSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     quantity = quantity_field()
 
+    def to_internal_value(self, data) -> tuple:
+        """``(due date, quantity)``, the shape ``services.CallOffLineInput`` takes a schedule in."""
+        value = super().to_internal_value(data)
+        return value["due_date"], value["quantity"]
+
 
 class CallOffLineWriteSerializer(serializers.Serializer):
     framework_line = scoped(FrameworkLine, framework_lines_visible)

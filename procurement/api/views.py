@@ -345,14 +345,7 @@ class CallOffViewSet(mixins.ListModelMixin, ProcurementViewSet):
             reference=data["reference"],
             order_date=data["order_date"],
             illustrative=data["illustrative"],
-            lines=[
-                services.CallOffLineInput(
-                    framework_line=line["framework_line"],
-                    quantity=line["quantity"],
-                    schedule=[(entry["due_date"], entry["quantity"]) for entry in line.get("schedule", [])],
-                )
-                for line in data["lines"]
-            ],
+            lines=[services.CallOffLineInput.from_cleaned(line) for line in data["lines"]],
         )
         return self.detail_response(call_off.pk, status.HTTP_201_CREATED)
 
@@ -403,5 +396,5 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Procurem
         delivery = services.delivery_record(
             actor=self.request.user, data=services.DeliveryInput(call_off_line_id=line.pk, **data)
         )
-        delivery = selectors.delivery_list(user=self.request.user).get(pk=delivery.pk)
+        delivery = selectors.delivery_get(user=self.request.user, pk=delivery.pk)
         return self.respond(s.DeliverySerializer, delivery, status.HTTP_201_CREATED)

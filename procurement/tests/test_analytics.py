@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from portal.exceptions import Forbidden, NotFound
 from portal.models import Nation
 from procurement import analytics, services
+from procurement.analytics import performance
 from procurement.choices import Firmness, FrameworkStatus
 from procurement.models import FrameworkLine
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework, nspa_user
@@ -228,9 +230,9 @@ def test_aggregated_demand_minimum_is_the_setting(data, users_by_role, settings)
 
 @pytest.mark.parametrize("role", ["partner", "no_role"])
 def test_partners_get_no_aggregates(data, users_by_role, role, client):
-    with pytest.raises(analytics.Forbidden):
+    with pytest.raises(Forbidden):
         analytics.aggregated_demand(user=users_by_role[role])
-    with pytest.raises(analytics.Forbidden):
+    with pytest.raises(Forbidden):
         analytics.delivery_performance(user=users_by_role[role])
     client.force_login(users_by_role[role])
     assert client.get(AGGREGATE).status_code == 403
@@ -271,7 +273,7 @@ def test_drilldown_director_sees_only_own_nation(data, owner, other, client):
 
 @pytest.mark.parametrize("role", ["board_member", "partner", "no_role"])
 def test_drilldown_is_not_found_for_roles_without_national_rows(data, users_by_role, role, client):
-    with pytest.raises(analytics.NotFound):
+    with pytest.raises(NotFound):
         analytics.demand_drilldown(user=users_by_role[role], item=data["item"], year=2025)
     assert drill(client, users_by_role[role], data["item"]).status_code == 404
 
@@ -412,7 +414,7 @@ def test_performance_page_table_chart_and_rules(data, nspa, client):
 
 
 def test_performance_table_is_paginated(data, nspa, client, monkeypatch):
-    from procurement import views_analytics
+    from procurement.views import analytics as views_analytics
 
     monkeypatch.setattr(views_analytics, "PERFORMANCE_PAGE_SIZE", 1)
     client.force_login(nspa)
@@ -467,7 +469,7 @@ def test_sqlite_fallback_path_gives_the_same_figures(data, nspa, monkeypatch):
     """The histogram path (used on SQLite) reproduces PostgreSQL's figures on the same rows."""
     if connection.vendor != "postgresql":
         pytest.skip("the fallback is already the path under test")
-    monkeypatch.setattr(analytics, "sql_has_percentile", lambda: False)
+    monkeypatch.setattr(performance, "sql_has_percentile", lambda: False)
     perf = analytics.delivery_performance(user=nspa)
     monkeypatch.undo()
     assert performance_figures(perf) == [

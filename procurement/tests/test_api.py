@@ -792,10 +792,10 @@ def test_api_and_html_lists_take_the_same_filters(api, client, owner, nspa, fram
     assert both(nspa, "deliveries", "delivery-list", {"lot_number": "t-7"})[0] == [polish.pk]
     query = {"framework": framework.pk, "delivered_after": "2025-01-01", "delivered_before": "2025-12-31"}
     assert both(nspa, "deliveries", "delivery-list", query)[0] == [french.pk]
-    assert both(nspa, "call-offs", "calloff-list", {"nation": "FRA"})[0] == [french_line.call_off_id]
+    assert both(nspa, "call-offs", "call-off-list", {"nation": "FRA"})[0] == [french_line.call_off_id]
     assert both(nspa, "frameworks", "framework-list", {"participant": "pol"})[0] == [framework.pk]
     # A framework the director may not see: nothing matches; it is not offered on the form.
-    ids, page = both(owner, "call-offs", "calloff-list", {"framework": hidden.pk})
+    ids, page = both(owner, "call-offs", "call-off-list", {"framework": hidden.pk})
     assert ids == []
     assert f'value="{hidden.pk}"' not in page
     assert f'value="{framework.pk}"' in page

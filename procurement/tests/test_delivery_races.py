@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+from types import ModuleType
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from rest_framework.test import APIClient
 from procurement import importers, services
 from procurement.importers import ImportRejected
 from procurement.models import CallOffLine, Delivery
+from procurement.services import deliveries
 from procurement.tests.factories import make_calloff, make_framework, nspa_user
 from procurement.tests.test_import import csv_bytes, row
 
@@ -43,19 +45,19 @@ class AfterTheRead:
     # Only a guard against a hang if the code under test changes shape; never reached when it works.
     GIVE_UP_AFTER = 30.0
 
-    def __init__(self, monkeypatch, first_write: str):
-        """``first_write``: the ``procurement.services`` helper each writer calls after its read
-        and check and before it writes anything."""
+    def __init__(self, monkeypatch, first_write: str, module: ModuleType = deliveries):
+        """``first_write``: the helper each writer calls after its read and check and before it
+        writes anything, patched in ``module``, where it is looked up (``services.deliveries``)."""
         self.pids: dict[str, int] = {}
         self.arrived: set[str] = set()
         self.barrier = threading.Barrier(2)
-        original = getattr(services, first_write)
+        original = getattr(module, first_write)
 
         def wait_then_write(*args, **kwargs):
             self.wait(threading.current_thread().name)
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(services, first_write, wait_then_write)
+        monkeypatch.setattr(module, first_write, wait_then_write)
 
     def start(self, name: str) -> None:
         with connection.cursor() as cursor:

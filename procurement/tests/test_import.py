@@ -20,7 +20,14 @@ from portal.exceptions import Forbidden
 from portal.models import ObjectChange
 from portal.tests.openapi import assert_matches_schema
 from procurement import importers, services
-from procurement.importers import ImportRejected, import_deliveries, parse_whole_number
+from procurement.importers import (
+    ImportRejected,
+    checks,
+    deliveries,
+    import_deliveries,
+    parse_whole_number,
+    reader,
+)
 from procurement.models import CallOffLine, Delivery, DeliveryImport
 from procurement.tests.factories import make_calloff, make_framework
 
@@ -167,7 +174,7 @@ def test_a_file_that_adds_rows_imports_only_the_new_ones(nspa, line, lot_lookup)
 def lot_lookup(request, monkeypatch):
     """Both ways of finding recorded lots: read a line's deliveries, or look the file's lots up."""
     if request.param == "by-lot":
-        monkeypatch.setattr(importers, "_read_all_recorded", lambda recorded, wanted: False)
+        monkeypatch.setattr(checks, "_read_all_recorded", lambda recorded, wanted: False)
 
 
 def test_a_lot_recorded_with_other_values_is_an_error(nspa, line, lot_lookup):
@@ -287,14 +294,14 @@ def test_query_count_does_not_grow_with_rows_identified_by_call_off_and_item(nsp
 
 
 def test_a_lot_recorded_concurrently_rejects_the_file(nspa, line, monkeypatch):
-    check = importers._check_against_database
+    check = deliveries.check_against_database
 
     def check_then_someone_else_records(rows, lines, errors):
         plan = check(rows, lines, errors)
         record(nspa, line, "L2", 1)
         return plan
 
-    monkeypatch.setattr(importers, "_check_against_database", check_then_someone_else_records)
+    monkeypatch.setattr(deliveries, "check_against_database", check_then_someone_else_records)
     exc = rejection(nspa, csv_bytes([row(line, "L1"), row(line, "L2")]))
 
     assert "recorded by someone else" in messages(exc)
@@ -302,14 +309,14 @@ def test_a_lot_recorded_concurrently_rejects_the_file(nspa, line, monkeypatch):
 
 
 def test_a_concurrent_delivery_that_uses_up_the_order_rejects_the_file(nspa, line, monkeypatch):
-    check = importers._check_against_database
+    check = deliveries.check_against_database
 
     def check_then_someone_else_records(rows, lines, errors):
         plan = check(rows, lines, errors)
         CallOffLine.objects.filter(pk=line.pk).update(delivered_quantity=950)
         return plan
 
-    monkeypatch.setattr(importers, "_check_against_database", check_then_someone_else_records)
+    monkeypatch.setattr(deliveries, "check_against_database", check_then_someone_else_records)
     exc = rejection(nspa, csv_bytes([row(line, "L1")]))
 
     assert "would exceed the 50 outstanding" in messages(exc)
@@ -448,7 +455,7 @@ def test_empty_header_only_and_binary_files_get_a_clear_message(nspa, line, data
 
 
 def test_too_many_rows_are_refused(nspa, line, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_ROWS", 3)
+    monkeypatch.setattr(reader, "MAX_ROWS", 3)
     exc = rejection(nspa, csv_bytes([row(line, f"L{n}", "1", "1") for n in range(4)]))
     assert "more than 3 rows" in messages(exc)
     assert Delivery.objects.count() == 0
@@ -715,7 +722,7 @@ def test_api_without_a_file(api, nspa):
 
 
 def test_api_refuses_an_upload_over_the_limit_before_reading_it(api, nspa, line, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(reader, "MAX_UPLOAD_BYTES", 100)
     api.force_authenticate(nspa)
     response = upload(api, csv_bytes([row(line, f"L{n}") for n in range(5)]))
     assert response.status_code == 400

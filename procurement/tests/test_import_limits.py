@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal.tests.workbooks import count_work, row, xlsx
-from procurement import importers
-from procurement.importers import ImportRejected, import_deliveries
+from procurement.importers import ImportRejected, import_deliveries, reader
 from procurement.models import Delivery
 from procurement.tests.factories import make_calloff, make_framework
 from procurement.tests.test_import import HEADER
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_workbook_with_too_many_rows_is_refused_before_a_row_is_parsed(nspa, monkeypatch):
     line = make_calloff(make_framework(), quantity=5000).lines.get()
-    monkeypatch.setattr(importers, "MAX_ROWS", 50)
+    monkeypatch.setattr(reader, "MAX_ROWS", 50)
     rows = [row(n, line.pk, "2024-09-01", 1, 1, 0, "", f"LOT-{n:05d}", "Depot") for n in range(2, 2002)]
     data = xlsx([row(1, *HEADER), *rows])
     work = count_work(monkeypatch)

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from portal import web
 from portal.models import Nation, ObjectChange
-from procurement import services, views
+from procurement import services
 from procurement.forms import DemandGridForm
 from procurement.models import Amendment, CallOff, Delivery, DemandSignal, FrameworkContract, Item
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework, nspa_user
@@ -100,7 +101,7 @@ LIST_QUERIES = {
     "supplier-list": 2,
     "demand-list": 2 + 2,  # nation and item choices
     "framework-list": 2 + 1 + 2,  # suppliers; programme and participant choices
-    "calloff-list": 2 + 2,  # framework and nation choices
+    "call-off-list": 2 + 2,  # framework and nation choices
     "delivery-list": 2 + 3,  # framework, nation and item choices
 }
 
@@ -126,7 +127,7 @@ DETAIL_QUERIES = {
     "programme-detail": 4,  # programme, memberships, nations, frameworks
     # framework, suppliers, lines, participants, amendments; call-offs, deliveries, history; burn-down
     "framework-detail": 9,
-    "calloff-detail": 4,  # call-off, lines, schedules, deliveries
+    "call-off-detail": 4,  # call-off, lines, schedules, deliveries
     "delivery-detail": 1,
 }
 
@@ -137,7 +138,7 @@ def detail_target(name: str, framework: FrameworkContract):
         "item-detail": framework.lines.get().item,
         "programme-detail": framework.programme,
         "framework-detail": framework,
-        "calloff-detail": call_off,
+        "call-off-detail": call_off,
         "delivery-detail": Delivery.objects.filter(call_off_line__call_off=call_off).first(),
     }[name]
 
@@ -176,14 +177,14 @@ def test_detail_query_count_is_the_same_at_two_sizes(
 
 
 def test_sorting_on_a_column_with_ties_never_repeats_rows_across_pages(client, nspa):
-    ItemFactory.create_batch(views.PAGE_SIZE + 7, capability_area="lbdm", unit="round")
+    ItemFactory.create_batch(web.PAGE_SIZE + 7, capability_area="lbdm", unit="round")
     client.force_login(nspa)
     seen = []
     for page in (1, 2):
         response = client.get(url("item-list"), {"sort": "unit", "page": page})
         seen += re.findall(r'href="/procurement/items/(\d+)/">item-', body(response))
         assert list(response.context["table"].data.data.query.order_by) == ["unit", "pk"]
-    assert len(seen) == views.PAGE_SIZE + 7
+    assert len(seen) == web.PAGE_SIZE + 7
     assert len(set(seen)) == len(seen)
 
 
@@ -223,7 +224,7 @@ def test_hostile_filter_values_never_fail_a_list_or_its_export(client, nspa, nam
 
 
 def test_export_has_every_filtered_row_across_pages_and_escapes_formulas(client, nspa):
-    ItemFactory.create_batch(views.PAGE_SIZE + 5, capability_area="lbdm")
+    ItemFactory.create_batch(web.PAGE_SIZE + 5, capability_area="lbdm")
     ItemFactory(name='=HYPERLINK("http://evil")', code="evil", capability_area="lbdm")
     ItemFactory(name="Not exported", code="other", capability_area="iamd")
     client.force_login(nspa)
@@ -233,7 +234,7 @@ def test_export_has_every_filtered_row_across_pages_and_escapes_formulas(client,
     assert response["Content-Disposition"].startswith('attachment; filename="items-')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Code", "Name", "Capability area"]
-    assert len(rows) == 1 + views.PAGE_SIZE + 6
+    assert len(rows) == 1 + web.PAGE_SIZE + 6
     names = {row[1] for row in rows[1:]}
     assert '\'=HYPERLINK("http://evil")' in names
     assert "Not exported" not in names
@@ -242,7 +243,7 @@ def test_export_has_every_filtered_row_across_pages_and_escapes_formulas(client,
     response = client.get(url("item-list"), {"capability_area": "lbdm", "export": "xlsx", "sort": "name"})
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert len(values) == 1 + views.PAGE_SIZE + 6
+    assert len(values) == 1 + web.PAGE_SIZE + 6
     assert values[1][1] == '\'=HYPERLINK("http://evil")'  # "=" sorts first; escaped, not a formula
 
 
@@ -263,7 +264,7 @@ def test_export_of_frameworks_and_deliveries_is_scoped_for_a_director(client, ow
 
 
 def test_export_over_the_cap_is_refused_with_a_message(client, nspa, monkeypatch):
-    monkeypatch.setattr(views, "MAX_EXPORT_ROWS", 3)
+    monkeypatch.setattr(web, "MAX_EXPORT_ROWS", 3)
     ItemFactory.create_batch(4)
     client.force_login(nspa)
     response = client.get(url("item-list"), {"export": "csv", "unit": "round"}, follow=True)
@@ -288,10 +289,10 @@ def test_director_sees_only_their_nations_calloffs_and_deliveries(client, owner)
     french = CallOff.objects.get(framework=framework, nation__code="FRA")
     polish = CallOff.objects.get(framework=framework, nation__code="POL")
     client.force_login(owner)
-    listing = body(client.get(url("calloff-list")))
+    listing = body(client.get(url("call-off-list")))
     assert polish.reference in listing
     assert french.reference not in listing
-    assert client.get(url("calloff-detail", pk=french.pk)).status_code == 404
+    assert client.get(url("call-off-detail", pk=french.pk)).status_code == 404
     french_delivery = Delivery.objects.filter(call_off_line__call_off=french).first()
     assert client.get(url("delivery-detail", pk=french_delivery.pk)).status_code == 404
     page = body(client.get(url("framework-detail", pk=framework.pk)))
@@ -335,7 +336,7 @@ def test_hostile_form_input_is_a_400_never_a_500(client, nspa):
         url(n, pk=framework.pk)
         for n in ("framework-edit", "framework-amend", "framework-participant-add", "framework-line-add")
     ]
-    forms_ += [url("calloff-create", pk=framework.pk), url("delivery-create", pk=call_off.pk)]
+    forms_ += [url("call-off-create", pk=framework.pk), url("delivery-create", pk=call_off.pk)]
     before = ObjectChange.objects.count()
     for form_url in forms_:
         fields = client.get(form_url).context["form"].fields
@@ -557,7 +558,7 @@ def test_calloff_form_places_an_order_with_a_schedule(client, nspa):
     framework = make_framework(lines=((Decimal("100.00"), 500), (Decimal("7.50"), 100)))
     first, second = framework.lines.order_by("pk")
     client.force_login(nspa)
-    create = url("calloff-create", pk=framework.pk)
+    create = url("call-off-create", pk=framework.pk)
     assert client.get(create).status_code == 200
     data = calloff_post(
         framework,
@@ -569,7 +570,7 @@ def test_calloff_form_places_an_order_with_a_schedule(client, nspa):
     )
     response = client.post(create, data)
     call_off = CallOff.objects.get(reference=data["reference"])
-    assert response["Location"] == url("calloff-detail", pk=call_off.pk)
+    assert response["Location"] == url("call-off-detail", pk=call_off.pk)
     assert call_off.total_value == Decimal("10075.00")
     page = body(client.get(response["Location"]))
     assert "60 by" in page
@@ -580,7 +581,7 @@ def test_calloff_errors_land_on_the_row_and_keep_the_input(client, nspa):
     framework = make_framework(lines=((Decimal("100.00"), 50),))
     line = framework.lines.get()
     client.force_login(nspa)
-    create = url("calloff-create", pk=framework.pk)
+    create = url("call-off-create", pk=framework.pk)
     # A blank row, then a row whose schedule does not add up: the error is on the second row.
     data = calloff_post(
         framework, [{}, {"framework_line": line.pk, "quantity": "20", "schedule": "2024-12-31: 5"}]
@@ -814,8 +815,8 @@ def test_pages_have_no_inline_scripts_handlers_or_styles(client, nspa):
         url("framework-detail", pk=framework.pk),
         url("framework-edit", pk=framework.pk),
         url("framework-amend", pk=framework.pk),
-        url("calloff-create", pk=framework.pk),
-        url("calloff-detail", pk=call_off.pk),
+        url("call-off-create", pk=framework.pk),
+        url("call-off-detail", pk=call_off.pk),
         url("delivery-create", pk=call_off.pk),
         url("demand-entry") + "?nation=POL",
     ]
@@ -831,7 +832,7 @@ def test_menu_shows_procurement_pages_by_role(client, users_by_role):
     menu = body(client.get("/")).split('class="mainnav"')[1].split("</nav>")[0]
     for page in (
         "framework-list",
-        "calloff-list",
+        "call-off-list",
         "delivery-list",
         "demand-list",
         "item-list",

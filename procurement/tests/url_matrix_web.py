@@ -39,13 +39,13 @@ MATRIX = {
     "procurement:supplier-list": (None, "get", statuses(EVERYONE_BUT_PARTNERS)),
     "procurement:demand-list": (None, "get", statuses(PROCUREMENT_READERS)),
     "procurement:framework-list": (None, "get", statuses(PROCUREMENT_READERS)),
-    "procurement:calloff-list": (None, "get", statuses(PROCUREMENT_READERS)),
+    "procurement:call-off-list": (None, "get", statuses(PROCUREMENT_READERS)),
     "procurement:delivery-list": (None, "get", statuses(PROCUREMENT_READERS)),
     # Details: a record the user may not see is a 404, like a missing one.
     "procurement:item-detail": (pk("web_item"), "get", statuses({*ROLES} - {"no_role"}, 404)),
     "procurement:programme-detail": (pk("web_programme"), "get", statuses(EVERYONE_BUT_PARTNERS, 404)),
     "procurement:framework-detail": (pk("web_framework"), "get", statuses(PROCUREMENT_READERS, 404)),
-    "procurement:calloff-detail": (pk("web_calloff"), "get", statuses(PROCUREMENT_READERS, 404)),
+    "procurement:call-off-detail": (pk("web_calloff"), "get", statuses(PROCUREMENT_READERS, 404)),
     "procurement:delivery-detail": (pk("web_delivery"), "get", statuses(PROCUREMENT_READERS, 404)),
     # Create forms: NSPA's.
     "procurement:item-create": (None, "get", NSPA_ONLY),
@@ -77,7 +77,7 @@ MATRIX = {
             "framework-amend",
             "framework-participant-add",
             "framework-line-add",
-            "calloff-create",
+            "call-off-create",
         )
     },
     "procurement:delivery-create": (

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", type=Path, help="CSV or XLSX file (columns: see procurement/importers.py)"
+            "file", type=Path, help="CSV or XLSX file (columns: see procurement/importers/reader.py)"
         )
         parser.add_argument(
             "--as", dest="username", required=True, help="NSPA user recorded as the importer (audit trail)"

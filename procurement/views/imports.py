@@ -1,4 +1,4 @@
-"""The browser upload of a delivery file (NSPA). Parsing and rules live in procurement/importers.py."""
+"""The browser upload of a delivery file (NSPA). Parsing and rules live in procurement/importers/."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -69,6 +68,3 @@ def delivery_import(request):
         },
         status=status,
     )
-
-
-urlpatterns = [path("deliveries/import/", delivery_import, name="delivery-import")]

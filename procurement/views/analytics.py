@@ -1,4 +1,5 @@
-"""Procurement analytics pages (aggregated demand, delivery performance)."""
+"""Procurement analytics pages: aggregated demand with its per-nation drill-down, and delivery
+performance. The figures come from ``procurement.analytics``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -192,10 +192,3 @@ def delivery_performance(request: HttpRequest) -> HttpResponse:
             "minimum": aggregates.minimum(),
         },
     )
-
-
-urlpatterns: list = [
-    path("demand/aggregate/", demand_aggregate, name="demand-aggregate"),
-    path("demand/aggregate/<int:item_id>/<int:year>/", demand_drilldown, name="demand-drilldown"),
-    path("deliveries/performance/", delivery_performance, name="delivery-performance"),
-]

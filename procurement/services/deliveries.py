@@ -1,0 +1,222 @@
+"""Recording deliveries against call-off lines, one at a time (forms, API) or a whole file
+(the importer), and correcting their descriptive fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.audit import record_change, snapshot
+from portal.permissions import CHANGE, ensure_allowed
+from procurement.models import (
+    CallOffLine,
+    Delivery,
+    DeliveryImport,
+)
+from procurement.services.common import apply_changes, ensure_may_add, locked_for_change
+from procurement.tasks import refresh_analytics_after_commit
+
+
+@dataclass(frozen=True)
+class DeliveryInput:
+    call_off_line_id: int
+    delivered_on: dt.date
+    quantity_delivered: int
+    quantity_accepted: int
+    quantity_rejected: int = 0
+    lot_number: str = ""
+    rejection_reason: str = ""
+    location: str = ""
+    accepted_on: dt.date | None = None
+
+
+def _delivery_from(data: DeliveryInput, *, actor, imported_in=None) -> Delivery:
+    accepted_on = data.accepted_on
+    if accepted_on is None and data.quantity_accepted:
+        accepted_on = data.delivered_on
+    return Delivery(
+        call_off_line_id=data.call_off_line_id,
+        delivered_on=data.delivered_on,
+        accepted_on=accepted_on,
+        quantity_delivered=data.quantity_delivered,
+        quantity_accepted=data.quantity_accepted,
+        quantity_rejected=data.quantity_rejected,
+        rejection_reason=data.rejection_reason.strip(),
+        lot_number=data.lot_number.strip(),
+        location=data.location.strip(),
+        imported_in=imported_in,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def delivery_record(*, actor, data: DeliveryInput) -> Delivery:
+    """Record one delivery; the call-off line is locked so deliveries never exceed the order."""
+    ensure_may_add(actor, Delivery)
+    line = (
+        CallOffLine.objects.select_for_update()
+        .select_related("call_off")
+        .filter(pk=data.call_off_line_id)
+        .first()
+    )
+    if line is None:
+        raise ValidationError({"call_off_line": "Unknown call-off line."})
+    ensure_allowed(actor, CHANGE, line)
+    delivery = _delivery_from(data, actor=actor)
+    errors = {}
+    if not delivery.lot_number:
+        errors["lot_number"] = ["A lot number is required."]
+    elif Delivery.objects.filter(call_off_line=line, lot_number=delivery.lot_number).exists():
+        errors["lot_number"] = [f"Lot {delivery.lot_number} is already recorded for this call-off line."]
+    if data.delivered_on < line.call_off.order_date:
+        errors["delivered_on"] = [f"Delivery cannot precede the order date {line.call_off.order_date}."]
+    if line.delivered_quantity + data.quantity_delivered > line.quantity:
+        errors["quantity_delivered"] = [
+            f"Only {line.outstanding_quantity} of {line.quantity} remain to be delivered on this line."
+        ]
+    try:
+        delivery.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    delivery.save()
+    CallOffLine.objects.filter(pk=line.pk).update(
+        delivered_quantity=F("delivered_quantity") + delivery.quantity_delivered,
+        accepted_quantity=F("accepted_quantity") + delivery.quantity_accepted,
+    )
+    record_change(actor=actor, obj=delivery, action="delivery.recorded", after=snapshot(delivery))
+    refresh_analytics_after_commit()
+    return delivery
+
+
+_COPY_COLUMNS = (
+    "call_off_line_id", "delivered_on", "accepted_on", "quantity_delivered", "quantity_accepted",
+    "quantity_rejected", "rejection_reason", "lot_number", "location", "imported_in_id", "created_by_id",
+    "created_at",
+)  # fmt: skip
+
+
+def _insert_deliveries(rows: Sequence[DeliveryInput], *, actor, batch: DeliveryImport) -> None:
+    """Insert many delivery rows. On PostgreSQL through COPY (about 6x faster than INSERTs at 100k
+    rows); elsewhere through bulk_create. Constraints and unique indexes apply either way."""
+    if connection.vendor != "postgresql":
+        Delivery.objects.bulk_create(
+            (_delivery_from(r, actor=actor, imported_in=batch) for r in rows), batch_size=2000
+        )
+        return
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    sql = f"COPY {Delivery._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for r in rows:
+            delivery = _delivery_from(r, actor=None)
+            copy.write_row(
+                (
+                    delivery.call_off_line_id, delivery.delivered_on, delivery.accepted_on,
+                    delivery.quantity_delivered, delivery.quantity_accepted, delivery.quantity_rejected,
+                    delivery.rejection_reason, delivery.lot_number, delivery.location,
+                    batch.pk, actor_id, now,
+                )
+            )  # fmt: skip
+
+
+def _add_line_totals(per_line: dict[int, list[int]]) -> None:
+    """Add delivered and accepted quantities to many call-off lines: one UPDATE on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        for pk, (delivered, accepted) in per_line.items():
+            CallOffLine.objects.filter(pk=pk).update(
+                delivered_quantity=F("delivered_quantity") + delivered,
+                accepted_quantity=F("accepted_quantity") + accepted,
+            )
+        return
+    table = CallOffLine._meta.db_table
+    values = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(per_line))
+    params = [value for pk, (delivered, accepted) in per_line.items() for value in (pk, delivered, accepted)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS l SET delivered_quantity = l.delivered_quantity + v.delivered, "  # noqa: S608
+            f"accepted_quantity = l.accepted_quantity + v.accepted "
+            f"FROM (VALUES {values}) AS v(id, delivered, accepted) WHERE l.id = v.id",
+            params,
+        )
+
+
+# What may be corrected on a recorded delivery. Quantities and the lot drive running totals and
+# the import's identity rule: a wrong quantity is corrected by NSPA with a new, compensating lot.
+DELIVERY_CORRECTABLE = {"location", "rejection_reason", "accepted_on"}
+
+
+@transaction.atomic
+def delivery_correct(*, actor, delivery: Delivery, **changes) -> Delivery:
+    """Correct a delivery's descriptive fields (location, rejection reason, acceptance date)."""
+    delivery = locked_for_change(delivery, actor=actor)
+    unknown = set(changes) - DELIVERY_CORRECTABLE
+    if unknown:
+        raise ValidationError(
+            dict.fromkeys(sorted(unknown), "This cannot be changed on a recorded delivery.")
+        )
+    return apply_changes(delivery, actor=actor, changes=changes, action="delivery.corrected")
+
+
+@transaction.atomic
+def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, sha256: str,
+                      file_rows: int | None = None) -> DeliveryImport:  # fmt: skip
+    """Create already-validated delivery rows in one transaction, for the file importer.
+
+    The importer validates every row first against the state it read; here the affected call-off
+    lines are locked (pk order) and the totals re-checked, so a concurrent delivery between
+    validation and import fails the whole file rather than overshooting an order. ``file_rows``
+    is the number of rows in the file, including those skipped as already recorded.
+    """
+    ensure_may_add(actor, DeliveryImport)
+    per_line: dict[int, list[int]] = {}
+    for row in rows:
+        totals = per_line.setdefault(row.call_off_line_id, [0, 0])
+        totals[0] += row.quantity_delivered
+        totals[1] += row.quantity_accepted
+    locked = {
+        line.pk: line
+        for line in CallOffLine.objects.select_for_update().filter(pk__in=sorted(per_line)).order_by("pk")
+    }
+    over = [
+        f"call-off line {pk}: {delivered} more would exceed the {locked[pk].outstanding_quantity} outstanding"
+        for pk, (delivered, _) in per_line.items()
+        if pk in locked and locked[pk].delivered_quantity + delivered > locked[pk].quantity
+    ]
+    if over or len(locked) != len(per_line):
+        raise ValidationError(
+            {"file": over or ["A call-off line disappeared during the import; upload again."]}
+        )
+    batch = DeliveryImport(
+        file_name=file_name[:255],
+        sha256=sha256,
+        row_count=max(file_rows or 0, len(rows)),
+        created_count=len(rows),
+        imported_by=actor,
+    )
+    batch.save()
+    _insert_deliveries(rows, actor=actor, batch=batch)
+    _add_line_totals(per_line)
+    record_change(
+        actor=actor,
+        obj=batch,
+        action="deliveries.imported",
+        after={
+            "file_name": batch.file_name,
+            "sha256": sha256,
+            "rows": batch.row_count,
+            "created": len(rows),
+            "call_off_lines": len(per_line),
+        },
+        message=f"Imported {len(rows)} deliveries from {batch.file_name}",
+    )
+    refresh_analytics_after_commit()
+    return batch

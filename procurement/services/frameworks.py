@@ -1,0 +1,164 @@
+"""Writes to NSPA framework contracts: creation, descriptive edits, amendments (the contract
+values), participants and lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from portal.concurrency import check_version
+from portal.models import Nation
+from procurement.choices import AmendmentRationale, FrameworkStatus
+from procurement.models import (
+    Amendment,
+    FrameworkContract,
+    FrameworkLine,
+    FrameworkParticipant,
+    Item,
+    Programme,
+    Supplier,
+)
+from procurement.services.common import apply_changes, ensure_may_add, locked_for_change, save_new
+from procurement.tasks import refresh_analytics_after_commit
+
+
+@transaction.atomic
+def framework_create(
+    *,
+    actor,
+    reference: str,
+    title: str,
+    currency: str,
+    ceiling_value: Decimal,
+    period_start: dt.date,
+    period_end: dt.date,
+    firm_order_value: Decimal = Decimal("0"),
+    programme: Programme | None = None,
+    suppliers: Iterable[Supplier] = (),
+    status: str = FrameworkStatus.DRAFT,
+    notes: str = "",
+) -> FrameworkContract:
+    ensure_may_add(actor, FrameworkContract)
+    framework = FrameworkContract(
+        reference=reference,
+        title=title,
+        currency=currency,
+        ceiling_value=ceiling_value,
+        firm_order_value=firm_order_value,
+        period_start=period_start,
+        period_end=period_end,
+        programme=programme,
+        status=status,
+        notes=notes,
+    )
+    save_new(framework, actor=actor)
+    framework.suppliers.set(list(suppliers))
+    return framework
+
+
+# Values that change the contract itself: changed through an amendment, never a plain edit.
+AMENDABLE_FIELDS = {"ceiling_value", "firm_order_value", "period_start", "period_end", "status", "title"}
+EDITABLE_FIELDS = {"title", "notes", "programme"}
+
+
+@transaction.atomic
+def framework_update(
+    *,
+    actor,
+    framework: FrameworkContract,
+    expected_version: int | None,
+    suppliers: Iterable[Supplier] | None = None,
+    **changes,
+) -> FrameworkContract:
+    """Edit descriptive fields; contract values go through ``framework_amend``."""
+    framework = locked_for_change(framework, actor=actor)
+    check_version(framework, expected_version)
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Change this through an amendment."))
+    apply_changes(framework, actor=actor, changes=changes)
+    if suppliers is not None:
+        framework.suppliers.set(list(suppliers))
+    return framework
+
+
+@transaction.atomic
+def framework_amend(
+    *,
+    actor,
+    framework: FrameworkContract,
+    expected_version: int | None,
+    date: dt.date,
+    rationale: str,
+    description: str,
+    changes: dict,
+) -> Amendment:
+    """Change contract values and record the amendment with old and new values (OCDS style)."""
+    framework = locked_for_change(framework, actor=actor)
+    check_version(framework, expected_version)
+    unknown = set(changes) - AMENDABLE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be amended."))
+    if not description.strip():
+        raise ValidationError({"description": "Describe the amendment."})
+    diff = {}
+    for field, new in changes.items():
+        old = getattr(framework, field)
+        if old != new:
+            diff[field] = {"old": str(old), "new": str(new)}
+    if not diff:
+        raise ValidationError({"changes": "The amendment changes nothing."})
+    apply_changes(framework, actor=actor, changes=changes, action="framework.amended", message=description)
+    amendment = Amendment(
+        framework=framework,
+        date=date,
+        rationale=rationale,
+        description=description,
+        changes=diff,
+        created_by=actor,
+    )
+    refresh_analytics_after_commit()
+    return save_new(amendment, actor=actor)
+
+
+@transaction.atomic
+def framework_participant_add(
+    *, actor, framework: FrameworkContract, nation: Nation, joined_on: dt.date
+) -> FrameworkParticipant:
+    framework = locked_for_change(framework, actor=actor)
+    if FrameworkParticipant.objects.filter(framework=framework, nation=nation).exists():
+        raise ValidationError({"nation": f"{nation} already takes part in this framework."})
+    participant = save_new(
+        FrameworkParticipant(framework=framework, nation=nation, joined_on=joined_on),
+        actor=actor,
+        message=f"{nation} joined {framework.reference}",
+    )
+    if framework.status == FrameworkStatus.ACTIVE and joined_on > framework.period_start:
+        # A nation joining a running framework changes it: keep that in the amendment history.
+        save_new(
+            Amendment(
+                framework=framework,
+                date=joined_on,
+                rationale=AmendmentRationale.PARTICIPANT_ADDED,
+                description=f"{nation} joined the framework.",
+                changes={"participants": {"added": nation.code}},
+                created_by=actor,
+            ),
+            actor=actor,
+        )
+    return participant
+
+
+@transaction.atomic
+def framework_line_add(
+    *, actor, framework: FrameworkContract, item: Item, unit_price: Decimal, max_quantity: int
+) -> FrameworkLine:
+    framework = locked_for_change(framework, actor=actor)
+    if FrameworkLine.objects.filter(framework=framework, item=item).exists():
+        raise ValidationError({"item": f"{item} already has a line in this framework."})
+    line = FrameworkLine(framework=framework, item=item, unit_price=unit_price, max_quantity=max_quantity)
+    return save_new(line, actor=actor)
