@@ -81,7 +81,8 @@ def record_change(
         raise RuntimeError("record_change() must be called inside the service's transaction.atomic()")
     if obj.pk is None:
         raise ValueError("record_change() needs a saved object")
-    actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    # The system actor (portal.permissions.SYSTEM) is nobody in the user table: no actor, as for None.
+    actor_obj = actor if getattr(actor, "pk", None) is not None and actor.is_authenticated else None
     scope = audit_scope(obj)
     return ObjectChange.objects.create(
         actor=actor_obj,

@@ -70,6 +70,30 @@ def own_rows(path: str) -> Scope:
     )
 
 
+class SystemActor:
+    """The portal itself, for work no user asked for: a job warming a cache, a nightly sweep. It
+    holds every grant, as a superuser does, so ``restrict`` gives it every row. It is never a row
+    in the user table, and audit rows it causes have no actor (the trail shows "system"). Tasks and
+    management commands use ``SYSTEM``; a request never does."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_superuser = True
+    is_staff = False
+    pk = id = nation_id = nation = None
+    role = ""
+    username = "system"
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
+
+
+SYSTEM = SystemActor()
+
 Grants = Mapping[str, Mapping[str, Scope]]
 _rules: dict[type[Model], Grants] = {}
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
 from portal.navigation import NavItem, register
-from portal.permissions import VIEW, may
+from portal.permissions import ADD, VIEW, may, scope_label
 
 
 def _may(model_name: str, action: str):
@@ -20,9 +19,12 @@ def _may(model_name: str, action: str):
     return visible
 
 
-def _director(user) -> bool:
-    """Filing demand is a director's main task; NSPA reaches the grid from the demand list."""
-    return user.role == Role.DIRECTOR and not user.is_superuser
+def _files_own_demand(user) -> bool:
+    """Filing their own nation's demand is a main task for whoever may only do that; NSPA (who may
+    file for any nation) reaches the grid from the demand list."""
+    from procurement.models import DemandSignal
+
+    return scope_label(user, DemandSignal, ADD) == "own_nation"
 
 
 def _alliance_reader(user) -> bool:
@@ -38,7 +40,7 @@ def register_menu() -> None:
         (_("Call-offs"), "procurement:call-off-list", _may("CallOff", VIEW), 210),
         (_("Deliveries"), "procurement:delivery-list", _may("Delivery", VIEW), 220),
         (_("Demand"), "procurement:demand-list", _may("DemandSignal", VIEW), 230),
-        (_("Enter demand"), "procurement:demand-entry", _director, 235),
+        (_("Enter demand"), "procurement:demand-entry", _files_own_demand, 235),
         (_("Aggregated demand"), "procurement:demand-aggregate", _alliance_reader, 240),
         (_("Delivery performance"), "procurement:delivery-performance", _alliance_reader, 250),
         (_("Catalogue"), "procurement:item-list", _may("Item", VIEW), 260),

@@ -221,3 +221,17 @@ def test_extend_adds_actions_once(monkeypatch):
         permissions.extend(Nation, {VIEW: {}})
     with pytest.raises(ImproperlyConfigured):
         permissions.extend(ContentType, {"inspect": {}})  # no rule to extend
+
+
+def test_the_system_actor_reads_everything_and_is_nobody_in_the_trail(owner):
+    """Jobs act as ``SYSTEM``: every grant, as a superuser, and no user row behind it."""
+    from django.db import transaction
+
+    from portal.audit import record_change
+
+    assert permissions.may(permissions.SYSTEM, CallOff, VIEW)
+    assert permissions.reads_all(permissions.SYSTEM, ObjectChange)
+    assert restrict(User.objects.all(), permissions.SYSTEM, VIEW).count() == User.objects.count()
+    with transaction.atomic():
+        row = record_change(actor=permissions.SYSTEM, obj=owner.nation, action="test.system")
+    assert (row.actor, row.actor_username) == (None, "")

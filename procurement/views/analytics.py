@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portal import aggregates
+from portal.permissions import VIEW, scope_label
 from procurement import analytics
-from procurement.models import Supplier
+from procurement.models import Delivery, Supplier
 from procurement.selectors import framework_list, item_list, supplier_list
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
@@ -188,6 +189,8 @@ def delivery_performance(request: HttpRequest) -> HttpResponse:
             "backlog": backlog,
             "chart": chart,
             "frameworks_merged": performance.frameworks_merged,
+            # "own_nation" for a reader whose deliveries are their nation's only (the note says so).
+            "delivery_scope": scope_label(request.user, Delivery, VIEW),
             "withheld": performance.withheld,
             "minimum": aggregates.minimum(),
         },

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from portal.permissions import ADD, CHANGE, VIEW, may
+from portal.permissions import ADD, CHANGE, VIEW, may, scope_label
 from portal.web import (
     FORM_METHODS,
     create_view,
@@ -73,6 +73,7 @@ def item_detail(request, pk: int):
             if may_read_demand
             else None,
             "may_edit": may(user, Item, CHANGE),
+            "demand_scope": scope_label(user, DemandSignal, VIEW),
         },
     )
 
