@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from portal.celery import app as celery_app_instance
+from tests.matrix import OTHER_DIRECTOR, ROLES
 
 
 def pytest_configure(config):
@@ -155,8 +156,8 @@ def nspa(make_user):
 
 @pytest.fixture
 def users_by_role(make_user):
-    """One user per role, plus a superuser and a role-less user."""
-    return {
+    """One user per role in ``ROLES``: the roles, a superuser and a role-less user."""
+    users = {
         "director": make_user("director", "POL", username="r_director"),
         "nspa": make_user("nspa", None, username="r_nspa"),
         "secretariat": make_user("secretariat", None, username="r_secretariat"),
@@ -165,6 +166,15 @@ def users_by_role(make_user):
         "superuser": make_user(None, None, username="r_admin", is_superuser=True, is_staff=True),
         "no_role": make_user(None, None, username="r_none"),
     }
+    assert tuple(users) == ROLES
+    return users
+
+
+@pytest.fixture
+def matrix_users(users_by_role, make_user):
+    """``users_by_role`` and ``director_other``, a director of another nation (France): the
+    visitors of the URL matrix (tests/matrix.py)."""
+    return {**users_by_role, OTHER_DIRECTOR: make_user("director", "FRA", username="r_director_fra")}
 
 
 @pytest.fixture(autouse=True, scope="session")

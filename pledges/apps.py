@@ -6,7 +6,8 @@ class PledgesConfig(AppConfig):
     verbose_name = "Pledges"
 
     def ready(self) -> None:
-        from pledges import demo  # noqa: F401 - registers the demo loader
+        # demo registers the demo loader; tasks registers the jobs, which services queue by name.
+        from pledges import demo, tasks  # noqa: F401
         from pledges.navigation import register_menu
         from pledges.rules import register_rules
 

@@ -30,6 +30,7 @@ from portal.web import scope_errors
 PAGE_SIZE = 25
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
@@ -56,6 +57,7 @@ def _paginated_list(
     )
 
 
+@require_GET
 def activity(request: HttpRequest) -> HttpResponse:
     return _paginated_list(
         request,
@@ -66,6 +68,7 @@ def activity(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def jobs(request: HttpRequest) -> HttpResponse:
     return _paginated_list(request, jobrun_list(user=request.user), JobRunFilterSet, "portal/jobs.html")
 

@@ -42,7 +42,7 @@ def test_a_run_without_database_tests_leaves_other_sessions_on_the_real_database
             url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{scratch}"
             result = subprocess.run(
                 [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q",
-                 "tests/test_url_matrix.py", "-k", "every_url"],
+                 "tests/test_url_matrix.py", "-k", "every_route"],
                 cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
                 timeout=300, check=False,
             )  # fmt: skip

@@ -14,12 +14,10 @@ import json
 
 import pytest
 from django import forms
-from django.urls import reverse
 
 from portal.models import ObjectChange
-from portal.tests.factories import JobRunFactory
 from portal.tests.openapi import openapi
-from tests.test_url_matrix import APP_MATRIX_MODULES, MATRIX
+from tests.test_url_matrix import ROWS, build_context, url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +41,13 @@ WRITE_METHODS = ("post", "put", "patch")
 
 
 @pytest.fixture
-def routes(users_by_role):
-    """Every route of the matrix, reversed with the objects its rows use: (name, url)."""
-    context = {"job": JobRunFactory(requested_by=users_by_role["secretariat"])}
-    for module in APP_MATRIX_MODULES:
-        context.update(module.build_context(users_by_role))
-    return [
-        (name, reverse(name, kwargs=kwargs(context) if kwargs else None))
-        for name, (kwargs, _m, _e) in MATRIX.items()
-    ]
+def routes(matrix_users):
+    """Every route of the matrix, reversed with the objects its first row uses: (name, url)."""
+    context = build_context(matrix_users)
+    first = {}
+    for row in ROWS:
+        first.setdefault(row.route, row)
+    return [(name, url_of(row, context)) for name, row in first.items()]
 
 
 def _is_api(url: str) -> bool:

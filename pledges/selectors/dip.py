@@ -17,7 +17,7 @@ def dataset_list(*, user) -> QuerySet[ExpenditureDataset]:
     """Datasets the user may read, newest edition first, with their record counts."""
     return (
         restrict(ExpenditureDataset.objects.all(), user, VIEW)
-        .select_related("nation")
+        .select_related("nation", "submitted_by")
         .annotate(records_count=Count("records"))
         .order_by("-is_reference", "-edition_year", "source", "nation__name", "pk")
     )

@@ -430,23 +430,8 @@ def test_editor_query_count_is_the_same_at_two_sizes(director, owner, plan, djan
         director.get(page)
 
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
-INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
-INLINE_STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
-
-
-def test_pages_have_no_inline_scripts_and_load_the_editor_script(director, owner, plan):
-    line = add_capacity_line(owner, plan, ItemFactory())
-    pages = [
-        url("plan-home"),
-        url("plan-edit", pk=plan.pk),
-        url("entry-edit", pk=plan.pk, kind="capacityline", entry_id=line.pk),
-    ]
-    for page in pages:
-        html = body(director.get(page))
-        assert not INLINE_SCRIPT.search(html), page
-        assert not INLINE_HANDLER.search(html), page
-        assert not INLINE_STYLE.search(html), page
+def test_the_editor_loads_its_script_after_the_content(director, plan):
+    # No inline code on the editor's pages: the URL matrix checks every HTML response.
     html = body(director.get(url("plan-edit", pk=plan.pk)))
     assert '<script src="/static/js/plan-editor.js" defer></script>' in html
     assert html.index("plan-editor.js") > html.index("</main>")  # in extra_js, after the content

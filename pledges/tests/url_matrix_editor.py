@@ -10,17 +10,18 @@ import datetime as dt
 from pledges import services
 from pledges.models import PlanCycle
 from procurement.tests.factories import ItemFactory
+from tests.matrix import ROLES, Row
 
-ROLES = ["director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role"]
 
-
-def statuses(ok: int, denied: int, *, superuser: int | None = None) -> dict:
-    """``ok`` for the director, ``denied`` for every other role; a login redirect for anonymous."""
+def statuses(ok: int, denied: int, *, superuser: int | None = None, other: int | None = None) -> dict:
+    """``ok`` for the director, ``denied`` for every other role and for France's director (unless
+    ``other``); a login redirect for anonymous."""
     return {
         "anonymous": 302,
         **dict.fromkeys(ROLES, denied),
         "director": ok,
         "superuser": ok if superuser is None else superuser,
+        "director_other": denied if other is None else other,
     }
 
 
@@ -32,31 +33,56 @@ def entry_kwargs(key):
     return lambda ctx: {"pk": ctx["editor_plan"].pk, "kind": "capacityline", "entry_id": ctx[key].pk}
 
 
-MATRIX = {
-    "pledges:plan-home": (None, "get", statuses(200, 403)),
+ROWS = [
+    Row("pledges:plan-home", "GET", statuses(200, 403, other=200), queries={"director": 5}),
     # A superuser has no nation to start a plan for.
-    "pledges:plan-start": (
-        lambda ctx: {"cycle_pk": ctx["editor_open_cycle"].pk},
-        "post",
-        statuses(302, 403, superuser=403),
+    Row(
+        "pledges:plan-start",
+        "POST",
+        statuses(302, 403, superuser=403, other=302),
+        audit="plan.started",
+        kwargs=lambda ctx: {"cycle_pk": ctx["editor_open_cycle"].pk},
     ),
-    "pledges:plan-edit": (plan_kwargs, "get", statuses(200, 404)),
+    Row("pledges:plan-edit", "GET", statuses(200, 404), kwargs=plan_kwargs, queries={"director": 14}),
     # An empty section form is invalid (no version): 400, nothing written.
-    "pledges:section-save": (
-        lambda ctx: {"pk": ctx["editor_plan"].pk, "commitment": 1},
-        "post",
+    Row(
+        "pledges:section-save",
+        "POST",
         statuses(400, 404),
+        kwargs=lambda ctx: {"pk": ctx["editor_plan"].pk, "commitment": 1},
     ),
-    "pledges:entry-add": (
-        lambda ctx: {"pk": ctx["editor_plan"].pk, "kind": "capacityline"},
-        "get",
+    Row(
+        "pledges:entry-add",
+        "GET",
         statuses(200, 404),
+        kwargs=lambda ctx: {"pk": ctx["editor_plan"].pk, "kind": "capacityline"},
+        queries={"director": 12},
     ),
-    "pledges:entry-edit": (entry_kwargs("editor_line"), "get", statuses(200, 404)),
+    Row(
+        "pledges:entry-edit",
+        "GET",
+        statuses(200, 404),
+        kwargs=entry_kwargs("editor_line"),
+        queries={"director": 13},
+    ),
+    # An empty entry form is invalid: 400, nothing written.
+    Row(
+        "pledges:entry-add",
+        "POST",
+        statuses(400, 404),
+        kwargs=lambda ctx: {"pk": ctx["editor_plan"].pk, "kind": "capacityline"},
+    ),
+    Row("pledges:entry-edit", "POST", statuses(400, 404), kwargs=entry_kwargs("editor_line")),
     # Without htmx a removal redirects back to the table.
-    "pledges:entry-delete": (entry_kwargs("editor_line_to_delete"), "post", statuses(302, 404)),
-    "pledges:plan-submit": (plan_kwargs, "post", statuses(302, 404)),
-}
+    Row(
+        "pledges:entry-delete",
+        "POST",
+        statuses(302, 404),
+        kwargs=entry_kwargs("editor_line_to_delete"),
+        audit="delete",
+    ),
+    Row("pledges:plan-submit", "POST", statuses(302, 404), kwargs=plan_kwargs, audit="plan.submitted"),
+]
 
 
 def build_context(users_by_role) -> dict:
@@ -91,3 +117,20 @@ def build_context(users_by_role) -> dict:
         "editor_line": lines[0],
         "editor_line_to_delete": lines[1],
     }
+
+
+def grow(context) -> None:
+    """More lines on the draft, and another cycle with a plan of Poland's."""
+    director = context["users"]["director"]
+    plan = context["editor_plan"]
+    for n in range(3):
+        services.entry_save(
+            actor=director, plan=plan, kind="capacityline",
+            fields={
+                "item": ItemFactory(), "site": f"Grown site {n}", "commitment": 3, "baseline_output": 1,
+                "baseline_year": 2023, "current_output": 1, "target_output": 2, "target_year": 2027,
+                "surge_capacity": 0, "lead_time_months": 12,
+            },
+        )  # fmt: skip
+    cycle = PlanCycle.objects.create(year=2083, due_date=dt.date(2083, 6, 30))
+    services.plan_start(actor=director, nation=director.nation, cycle=cycle)

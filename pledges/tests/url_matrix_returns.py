@@ -10,12 +10,13 @@ or the empty form's 400. Edition year 2089 is this module's own.
 from __future__ import annotations
 
 from pledges import services
-
-ROLES = ["director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role"]
+from tests.matrix import ROLES, Row
 
 NO_EXPENDITURE = dict.fromkeys(["nspa", "partner", "no_role"], 403)
 READERS = {"anonymous": 302, **dict.fromkeys(ROLES, 200), **NO_EXPENDITURE}
-RETURN_PAGE = {**READERS, "board_member": 404}
+# Poland's return is a 404 to France's director, like a return that does not exist.
+POLAND = {"director_other": 404}
+RETURN_PAGE = {**READERS, "board_member": 404, **POLAND}
 WRITE = {"anonymous": 302, **dict.fromkeys(ROLES, 403)}
 # An empty form is invalid before any service runs.
 EMPTY_FORM = {**WRITE, "director": 400, "secretariat": 400, "superuser": 400}
@@ -33,16 +34,16 @@ def _record(ctx) -> dict:
     return {"pk": ctx["dip_matrix_return"].pk, "record_pk": ctx["dip_matrix_record"].pk}
 
 
-MATRIX = {
-    "pledges:dip-datasets": (None, "get", READERS),
-    "pledges:dip-return-start": (None, "post", {**EMPTY_FORM, "secretariat": 400}),
-    "pledges:dip-dataset": (_return, "get", RETURN_PAGE),
-    "pledges:dip-dataset-make-reference": (_return, "post", MAKE_REFERENCE),
-    "pledges:dip-record-add": (_return, "post", EMPTY_FORM),
-    "pledges:dip-record-edit": (_record, "post", EMPTY_FORM),
-    "pledges:dip-record-delete": (_record, "post", STATE),
-    "pledges:dip-return-submit": (_return, "post", STATE),
-}
+ROWS = [
+    Row("pledges:dip-datasets", "GET", READERS, queries={"director": 4}),
+    Row("pledges:dip-return-start", "POST", {**EMPTY_FORM, "secretariat": 400}),
+    Row("pledges:dip-dataset", "GET", RETURN_PAGE, kwargs=_return, queries={"director": 6}),
+    Row("pledges:dip-dataset-make-reference", "POST", {**MAKE_REFERENCE, **POLAND}, kwargs=_return),
+    Row("pledges:dip-record-add", "POST", {**EMPTY_FORM, **POLAND}, kwargs=_return),
+    Row("pledges:dip-record-edit", "POST", {**EMPTY_FORM, **POLAND}, kwargs=_record),
+    Row("pledges:dip-record-delete", "POST", {**STATE, **POLAND}, kwargs=_record),
+    Row("pledges:dip-return-submit", "POST", {**STATE, **POLAND}, kwargs=_return),
+]
 
 
 def build_context(users_by_role) -> dict:
@@ -53,3 +54,12 @@ def build_context(users_by_role) -> dict:
     )
     services.return_submit(actor=director, dataset=dataset)
     return {"dip_matrix_return": dataset, "dip_matrix_record": record}
+
+
+def grow(context) -> None:
+    """Another of Poland's returns, submitted with records: one more dataset to list."""
+    director = context["users"]["director"]
+    dataset = services.return_create(actor=director, edition_year=2096, price_base_year=2021)
+    for year in (2093, 2094, 2095):
+        services.record_save(actor=director, dataset=dataset, year=year, values={"gdp_usd_constant_m": 1000})
+    services.return_submit(actor=director, dataset=dataset)

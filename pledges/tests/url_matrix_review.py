@@ -12,8 +12,7 @@ from pledges import services
 from pledges.models import PlanCycle
 from pledges.services import CommentInput
 from portal.models import Nation
-
-ROLES = ["director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role"]
+from tests.matrix import ROLES, Exempt, Row
 
 
 def statuses(ok: set[str], denied: int = 403, **others: int) -> dict:
@@ -28,7 +27,7 @@ def pk(key):
     return lambda ctx: {"pk": ctx[key].pk}
 
 
-UNSEEN = {"board_member": 404, "partner": 404, "no_role": 404}
+UNSEEN = {"board_member": 404, "partner": 404, "no_role": 404, "director_other": 404}
 ACTION = {
     "anonymous": 302,
     "director": 403,
@@ -38,16 +37,50 @@ ACTION = {
     **UNSEEN,
 }
 
-MATRIX = {
-    "pledges:plan-list": (None, "get", statuses({"secretariat"})),
-    "pledges:plan-review": (pk("review_plan"), "get", statuses({"secretariat", "director"}, **UNSEEN)),
-    "pledges:plan-diff": (pk("review_plan"), "get", statuses({"secretariat", "director"}, **UNSEEN)),
-    "pledges:plan-diff-yoy": (pk("review_plan"), "get", statuses({"secretariat", "director"}, **UNSEEN)),
-    "pledges:plan-start-review": (pk("review_submitted"), "post", ACTION),
+ROWS = [
+    Row(
+        "pledges:plan-list",
+        "GET",
+        statuses({"secretariat"}),
+        queries=Exempt("pinned at two sizes in pledges/tests/test_review.py"),
+    ),
+    Row(
+        "pledges:plan-review",
+        "GET",
+        statuses({"secretariat", "director"}, **UNSEEN),
+        kwargs=pk("review_plan"),
+        queries=Exempt("pinned at two sizes in pledges/tests/test_review.py"),
+    ),
+    Row(
+        "pledges:plan-diff",
+        "GET",
+        statuses({"secretariat", "director"}, **UNSEEN),
+        kwargs=pk("review_plan"),
+        queries=Exempt("pinned at two sizes in pledges/tests/test_review.py"),
+    ),
+    Row(
+        "pledges:plan-diff-yoy",
+        "GET",
+        statuses({"secretariat", "director"}, **UNSEEN),
+        kwargs=pk("review_plan"),
+        queries=Exempt("not pinned yet (reported): needs two cycles of plans that grow"),
+    ),
+    Row(
+        "pledges:plan-start-review",
+        "POST",
+        ACTION,
+        kwargs=pk("review_submitted"),
+        audit="plan.review_started",
+    ),
     # Returning with no comment: refused with the message (400) for those who may review.
-    "pledges:plan-return": (pk("review_in_review"), "post", {**ACTION, "secretariat": 400, "superuser": 400}),
-    "pledges:plan-accept": (pk("review_to_accept"), "post", ACTION),
-}
+    Row(
+        "pledges:plan-return",
+        "POST",
+        {**ACTION, "secretariat": 400, "superuser": 400},
+        kwargs=pk("review_in_review"),
+    ),
+    Row("pledges:plan-accept", "POST", ACTION, kwargs=pk("review_to_accept"), audit="plan.accepted"),
+]
 
 
 def build_context(users_by_role) -> dict:

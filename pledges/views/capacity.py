@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from pledges.selectors import capacity, cycle_list
 from portal import aggregates
 
 
+@require_GET
 def capacity_vs_demand(request):
     if not capacity.may_read(request.user):
         raise PermissionDenied

@@ -1,0 +1,66 @@
+"""URL matrix rows for the core: the shell pages, sign-in, the language switch and the core API."""
+
+from portal.tests.factories import JobRunFactory
+from tests.matrix import ROLES, Row
+
+SIGNED_IN_OK = dict.fromkeys(ROLES, 200)
+SIGNED_IN_405 = {"anonymous": 302, **dict.fromkeys(ROLES, 405)}
+
+ROWS = [
+    Row("home", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
+    Row("health", "GET", {"anonymous": 200, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
+    Row("activity", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 6, "nspa": 5}),
+    Row("jobs", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 5, "nspa": 4}),
+    *[Row(name, "POST", SIGNED_IN_405) for name in ("home", "activity", "jobs")],
+    Row("login", "GET", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}, queries={"anonymous": 0}),
+    # An empty sign-in form is shown again with its errors; signed-in users are sent home.
+    Row("login", "POST", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),
+    # Django's form views treat PUT as POST.
+    Row("login", "PUT", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),
+    # Logging out is a POST; a GET is refused (anonymous visitors are sent to log in first).
+    Row("logout", "GET", {"anonymous": 302, **dict.fromkeys(ROLES, 405)}),
+    # Signing out writes no audit row; the matrix signs the user in again after it.
+    Row("logout", "POST", {"anonymous": 302, **dict.fromkeys(ROLES, 302)}, audit=False),
+    # The language is a cookie, not a record: nothing to audit. A GET only redirects.
+    Row("set_language", "POST", {"anonymous": 302, **dict.fromkeys(ROLES, 302)}, audit=False),
+    Row("set_language", "GET", {"anonymous": 302, **dict.fromkeys(ROLES, 302)}, audit=False),
+    Row("api-me", "GET", {"anonymous": 401, **SIGNED_IN_OK}, queries={"director": 3, "nspa": 3}),
+    Row("api-schema", "GET", {"anonymous": 401, **SIGNED_IN_OK}, queries={"director": 2, "nspa": 2}),
+    Row("api-docs", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 2, "nspa": 2}),
+    Row("nation-list", "GET", {"anonymous": 401, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
+    # A user without a role is granted nothing, not even the list of nations.
+    Row(
+        "nation-detail",
+        "GET",
+        {"anonymous": 401, **SIGNED_IN_OK, "no_role": 404},
+        kwargs=lambda ctx: {"code": "POL"},
+        queries={"director": 3, "nspa": 3},
+    ),
+    Row("jobrun-list", "GET", {"anonymous": 401, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
+    # The secretariat's job: others get the same 404 as for a job that does not exist.
+    Row(
+        "jobrun-detail",
+        "GET",
+        {"anonymous": 401, **dict.fromkeys(ROLES, 404), "secretariat": 200, "nspa": 200, "superuser": 200},
+        kwargs=lambda ctx: {"pk": ctx["job"].pk},
+        queries={"nspa": 3},
+    ),
+]
+
+
+def build_context(users_by_role) -> dict:
+    # A job of every visitor's own: an empty page skips its query, which would hide growth.
+    for user in users_by_role.values():
+        JobRunFactory(requested_by=user)
+    return {"job": JobRunFactory(requested_by=users_by_role["secretariat"])}
+
+
+def grow(context) -> None:
+    """More jobs, audit rows and nations: what the shell pages and the core API list."""
+    from portal.models import Nation
+    from portal.tests.test_audit import make_change
+
+    for user in context["users"].values():
+        JobRunFactory(requested_by=user)
+        make_change(user)
+    Nation.objects.create(code="ZZM", name="Matrixland", kind="partner")
