@@ -144,6 +144,14 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     return scope(queryset, user)
 
 
+def restricted_prefetch(lookup: str, queryset: QuerySet, user, action: str = VIEW, *, to_attr=None):
+    """A ``Prefetch`` of ``lookup`` whose rows are narrowed by ``restrict``, so related rows are
+    scoped like every other read and no selector filters children by hand."""
+    from django.db.models import Prefetch
+
+    return Prefetch(lookup, queryset=restrict(queryset, user, action), to_attr=to_attr)
+
+
 def is_allowed(user, action: str, obj: Model) -> bool:
     model = type(obj)
     return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from procurement import selectors
@@ -337,14 +336,7 @@ def framework_release_package(*, user, pk, uri: str) -> dict:
     call_offs = (
         selectors.calloff_list(user=user)
         .filter(framework=framework)
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                queryset=CallOffLine.objects.select_related("framework_line__item")
-                .prefetch_related("schedule", "deliveries")
-                .order_by("pk"),
-            )
-        )
+        .prefetch_related(selectors.calloff_lines_prefetch(user=user))
         .order_by("order_date", "reference", "pk")
     )
     releases = [framework_release(framework)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
 from portal import aggregates
-from portal.permissions import VIEW, restrict
+from portal.permissions import VIEW, restrict, restricted_prefetch
 from procurement.models import (
     Amendment,
     CallOff,
@@ -109,15 +109,19 @@ def calloff_list(*, user) -> QuerySet[CallOff]:
 def calloff_get(*, user, pk) -> CallOff:
     from django.shortcuts import get_object_or_404
 
-    queryset = calloff_list(user=user).prefetch_related(
-        Prefetch(
-            "lines",
-            queryset=CallOffLine.objects.select_related("framework_line__item")
-            .prefetch_related("schedule", "deliveries")
-            .order_by("pk"),
-        )
+    return get_object_or_404(
+        calloff_list(user=user).prefetch_related(calloff_lines_prefetch(user=user)), pk=pk
     )
-    return get_object_or_404(queryset, pk=pk)
+
+
+def calloff_lines_prefetch(*, user):
+    """A call-off's lines with their items, schedules and deliveries, the lines and the deliveries
+    scoped by ``restrict`` like any other read of them."""
+    deliveries = restricted_prefetch("deliveries", Delivery.objects.all(), user)
+    lines = CallOffLine.objects.select_related("framework_line__item").prefetch_related(
+        "schedule", deliveries
+    )
+    return restricted_prefetch("lines", lines.order_by("pk"), user)
 
 
 def calloff_line_list(*, user) -> QuerySet[CallOffLine]:

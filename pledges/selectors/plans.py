@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from pledges.models import (
@@ -16,7 +16,7 @@ from pledges.models import (
     ReviewComment,
 )
 from pledges.rules import READ_DRAFT
-from portal.permissions import VIEW, allows, restrict
+from portal.permissions import VIEW, allows, restrict, restricted_prefetch
 
 
 def cycle_list(*, user) -> QuerySet[PlanCycle]:
@@ -45,16 +45,17 @@ def plan_content_get(*, user, version_id: int) -> PlanVersion:
     part is scoped on its own: NSPA, for one, reads a submitted plan's capacity lines only."""
     queryset = restrict(PlanVersion.objects.all(), user, VIEW).select_related("plan__nation", "plan__cycle")
 
-    def part(model, *ordering):
-        return restrict(model.objects.all(), user, VIEW).order_by(*ordering)
+    def part(lookup, model, *ordering, related=()):
+        queryset = model.objects.order_by(*ordering).select_related(*related)
+        return restricted_prefetch(lookup, queryset, user)
 
     return get_object_or_404(
         queryset.prefetch_related(
-            Prefetch("sections", queryset=part(PlanSection, "commitment")),
-            Prefetch("capacitylines", queryset=part(CapacityLine, "item__name", "pk").select_related("item")),
-            Prefetch("investments", queryset=part(Investment, "year", "pk")),
-            Prefetch("measures", queryset=part(Measure, "commitment", "pk")),
-            Prefetch("comments", queryset=part(ReviewComment, "commitment", "pk").select_related("author")),
+            part("sections", PlanSection, "commitment"),
+            part("capacitylines", CapacityLine, "item__name", "pk", related=["item"]),
+            part("investments", Investment, "year", "pk"),
+            part("measures", Measure, "commitment", "pk"),
+            part("comments", ReviewComment, "commitment", "pk", related=["author"]),
         ),
         pk=version_id,
     )

@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ from pledges import forms, selectors, services
 from pledges.choices import Commitment, PlanStatus
 from pledges.models import NationalPlan, PlanVersion, ReviewComment
 from portal.exceptions import Conflict
-from portal.permissions import ADD, CHANGE, may
+from portal.permissions import ADD, CHANGE, may, restricted_prefetch
 from portal.web import add_service_errors, scope_errors
 from procurement import selectors as procurement_selectors
 
@@ -219,8 +218,8 @@ def _review_comments(request: HttpRequest, plan: NationalPlan, version: PlanVers
         selectors.plan_version_list(user=request.user, plan=plan)
         .filter(number=version.number - 1)
         .prefetch_related(
-            Prefetch(
-                "comments", queryset=ReviewComment.objects.order_by("commitment", "pk"), to_attr="listed"
+            restricted_prefetch(
+                "comments", ReviewComment.objects.order_by("commitment", "pk"), request.user, to_attr="listed"
             )
         )
         .first()

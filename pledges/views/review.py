@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,7 +40,7 @@ from pledges.rules import REVIEW
 from portal.choices import NationKind
 from portal.exceptions import Conflict
 from portal.models import Nation
-from portal.permissions import VIEW, may, restrict
+from portal.permissions import VIEW, may, restricted_prefetch
 from portal.selectors import nation_list
 from portal.web import scope_errors
 
@@ -188,13 +187,11 @@ class ReviewSection:
 
 def _submitted_versions(user, plan: NationalPlan) -> list[PlanVersion]:
     """The plan's submitted versions the user may read, oldest first, each with its comments."""
-    comments = restrict(ReviewComment.objects.select_related("author"), user, VIEW).order_by(
-        "commitment", "pk"
-    )
+    comments = ReviewComment.objects.select_related("author").order_by("commitment", "pk")
     return list(
         selectors.plan_version_list(user=user, plan=plan)
         .filter(frozen=True)
-        .prefetch_related(Prefetch("comments", queryset=comments))
+        .prefetch_related(restricted_prefetch("comments", comments, user))
     )
 
 

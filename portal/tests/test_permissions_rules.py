@@ -235,3 +235,15 @@ def test_the_system_actor_reads_everything_and_is_nobody_in_the_trail(owner):
     with transaction.atomic():
         row = record_change(actor=permissions.SYSTEM, obj=owner.nation, action="test.system")
     assert (row.actor, row.actor_username) == (None, "")
+
+
+def test_a_restricted_prefetch_reads_only_the_children_the_user_may_see(owner, other):
+    """Children come through ``restrict`` too: the related rows another nation owns are not
+    prefetched under a row the reader may see (here: users under their nation)."""
+    nations = Nation.objects.filter(code__in=["POL", "FRA"]).order_by("code")
+    users = User.objects.order_by("pk")
+    loaded = {
+        n.code: n for n in nations.prefetch_related(permissions.restricted_prefetch("users", users, owner))
+    }
+    assert [u.username for u in loaded["POL"].users.all()] == ["owner_pol"]
+    assert list(loaded["FRA"].users.all()) == []  # a director reads their own nation's users only
