@@ -39,3 +39,14 @@ class AmendmentRationale(models.TextChoices):
     PARTICIPANT_ADDED = "participant_added", _("Participant added")
     STATUS_CHANGE = "status_change", _("Status changed")
     OTHER = "other", _("Other")
+
+
+class AuditEvent(models.TextChoices):
+    """Procurement's business events as the audit trail stores them (``ObjectChange.action``),
+    beside the generic create, update and delete of ``portal.choices.AuditAction``."""
+
+    CALL_OFF_PLACED = "calloff.placed"
+    FRAMEWORK_AMENDED = "framework.amended"
+    DELIVERY_RECORDED = "delivery.recorded"
+    DELIVERY_CORRECTED = "delivery.corrected"
+    DELIVERIES_IMPORTED = "deliveries.imported"

@@ -14,7 +14,7 @@ from django.db.models import F
 
 from portal.audit import record_change, snapshot
 from portal.models import Nation
-from procurement.choices import FrameworkStatus
+from procurement.choices import AuditEvent, FrameworkStatus
 from procurement.models import (
     CallOff,
     CallOffLine,
@@ -168,7 +168,7 @@ def calloff_create(
     record_change(
         actor=actor,
         obj=call_off,
-        action="calloff.placed",
+        action=AuditEvent.CALL_OFF_PLACED,
         after={**snapshot(call_off), "lines": [snapshot(line) for line in created_lines]},
         message=f"{nation} ordered {total} {framework.currency} under {framework.reference}",
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.audit import record_change, snapshot
 from portal.permissions import CHANGE, ensure_allowed
+from procurement.choices import AuditEvent
 from procurement.models import (
     CallOffLine,
     Delivery,
@@ -92,7 +93,7 @@ def delivery_record(*, actor, data: DeliveryInput) -> Delivery:
         delivered_quantity=F("delivered_quantity") + delivery.quantity_delivered,
         accepted_quantity=F("accepted_quantity") + delivery.quantity_accepted,
     )
-    record_change(actor=actor, obj=delivery, action="delivery.recorded", after=snapshot(delivery))
+    record_change(actor=actor, obj=delivery, action=AuditEvent.DELIVERY_RECORDED, after=snapshot(delivery))
     refresh_analytics_after_commit()
     return delivery
 
@@ -163,7 +164,7 @@ def delivery_correct(*, actor, delivery: Delivery, **changes) -> Delivery:
         raise ValidationError(
             dict.fromkeys(sorted(unknown), "This cannot be changed on a recorded delivery.")
         )
-    return apply_changes(delivery, actor=actor, changes=changes, action="delivery.corrected")
+    return apply_changes(delivery, actor=actor, changes=changes, action=AuditEvent.DELIVERY_CORRECTED)
 
 
 @transaction.atomic
@@ -208,7 +209,7 @@ def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, s
     record_change(
         actor=actor,
         obj=batch,
-        action="deliveries.imported",
+        action=AuditEvent.DELIVERIES_IMPORTED,
         after={
             "file_name": batch.file_name,
             "sha256": sha256,

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from portal.concurrency import check_version
 from portal.models import Nation
-from procurement.choices import AmendmentRationale, FrameworkStatus
+from procurement.choices import AmendmentRationale, AuditEvent, FrameworkStatus
 from procurement.models import (
     Amendment,
     FrameworkContract,
@@ -112,7 +112,9 @@ def framework_amend(
             diff[field] = {"old": str(old), "new": str(new)}
     if not diff:
         raise ValidationError({"changes": "The amendment changes nothing."})
-    apply_changes(framework, actor=actor, changes=changes, action="framework.amended", message=description)
+    apply_changes(
+        framework, actor=actor, changes=changes, action=AuditEvent.FRAMEWORK_AMENDED, message=description
+    )
     amendment = Amendment(
         framework=framework,
         date=date,
