@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,21 +23,16 @@ from pledges.models import DipMetric
 from pledges.selectors import dashboard as dashboards
 from pledges.views.export import pdf_download
 from portal.exports import FORMATS, export_response
-from portal.permissions import VIEW, may
-from portal.web import scope_errors
+from portal.permissions import VIEW
+from portal.web import require, scope_errors
 
 PDF = "pdf"
-
-
-def _require_reader(user) -> None:
-    if not may(user, DipMetric, VIEW):
-        raise PermissionDenied
 
 
 def _load(request: HttpRequest):
     """The readable datasets, the filter form and the selection it gives (defaults for bad fields)."""
     user = request.user
-    _require_reader(user)
+    require(user, DipMetric, VIEW)
     datasets = dashboards.datasets_for(user)
     with scope_errors():
         dataset = dashboards.pick_dataset(user=user, datasets=datasets, raw=request.GET.get("dataset"))
@@ -76,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def nation(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    _require_reader(user)
+    require(user, DipMetric, VIEW)
     with scope_errors():
         found = dashboards.nation_get(user=user, code=code)
         datasets = dashboards.datasets_for(user)
@@ -92,7 +86,7 @@ def nation(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The dashboard's current selection as ``?format=csv|xlsx|pdf`` (same filters as the page)."""
-    _require_reader(request.user)  # who may download comes before what they asked for
+    require(request.user, DipMetric, VIEW)  # who may download comes before what they asked for
     fmt = request.GET.get("format", "csv")
     if fmt not in (*FORMATS, PDF):
         return HttpResponseBadRequest(_("Unknown format: use csv, xlsx or pdf."), content_type="text/plain")

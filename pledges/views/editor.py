@@ -31,7 +31,7 @@ from pledges.choices import Commitment, PlanStatus
 from pledges.models import NationalPlan, PlanVersion, ReviewComment
 from portal.exceptions import Conflict
 from portal.permissions import ADD, CHANGE, may, restricted_prefetch
-from portal.web import add_service_errors, scope_errors
+from portal.web import add_service_errors, get_for, scope_errors
 from procurement import selectors as procurement_selectors
 
 # --- Entry tables -------------------------------------------------------------------------
@@ -114,14 +114,6 @@ def _display(entry, name: str) -> str:
 
 
 # --- Shared helpers -----------------------------------------------------------------------
-
-
-def _editable_plan(request: HttpRequest, pk: int) -> NationalPlan:
-    """The plan if the user may see it (else 404) and edit plans at all (else 403)."""
-    plan = get_object_or_404(selectors.plan_list(user=request.user), pk=pk)
-    if not may(request.user, NationalPlan, CHANGE):
-        raise PermissionDenied
-    return plan
 
 
 def _content(request: HttpRequest, plan: NationalPlan) -> PlanVersion:
@@ -287,7 +279,7 @@ def _entries_context(
 
 @require_GET
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
+    plan = get_for(request, selectors.plan_list, pk, CHANGE)
     version = _content(request, plan)
     editable = _is_editable(plan, version)
     comments = _review_comments(request, plan, version)
@@ -331,7 +323,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def section_save(request: HttpRequest, pk: int, commitment: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
+    plan = get_for(request, selectors.plan_list, pk, CHANGE)
     if commitment not in Commitment.values:
         raise Http404
     version = selectors.plan_version_get(user=request.user, plan=plan)
@@ -386,7 +378,7 @@ def section_save(request: HttpRequest, pk: int, commitment: int) -> HttpResponse
 
 
 def _entry_target(request: HttpRequest, pk: int, kind: str) -> NationalPlan:
-    plan = _editable_plan(request, pk)
+    plan = get_for(request, selectors.plan_list, pk, CHANGE)
     if kind not in ENTRY_KINDS:
         raise Http404
     return plan
@@ -477,7 +469,7 @@ def _problem(request: HttpRequest, plan: NationalPlan, title: str, message: str,
 
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
+    plan = get_for(request, selectors.plan_list, pk, CHANGE)
     form = forms.SubmitForm(request.POST)
     if not form.is_valid():
         return _problem(request, plan, _("The plan was not submitted"), " ".join(form.errors["comment"]), 400)

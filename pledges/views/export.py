@@ -22,18 +22,11 @@ from pledges.models import NationalPlan
 from portal.exceptions import Conflict
 from portal.exports import CONTENT_TYPES
 from portal.permissions import CHANGE, is_allowed
-from portal.web import scope_errors
-
-
-def _visible_plan(request: HttpRequest, pk: int) -> NationalPlan:
-    plan = selectors.plan_list(user=request.user).filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    return plan
+from portal.web import get_for, scope_errors
 
 
 def _visible_export(request: HttpRequest, pk: int) -> exports.PlanExport:
-    export = exports.visible_export(user=request.user, plan=_visible_plan(request, pk))
+    export = exports.visible_export(user=request.user, plan=get_for(request, selectors.plan_list, pk))
     if export is None:
         raise Http404
     return export
@@ -93,7 +86,7 @@ def _after_upload(plan: NationalPlan) -> str:
 
 @require_http_methods(["GET", "POST"])
 def capacity_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _visible_plan(request, pk)
+    plan = get_for(request, selectors.plan_list, pk)
     if not is_allowed(request.user, CHANGE, plan):
         raise PermissionDenied
     if not plan.is_editable:

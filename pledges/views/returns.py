@@ -14,7 +14,7 @@ fields changed since and who changed them. Another nation's return is a 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,13 +27,7 @@ from pledges.models import ExpenditureDataset, ExpenditureRecord
 from pledges.rules import FILE_RETURN, MANAGE_EDITIONS
 from portal.exceptions import Conflict, NotFound
 from portal.permissions import ADD, CHANGE, VIEW, may
-from portal.web import add_service_errors, scope_errors
-
-
-def _require(request: HttpRequest, action: str) -> None:
-    """A role without any grant for ``action`` on datasets is refused before anything is read."""
-    if not may(request.user, ExpenditureDataset, action):
-        raise PermissionDenied
+from portal.web import add_service_errors, require, scope_errors
 
 
 def _may_start(user) -> bool:
@@ -70,13 +64,13 @@ def _render_list(request: HttpRequest, start_form: ReturnStartForm | None = None
 
 @require_GET
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    _require(request, VIEW)
+    require(request.user, ExpenditureDataset, VIEW)
     return _render_list(request)
 
 
 @require_POST
 def return_start(request: HttpRequest) -> HttpResponse:
-    _require(request, ADD)
+    require(request.user, ExpenditureDataset, ADD)
     form = ReturnStartForm(request.POST)
     if form.is_valid():
         try:
@@ -92,7 +86,7 @@ def return_start(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def dataset_make_reference(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CHANGE)
+    require(request.user, ExpenditureDataset, CHANGE)
     dataset = selectors.dataset_get(user=request.user, pk=pk)
     try:
         with scope_errors():
@@ -161,7 +155,7 @@ def _render_dataset(
 
 @require_GET
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, VIEW)
+    require(request.user, ExpenditureDataset, VIEW)
     return _render_dataset(request, selectors.dataset_get(user=request.user, pk=pk))
 
 
@@ -198,7 +192,7 @@ def _save(request: HttpRequest, dataset: ExpenditureDataset, form: RecordForm) -
 
 
 def _posted_dataset(request: HttpRequest, pk: int) -> ExpenditureDataset:
-    _require(request, CHANGE)
+    require(request.user, ExpenditureDataset, CHANGE)
     return selectors.dataset_get(user=request.user, pk=pk)
 
 

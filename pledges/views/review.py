@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -42,20 +42,11 @@ from portal.exceptions import Conflict
 from portal.models import Nation
 from portal.permissions import VIEW, may, restricted_prefetch
 from portal.selectors import nation_list
-from portal.web import scope_errors
+from portal.web import get_for, require, scope_errors
 
 
 def _user_label(user) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
-
-
-def _plan_or_404(user, pk: int) -> NationalPlan:
-    return get_object_or_404(selectors.plan_list(user=user), pk=pk)
-
-
-def _require_reviewer(user) -> None:
-    if not may(user, NationalPlan, REVIEW):
-        raise PermissionDenied
 
 
 # --- The filing list ------------------------------------------------------------------------
@@ -129,7 +120,7 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, str]:
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require_reviewer(user)
+    require(user, NationalPlan, REVIEW)
     cycles = list(selectors.cycle_list(user=user))
     form = FilingFilter(request.GET or None, cycles=cycles)
     context = {"form": form, "cycles": cycles, "cycle": None, "rows": [], "chart": None}
@@ -247,7 +238,7 @@ def _review_page(
 
 @require_GET
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_or_404(request.user, pk)
+    plan = get_for(request, selectors.plan_list, pk)
     if not (may(request.user, NationalPlan, REVIEW) or may(request.user, PlanSection, VIEW)):
         raise PermissionDenied  # NSPA sees that a plan exists, and reads only its capacity lines
     return _review_page(request, plan)
@@ -258,8 +249,7 @@ def _transition(
 ) -> HttpResponse:
     """Run a workflow service on the plan: success redirects back to the review screen with a
     message; a refusal re-renders it with the reviewer's typed comments kept."""
-    user = request.user
-    plan = _plan_or_404(user, pk)
+    plan = get_for(request, selectors.plan_list, pk)
     form = ReturnForm(request.POST)
     try:
         if not form.is_valid():
@@ -269,7 +259,9 @@ def _transition(
     except ValidationError as exc:
         return _review_page(request, plan, form=form, error=" ".join(exc.messages), status=400)
     except Conflict as exc:
-        return _review_page(request, _plan_or_404(user, pk), form=form, error=exc.message, status=409)
+        return _review_page(
+            request, get_for(request, selectors.plan_list, pk), form=form, error=exc.message, status=409
+        )
     messages.success(request, done)
     return redirect("pledges:plan-review", pk=plan.pk)
 
@@ -346,7 +338,7 @@ def _entry_rows(diff: VersionDiff) -> list[dict]:
 
 
 def _diffable_plan(request: HttpRequest, pk: int) -> NationalPlan:
-    plan = _plan_or_404(request.user, pk)
+    plan = get_for(request, selectors.plan_list, pk)
     if not may(request.user, PlanSection, VIEW):
         raise PermissionDenied  # NSPA may know the plan but not read its narrative
     return plan
