@@ -41,15 +41,14 @@ ALL = Scope("all", lambda qs, user: qs, lambda obj, user: True)
 
 def _value_at(obj: Model, path: str):
     """The value a ``filter(**{path: ...})`` compares, read from a loaded object: the key of the
-    last foreign key on the path (``nation`` → ``nation_id``), or ``pk``."""
+    last foreign key on the path (``nation`` → ``nation_id``, so the row is not loaded), or a
+    field's own value (``pk``)."""
     *hops, last = path.split("__")
     for hop in hops:
         obj = getattr(obj, hop)
         if obj is None:
             return None
-    if last == "pk":
-        return obj.pk
-    return getattr(obj, f"{last}_id", None) if hasattr(obj, f"{last}_id") else getattr(obj, last)
+    return getattr(obj, f"{last}_id") if hasattr(obj, f"{last}_id") else getattr(obj, last)
 
 
 def own_nation(path: str = "nation") -> Scope:

@@ -247,3 +247,41 @@ def test_a_restricted_prefetch_reads_only_the_children_the_user_may_see(owner, o
     }
     assert [u.username for u in loaded["POL"].users.all()] == ["owner_pol"]
     assert list(loaded["FRA"].users.all()) == []  # a director reads their own nation's users only
+
+
+def test_allows_follows_a_scope_path_across_relations(owner, other, nspa, django_assert_num_queries):
+    """An own-nation scope several relations away (a capacity line's plan's nation) is read off the
+    loaded rows; a missing link on the way allows nothing; own rows compare the user's key."""
+    import datetime as dt
+
+    from pledges import services
+    from pledges.models import CapacityLine, PlanCycle
+    from pledges.tests.test_services import capacity_fields
+
+    cycle = PlanCycle.objects.create(year=2026, due_date=dt.date(2026, 6, 30))
+    plan = services.plan_start(actor=owner, nation=owner.nation, cycle=cycle)
+    line = services.entry_save(actor=owner, plan=plan, kind="capacityline", fields=capacity_fields())
+    line = CapacityLine.objects.select_related("plan_version__plan").get(pk=line.pk)
+    with django_assert_num_queries(0):
+        assert permissions.allows(owner, VIEW, line) is True
+        assert permissions.allows(other, VIEW, line) is False
+    # An empty nullable link on the way: nothing to compare with the user's nation.
+    from types import SimpleNamespace
+
+    assert permissions._value_at(SimpleNamespace(plan=None), "plan__nation") is None
+    change = ObjectChange(actor=nspa, action="x", object_repr="x")
+    with django_assert_num_queries(0):
+        assert permissions.allows(nspa, VIEW, change) is True  # NSPA's own_rows("actor"): actor_id
+
+
+def test_a_restricted_prefetch_keeps_its_attribute_name(owner):
+    prefetch = permissions.restricted_prefetch("users", User.objects.all(), owner, to_attr="members")
+    nation = Nation.objects.prefetch_related(prefetch).get(pk=owner.nation_id)
+    assert [u.username for u in nation.members] == ["owner_pol"]
+
+
+def test_a_user_without_a_role_lands_on_the_no_role_home(make_user, owner):
+    from portal.rules import home_template
+
+    assert home_template(make_user(None, None, username="nobody")) == "portal/home/no_role.html"
+    assert home_template(owner) == "portal/home/director.html"
