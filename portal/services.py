@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
@@ -14,6 +16,65 @@ from portal.choices import AuditAction, AuditEvent, Role
 from portal.exceptions import Forbidden, NotFound
 from portal.models import Nation, User
 from portal.selectors import token_list
+
+# --- Generic writes: every app's create and update services build on these two --------------
+
+
+def model_create(
+    obj: models.Model,
+    *,
+    actor,
+    message: str = "",
+    action: str = AuditAction.CREATE,
+    validate_constraints: bool = True,
+) -> models.Model:
+    """Validate, save and audit a new row, in the caller's transaction. ``validate_constraints``
+    is off where the database's constraint decides a race (the caller catches IntegrityError)."""
+    obj.full_clean(validate_constraints=validate_constraints)
+    obj.save()
+    record_change(actor=actor, obj=obj, action=action, after=snapshot(obj), message=message)
+    return obj
+
+
+def _differs(obj: models.Model, name: str, value: Any) -> bool:
+    field = obj._meta.get_field(name)
+    if field.many_to_one or field.one_to_one:
+        # Compare ids: reading the related object would cost a query per foreign key.
+        new_id = value.pk if isinstance(value, models.Model) else value
+        return getattr(obj, field.attname) != new_id
+    return getattr(obj, name) != value
+
+
+def model_update(
+    obj: models.Model,
+    *,
+    actor,
+    changes: Mapping[str, Any],
+    message: str = "",
+    action: str = AuditAction.UPDATE,
+    touched: bool = False,
+) -> models.Model:
+    """Apply ``changes`` to a row the caller has locked, bump its ``version`` (when it has one),
+    validate, save and audit it with before and after, in the caller's transaction.
+
+    A plain update that changes nothing writes nothing: no version bump, no audit row, so a
+    repeated or empty PATCH leaves no trace. A named business event (``action`` other than
+    update) is always recorded: the event itself is the change. So is an update whose caller
+    says the row was ``touched`` otherwise (its many-to-many set changed), so that the version
+    still moves and the trail still shows who did it.
+    """
+    unchanged = not any(_differs(obj, field, value) for field, value in changes.items())
+    if unchanged and action == AuditAction.UPDATE and not touched:
+        return obj
+    before = snapshot(obj)
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    if hasattr(obj, "version"):
+        obj.version += 1
+    obj.full_clean()
+    obj.save()
+    record_change(actor=actor, obj=obj, action=action, before=before, after=snapshot(obj), message=message)
+    return obj
 
 
 @transaction.atomic

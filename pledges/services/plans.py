@@ -31,6 +31,7 @@ from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
 from portal.permissions import ADD, CHANGE, ensure_added, ensure_allowed, may
+from portal.services import model_create, model_update
 
 ENTRY_TYPES = {model.__name__.lower(): model for model in ENTRY_MODELS}
 
@@ -51,17 +52,6 @@ def _require_state(plan: NationalPlan, allowed: set[str], doing: str) -> None:
         )
 
 
-def _bump(
-    plan: NationalPlan, *, actor, action: str, before: dict, message: str = "", **changes
-) -> NationalPlan:
-    for field, value in changes.items():
-        setattr(plan, field, value)
-    plan.version += 1
-    plan.save()
-    record_change(actor=actor, obj=plan, action=action, before=before, after=snapshot(plan), message=message)
-    return plan
-
-
 # --- Starting and editing --------------------------------------------------------------------
 
 
@@ -69,11 +59,7 @@ def _bump(
 def cycle_create(*, actor, year: int, due_date) -> PlanCycle:
     if not may(actor, PlanCycle, ADD):
         raise Forbidden("Only the secretariat opens plan cycles.")
-    cycle = PlanCycle(year=year, due_date=due_date)
-    cycle.full_clean()
-    cycle.save()
-    record_change(actor=actor, obj=cycle, action=AuditAction.CREATE, after=snapshot(cycle))
-    return cycle
+    return model_create(PlanCycle(year=year, due_date=due_date), actor=actor)
 
 
 @transaction.atomic
@@ -127,14 +113,7 @@ def section_save(*, actor, section: PlanSection, narrative: str, expected_versio
         raise
     if section.narrative == narrative:
         return section
-    before = snapshot(section)
-    section.narrative = narrative
-    section.version += 1
-    section.updated_by = actor
-    section.full_clean()
-    section.save()
-    record_change(actor=actor, obj=section, action=AuditAction.UPDATE, before=before, after=snapshot(section))
-    return section
+    return model_update(section, actor=actor, changes={"narrative": narrative, "updated_by": actor})
 
 
 def _entry_model(kind: str) -> type[PlanEntry]:
@@ -164,25 +143,11 @@ def entry_save(
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
     if entry_id is None:
         # ``illustrative`` marks demo figures; it is not a field a nation fills in.
-        entry = model(plan_version=version, illustrative=illustrative, **fields)
-        before = None
-    else:
-        entry = model.objects.select_for_update().filter(pk=entry_id, plan_version=version).first()
-        if entry is None:
-            raise ValidationError({"entry": "No such entry in this draft."})
-        before = snapshot(entry)
-        for name, value in fields.items():
-            setattr(entry, name, value)
-    entry.full_clean()
-    entry.save()
-    record_change(
-        actor=actor,
-        obj=entry,
-        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        before=before,
-        after=snapshot(entry),
-    )
-    return entry
+        return model_create(model(plan_version=version, illustrative=illustrative, **fields), actor=actor)
+    entry = model.objects.select_for_update().filter(pk=entry_id, plan_version=version).first()
+    if entry is None:
+        raise ValidationError({"entry": "No such entry in this draft."})
+    return model_update(entry, actor=actor, changes=fields)
 
 
 @transaction.atomic
@@ -211,16 +176,17 @@ def plan_submit(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
     )
     # The secretariat may now read this version, and so the trail of how it was drafted.
     release_draft(plan.current_version)
-    return _bump(
+    return model_update(
         plan,
         actor=actor,
         action=AuditEvent.PLAN_SUBMITTED,
-        before=snapshot(plan),
         message=comment,
-        status=PlanStatus.SUBMITTED,
-        submitted_at=now,
-        first_submitted_at=plan.first_submitted_at or now,
-        overdue=False,
+        changes={
+            "status": PlanStatus.SUBMITTED,
+            "submitted_at": now,
+            "first_submitted_at": plan.first_submitted_at or now,
+            "overdue": False,
+        },
     )
 
 
@@ -230,10 +196,13 @@ def plan_start_review(*, actor, plan: NationalPlan, comment: str = "") -> Nation
     plan = _locked_plan(plan)
     ensure_allowed(actor, REVIEW, plan)
     _require_state(plan, {PlanStatus.SUBMITTED}, "start the review")
-    return _bump(
-        plan, actor=actor, action=AuditEvent.PLAN_REVIEW_STARTED, before=snapshot(plan), message=comment,
-        status=PlanStatus.IN_REVIEW, reviewer=actor,
-    )  # fmt: skip
+    return model_update(
+        plan,
+        actor=actor,
+        action=AuditEvent.PLAN_REVIEW_STARTED,
+        message=comment,
+        changes={"status": PlanStatus.IN_REVIEW, "reviewer": actor},
+    )
 
 
 @dataclass(frozen=True)
@@ -276,14 +245,12 @@ def plan_return(*, actor, plan: NationalPlan, comments: Sequence[CommentInput]) 
             plan_version=reviewed, commitment=c.commitment, text=c.text.strip(), author=actor
         )
     draft = _copy_version(reviewed)
-    return _bump(
+    return model_update(
         plan,
         actor=actor,
         action=AuditEvent.PLAN_RETURNED,
-        before=snapshot(plan),
         message="\n".join(c.text.strip() for c in cleaned),
-        status=PlanStatus.RETURNED,
-        current_version=draft,
+        changes={"status": PlanStatus.RETURNED, "current_version": draft},
     )
 
 
@@ -293,13 +260,12 @@ def plan_accept(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
     plan = _locked_plan(plan)
     ensure_allowed(actor, REVIEW, plan)
     _require_state(plan, {PlanStatus.IN_REVIEW}, "accept the plan")
-    return _bump(
+    return model_update(
         plan,
         actor=actor,
         action=AuditEvent.PLAN_ACCEPTED,
-        before=snapshot(plan),
         message=comment,
-        status=PlanStatus.ACCEPTED,
+        changes={"status": PlanStatus.ACCEPTED},
     )
 
 

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portal.models import Nation
+from portal.services import model_create, model_update
 from procurement.models import (
     Item,
     Programme,
     ProgrammeMembership,
     Supplier,
 )
-from procurement.services.common import apply_changes, ensure_may_add, locked_for_change, save_new
+from procurement.services.common import ensure_may_add, locked_for_change
 
 
 @transaction.atomic
@@ -39,37 +40,37 @@ def item_create(
         nato_stock_number=nato_stock_number,
         stanags=list(stanags),
     )
-    return save_new(item, actor=actor)
+    return model_create(item, actor=actor)
 
 
 @transaction.atomic
 def item_update(*, actor, item: Item, **changes) -> Item:
     item = locked_for_change(item, actor=actor)
-    return apply_changes(item, actor=actor, changes=changes)
+    return model_update(item, actor=actor, changes=changes)
 
 
 @transaction.atomic
 def supplier_create(*, actor, name: str, country: str) -> Supplier:
     ensure_may_add(actor, Supplier)
-    return save_new(Supplier(name=name, country=country), actor=actor)
+    return model_create(Supplier(name=name, country=country), actor=actor)
 
 
 @transaction.atomic
 def supplier_update(*, actor, supplier: Supplier, **changes) -> Supplier:
     supplier = locked_for_change(supplier, actor=actor)
-    return apply_changes(supplier, actor=actor, changes=changes)
+    return model_update(supplier, actor=actor, changes=changes)
 
 
 @transaction.atomic
 def programme_update(*, actor, programme: Programme, **changes) -> Programme:
     programme = locked_for_change(programme, actor=actor)
-    return apply_changes(programme, actor=actor, changes=changes)
+    return model_update(programme, actor=actor, changes=changes)
 
 
 @transaction.atomic
 def programme_create(*, actor, code: str, name: str, kind: str, description: str = "") -> Programme:
     ensure_may_add(actor, Programme)
-    return save_new(Programme(code=code, name=name, kind=kind, description=description), actor=actor)
+    return model_create(Programme(code=code, name=name, kind=kind, description=description), actor=actor)
 
 
 @transaction.atomic
@@ -82,7 +83,7 @@ def programme_member_add(
         with transaction.atomic():
             # The insert decides (the unique constraint): a check beforehand would race a concurrent
             # add of the same nation and lose with an IntegrityError, a 500.
-            return save_new(
+            return model_create(
                 membership, actor=actor, message=f"{nation} joined {programme}", validate_constraints=False
             )
     except IntegrityError:

@@ -1,5 +1,6 @@
-"""What every procurement write shares: the add check, the row lock with its scope check, and
-saving a new or changed row with its audit record, in the caller's transaction.
+"""What every procurement write shares: the add check and the row lock with its scope check.
+Saving a new or changed row with its audit record is the core's (``portal.services.model_create``
+and ``model_update``).
 
 The business rules (DESIGN: "never check-then-act") hold under concurrency because every rule on a
 running total is checked after taking the row lock of the row that holds the total.
@@ -7,8 +8,6 @@ running total is checked after taking the row lock of the row that holds the tot
 
 from __future__ import annotations
 
-from portal.audit import record_change, snapshot
-from portal.choices import AuditAction
 from portal.exceptions import Forbidden
 from portal.permissions import ADD, CHANGE, ensure_allowed, may
 
@@ -24,22 +23,3 @@ def locked_for_change(obj, *, actor):
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     ensure_allowed(actor, CHANGE, locked)
     return locked
-
-
-def save_new(obj, *, actor, message: str = "", validate_constraints: bool = True):
-    obj.full_clean(validate_constraints=validate_constraints)
-    obj.save()
-    record_change(actor=actor, obj=obj, action=AuditAction.CREATE, after=snapshot(obj), message=message)
-    return obj
-
-
-def apply_changes(obj, *, actor, changes: dict, message: str = "", action: str = AuditAction.UPDATE):
-    before = snapshot(obj)
-    for field, value in changes.items():
-        setattr(obj, field, value)
-    if hasattr(obj, "version"):
-        obj.version += 1
-    obj.full_clean()
-    obj.save()
-    record_change(actor=actor, obj=obj, action=action, before=before, after=snapshot(obj), message=message)
-    return obj

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from portal.audit import record_change, snapshot
 from portal.permissions import CHANGE, ensure_allowed
+from portal.services import model_update
 from procurement.choices import AuditEvent
 from procurement.models import (
     CallOffLine,
     Delivery,
     DeliveryImport,
 )
-from procurement.services.common import apply_changes, ensure_may_add, locked_for_change
+from procurement.services.common import ensure_may_add, locked_for_change
 from procurement.tasks import refresh_analytics_after_commit
 
 
@@ -164,7 +165,7 @@ def delivery_correct(*, actor, delivery: Delivery, **changes) -> Delivery:
         raise ValidationError(
             dict.fromkeys(sorted(unknown), "This cannot be changed on a recorded delivery.")
         )
-    return apply_changes(delivery, actor=actor, changes=changes, action=AuditEvent.DELIVERY_CORRECTED)
+    return model_update(delivery, actor=actor, changes=changes, action=AuditEvent.DELIVERY_CORRECTED)
 
 
 @transaction.atomic

@@ -15,11 +15,11 @@ from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
 from portal.permissions import ADD, may, scope_label
+from portal.services import model_create, model_update
 from procurement.models import (
     DemandSignal,
     Item,
 )
-from procurement.services.common import apply_changes, save_new
 from procurement.tasks import refresh_analytics_after_commit
 
 
@@ -87,7 +87,7 @@ def demand_signal_set(
             with transaction.atomic():
                 # The insert decides who filed the cell first (the unique constraint); checking the
                 # constraint beforehand would only race it, and lose with a 400, not a conflict.
-                save_new(signal, actor=actor, message=on_behalf, validate_constraints=False)
+                model_create(signal, actor=actor, message=on_behalf, validate_constraints=False)
         except IntegrityError:
             # Someone filed the same cell a moment ago; the failed insert waited for them to commit.
             existing = _locked_demand_cell(nation, item, year)
@@ -101,7 +101,7 @@ def demand_signal_set(
     if all(getattr(existing, k) == v for k, v in changes.items() if k != "filed_by"):
         return existing
     refresh_analytics_after_commit()
-    return apply_changes(existing, actor=actor, changes=changes, message=on_behalf)
+    return model_update(existing, actor=actor, changes=changes, message=on_behalf)
 
 
 @transaction.atomic

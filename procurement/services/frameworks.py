@@ -12,6 +12,7 @@ from django.db import transaction
 
 from portal.concurrency import check_version
 from portal.models import Nation
+from portal.services import model_create, model_update
 from procurement.choices import AmendmentRationale, AuditEvent, FrameworkStatus
 from procurement.models import (
     Amendment,
@@ -22,7 +23,7 @@ from procurement.models import (
     Programme,
     Supplier,
 )
-from procurement.services.common import apply_changes, ensure_may_add, locked_for_change, save_new
+from procurement.services.common import ensure_may_add, locked_for_change
 from procurement.tasks import refresh_analytics_after_commit
 
 
@@ -55,7 +56,7 @@ def framework_create(
         status=status,
         notes=notes,
     )
-    save_new(framework, actor=actor)
+    model_create(framework, actor=actor)
     framework.suppliers.set(list(suppliers))
     return framework
 
@@ -80,8 +81,12 @@ def framework_update(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Change this through an amendment."))
-    apply_changes(framework, actor=actor, changes=changes)
-    if suppliers is not None:
+    suppliers = list(suppliers) if suppliers is not None else None
+    suppliers_changed = suppliers is not None and {s.pk for s in suppliers} != set(
+        framework.suppliers.values_list("pk", flat=True)
+    )
+    model_update(framework, actor=actor, changes=changes, touched=suppliers_changed)
+    if suppliers_changed:
         framework.suppliers.set(list(suppliers))
     return framework
 
@@ -112,7 +117,7 @@ def framework_amend(
             diff[field] = {"old": str(old), "new": str(new)}
     if not diff:
         raise ValidationError({"changes": "The amendment changes nothing."})
-    apply_changes(
+    model_update(
         framework, actor=actor, changes=changes, action=AuditEvent.FRAMEWORK_AMENDED, message=description
     )
     amendment = Amendment(
@@ -124,7 +129,7 @@ def framework_amend(
         created_by=actor,
     )
     refresh_analytics_after_commit()
-    return save_new(amendment, actor=actor)
+    return model_create(amendment, actor=actor)
 
 
 @transaction.atomic
@@ -134,14 +139,14 @@ def framework_participant_add(
     framework = locked_for_change(framework, actor=actor)
     if FrameworkParticipant.objects.filter(framework=framework, nation=nation).exists():
         raise ValidationError({"nation": f"{nation} already takes part in this framework."})
-    participant = save_new(
+    participant = model_create(
         FrameworkParticipant(framework=framework, nation=nation, joined_on=joined_on),
         actor=actor,
         message=f"{nation} joined {framework.reference}",
     )
     if framework.status == FrameworkStatus.ACTIVE and joined_on > framework.period_start:
         # A nation joining a running framework changes it: keep that in the amendment history.
-        save_new(
+        model_create(
             Amendment(
                 framework=framework,
                 date=joined_on,
@@ -163,4 +168,4 @@ def framework_line_add(
     if FrameworkLine.objects.filter(framework=framework, item=item).exists():
         raise ValidationError({"item": f"{item} already has a line in this framework."})
     line = FrameworkLine(framework=framework, item=item, unit_price=unit_price, max_quantity=max_quantity)
-    return save_new(line, actor=actor)
+    return model_create(line, actor=actor)

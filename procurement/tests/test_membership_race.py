@@ -43,7 +43,7 @@ def test_two_adds_of_the_same_member_one_is_created_the_other_is_a_field_error(m
     actor = nspa_user()
     poland = Nation.objects.get(code="POL")
     outcomes = race(
-        AfterTheRead(monkeypatch, "save_new", module=catalogue),
+        AfterTheRead(monkeypatch, "model_create", module=catalogue),
         {
             name: lambda: services.programme_member_add(
                 actor=actor, programme=programme, nation=poland, joined_on=dt.date(2024, 1, 1)
@@ -70,7 +70,9 @@ def test_two_api_adds_of_the_same_member_give_201_and_400(monkeypatch, programme
         body = {"nation": "POL", "joined_on": "2024-01-01"}
         return client.post(f"/api/procurement/programmes/{programme.pk}/members/", body, format="json")
 
-    outcomes = race(AfterTheRead(monkeypatch, "save_new", module=catalogue), {"first": post, "second": post})
+    outcomes = race(
+        AfterTheRead(monkeypatch, "model_create", module=catalogue), {"first": post, "second": post}
+    )
 
     statuses = sorted((getattr(o, "status_code", repr(o)) for o in outcomes.values()), key=str)
     assert statuses == [201, 400], outcomes
