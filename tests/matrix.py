@@ -27,8 +27,9 @@ Fields:
   holds the right statuses; the generator asserts the observed ones, so fixing the bug fails the
   row until its ``bug`` goes.
 - ``audit``: a write that succeeds (2xx, or a redirect on a page) must leave an audit row: the
-  action it names (``"plan.submitted"``), or any action (``True``). ``False`` with a comment only
-  for a write that is not about a record (the language cookie). A write without ``audit`` may
+  action it names (``"plan.submitted"``), or any action (``True``). ``False``, with a comment, for
+  a write that must leave no audit row: one not about a record (the language cookie), or one that
+  changes nothing (an empty PATCH). A write without ``audit`` may
   not succeed for anybody; a refused write (4xx) never leaves an audit row.
 
 The matrix runs its rows in order, in one database per visitor: a row that changes state (a

@@ -129,12 +129,14 @@ def _problems(row: Row, response, since: int, user) -> list[str]:
         problems += inline_code(response.content.decode())
     if is_api(response) and row.route not in ("api-schema", "api-docs"):
         problems += schema_problems(response, row.method)
-    if row.method in WRITE_METHODS and row.audit is not False:
+    if row.method in WRITE_METHODS:
         changes = list(ObjectChange.objects.filter(pk__gt=since).values_list("action", "actor_username"))
         status = response.status_code
         if status in (301, 302) and response.url.startswith(resolve_url(settings.LOGIN_URL)):
             status = 401  # sent to sign in: refused
-        if status >= 400 and changes:
+        if row.audit is False and changes:
+            problems.append(f"audited {changes}, yet the row says this write changes no record")
+        elif status >= 400 and changes:
             problems.append(f"refused, yet audited {changes}")
         elif status < 400 and row.audit is None and changes:
             problems.append(f"audited {changes}: name it in the row's audit=")

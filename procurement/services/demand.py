@@ -14,7 +14,7 @@ from portal.choices import AuditAction
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
-from portal.permissions import ADD, may, scope_label
+from portal.permissions import ADD, CHANGE, DELETE, allows, ensure_added, may
 from portal.services import model_create, model_update
 from procurement.models import (
     DemandSignal,
@@ -22,13 +22,19 @@ from procurement.models import (
 )
 from procurement.tasks import refresh_analytics_after_commit
 
+REFUSED = "A director files demand for their own nation only."
 
-def _ensure_may_file_demand(actor, nation: Nation) -> None:
+
+def _ensure_may_file_demand(actor) -> None:
+    # Which nations are the actor's to file is the rules' ADD/CHANGE/DELETE scope, applied to the
+    # row itself: ``ensure_added`` after a create, ``allows`` on the locked row before a change.
     if not may(actor, DemandSignal, ADD):
         raise Forbidden("You may not file demand signals.")
-    # A writer whose grant is their own nation's (a director) files for that nation only.
-    if scope_label(actor, DemandSignal, ADD) == "own_nation" and actor.nation_id != nation.pk:
-        raise Forbidden("A director files demand for their own nation only.")
+
+
+def _ensure_may_write(actor, action: str, signal: DemandSignal) -> None:
+    if not allows(actor, action, signal):
+        raise Forbidden(REFUSED)
 
 
 def _locked_demand_cell(nation: Nation, item: Item, year: int) -> DemandSignal | None:
@@ -68,7 +74,7 @@ def demand_signal_set(
     row someone else filed meanwhile is a ``Conflict`` naming that row, never overwritten. ``None``
     sets the cell whatever it holds.
     """
-    _ensure_may_file_demand(actor, nation)
+    _ensure_may_file_demand(actor)
     on_behalf = (
         "" if actor.nation_id == nation.pk else f"Filed by {actor.get_username()} on behalf of {nation}"
     )
@@ -88,6 +94,7 @@ def demand_signal_set(
                 # The insert decides who filed the cell first (the unique constraint); checking the
                 # constraint beforehand would only race it, and lose with a 400, not a conflict.
                 model_create(signal, actor=actor, message=on_behalf, validate_constraints=False)
+                ensure_added(actor, signal, REFUSED)  # another nation's cell: rolled back
         except IntegrityError:
             # Someone filed the same cell a moment ago; the failed insert waited for them to commit.
             existing = _locked_demand_cell(nation, item, year)
@@ -96,6 +103,7 @@ def demand_signal_set(
         else:
             refresh_analytics_after_commit()
             return signal
+    _ensure_may_write(actor, CHANGE, existing)
     _check_demand_version(existing, expected_version)
     changes = {"quantity": quantity, "firmness": firmness, "notes": notes, "filed_by": actor}
     if all(getattr(existing, k) == v for k, v in changes.items() if k != "filed_by"):
@@ -107,7 +115,8 @@ def demand_signal_set(
 @transaction.atomic
 def demand_signal_delete(*, actor, signal: DemandSignal, expected_version: int | None = None) -> None:
     signal = DemandSignal.objects.select_for_update().get(pk=signal.pk)
-    _ensure_may_file_demand(actor, signal.nation)
+    _ensure_may_file_demand(actor)
+    _ensure_may_write(actor, DELETE, signal)
     check_version(signal, expected_version)
     refresh_analytics_after_commit()
     record_change(actor=actor, obj=signal, action=AuditAction.DELETE, before=snapshot(signal))

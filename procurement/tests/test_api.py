@@ -160,9 +160,13 @@ def test_director_files_own_demand_and_only_own(api, owner, other):
     assert response.json()["version"] == 2
     assert DemandSignal.objects.count() == 1
 
+    changes = ObjectChange.objects.count()
     response = api.post(f"{BASE}/demand-signals/", {**body, "nation": "FRA"})
     assert response.status_code == 403
+    assert response.json()["detail"] == "A director files demand for their own nation only."
+    # The row was saved, then refused by the ADD scope: rolled back with its audit row.
     assert not DemandSignal.objects.filter(nation__code="FRA").exists()
+    assert ObjectChange.objects.count() == changes
 
     # France's director sees nothing of Poland's demand.
     signal_id = DemandSignal.objects.get().pk
