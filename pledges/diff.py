@@ -12,24 +12,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pledges.choices import Commitment
-from pledges.models import ENTRY_MODELS, PlanVersion
+from pledges.models import ENTRY_KINDS, PlanVersion
 
 EntryStatus = Literal["added", "removed", "changed", "unchanged"]
-
-# Fields shown and compared, per entry type (what a reader cares about, in display order).
-ENTRY_FIELDS = {
-    "capacityline": [
-        "item", "site", "baseline_output", "baseline_year", "current_output", "target_output",
-        "target_year", "surge_capacity", "lead_time_months", "commitment",
-    ],
-    "investment": ["description", "kind", "value", "currency", "year", "commitment"],
-    "measure": ["title", "status", "due_date", "commitment"],
-}  # fmt: skip
-NATURAL_KEYS = {
-    "capacityline": lambda e: ("capacityline", e.item_id, e.site.strip().lower()),
-    "investment": lambda e: ("investment", e.description.strip().lower()),
-    "measure": lambda e: ("measure", e.title.strip().lower()),
-}
 
 
 @dataclass(frozen=True)
@@ -122,16 +107,10 @@ def _display(entry, name: str) -> str:
 def _entries(version: PlanVersion) -> list[tuple[str, object]]:
     # Uses the prefetched related managers of selectors.plan_content_get (no queries per entry).
     return [
-        (model.__name__.lower(), entry)
-        for model in ENTRY_MODELS
-        for entry in getattr(version, f"{model.__name__.lower()}s").all()
+        (kind, entry)
+        for kind, model in ENTRY_KINDS.items()
+        for entry in getattr(version, model.entry_related).all()
     ]
-
-
-def _label(kind: str, entry) -> str:
-    if kind == "capacityline":
-        return f"{entry.item} — {entry.site}"
-    return entry.description if kind == "investment" else entry.title
 
 
 def version_diff(old: PlanVersion, new: PlanVersion, *, year_on_year: bool = False) -> VersionDiff:
@@ -146,28 +125,28 @@ def version_diff(old: PlanVersion, new: PlanVersion, *, year_on_year: bool = Fal
         )
 
     def pairing_key(kind: str, entry):
-        return NATURAL_KEYS[kind](entry) if year_on_year else (kind, entry.key)
+        return (kind, *entry.same_entry_key()) if year_on_year else (kind, entry.key)
 
     old_entries = {pairing_key(kind, e): (kind, e) for kind, e in _entries(old)}
     new_entries = {pairing_key(kind, e): (kind, e) for kind, e in _entries(new)}
     diffs: list[EntryDiff] = []
     for key, (kind, entry) in new_entries.items():
-        values = {name: _display(entry, name) for name in ENTRY_FIELDS[kind]}
+        values = {name: _display(entry, name) for name in entry.shown_fields}
         if key not in old_entries:
-            diffs.append(EntryDiff(kind, _label(kind, entry), "added", new=values))
+            diffs.append(EntryDiff(kind, entry.entry_label(), "added", new=values))
             continue
         previous = old_entries[key][1]
-        before = {name: _display(previous, name) for name in ENTRY_FIELDS[kind]}
-        changes = [FieldChange(n, before[n], values[n]) for n in ENTRY_FIELDS[kind] if before[n] != values[n]]
+        before = {name: _display(previous, name) for name in entry.shown_fields}
+        changes = [FieldChange(n, before[n], values[n]) for n in entry.shown_fields if before[n] != values[n]]
         diffs.append(
             EntryDiff(
-                kind, _label(kind, entry), "changed" if changes else "unchanged", changes, before, values
+                kind, entry.entry_label(), "changed" if changes else "unchanged", changes, before, values
             )
         )
     for key, (kind, entry) in old_entries.items():
         if key not in new_entries:
-            before = {name: _display(entry, name) for name in ENTRY_FIELDS[kind]}
-            diffs.append(EntryDiff(kind, _label(kind, entry), "removed", old=before))
-    order = {"capacityline": 0, "investment": 1, "measure": 2}
+            before = {name: _display(entry, name) for name in entry.shown_fields}
+            diffs.append(EntryDiff(kind, entry.entry_label(), "removed", old=before))
+    order = {kind: position for position, kind in enumerate(ENTRY_KINDS)}
     diffs.sort(key=lambda d: (order[d.kind], d.label.lower()))
     return VersionDiff(old=old, new=new, sections=sections, entries=diffs)

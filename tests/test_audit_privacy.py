@@ -201,7 +201,7 @@ def test_a_rolled_back_submission_releases_nothing(scene, owner, secretariat, mo
     def fail(*args, **kwargs):
         raise RuntimeError("the submission fails after the release")
 
-    monkeypatch.setattr(plan_services, "_bump", fail)  # where plan_submit looks it up
+    monkeypatch.setattr(plan_services, "model_update", fail)  # where plan_submit looks it up
     with pytest.raises(RuntimeError):
         services.plan_submit(actor=owner, plan=scene["pol_plan"])
     assert _visible_ids(secretariat) == before

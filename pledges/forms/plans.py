@@ -38,6 +38,7 @@ class SectionForm(forms.Form):
 class EntryForm(forms.Form):
     """A capacity line, investment or measure: one row of an inline table."""
 
+    model: type | None = None
     entry_kind: str = ""
     default_commitment: int = Commitment.COOPERATION
 
@@ -58,18 +59,21 @@ class EntryForm(forms.Form):
         return {name: getattr(entry, f"{name}_id" if name == "item" else name) for name in cls.base_fields}
 
 
-def _entry_form(
-    model, kind: str, fields: list[str], default_commitment: int, widgets=None
-) -> type[EntryForm]:
+def _entry_form(model, fields: list[str], default_commitment: int, widgets=None) -> type[EntryForm]:
     declared = fields_for_model(model, fields=fields, widgets=widgets or {})
     declared["commitment"].label = _("Section")
-    attrs = {"entry_kind": kind, "default_commitment": default_commitment, "__module__": __name__, **declared}
+    attrs = {
+        "model": model,
+        "entry_kind": model.entry_kind,
+        "default_commitment": default_commitment,
+        "__module__": __name__,
+        **declared,
+    }
     return type(f"{model.__name__}Form", (EntryForm,), attrs)
 
 
 CapacityLineForm = _entry_form(
     CapacityLine,
-    "capacityline",
     [
         "item",
         "site",
@@ -89,7 +93,6 @@ CapacityLineForm = _entry_form(
 class InvestmentForm(
     _entry_form(
         Investment,
-        "investment",
         ["description", "kind", "value", "currency", "year", "commitment"],
         Commitment.INDUSTRIAL_DEVELOPMENT,
         widgets={"currency": forms.TextInput(attrs={"size": 4, "placeholder": "EUR"})},
@@ -101,14 +104,14 @@ class InvestmentForm(
 
 MeasureForm = _entry_form(
     Measure,
-    "measure",
     ["title", "commitment", "status", "due_date"],
     Commitment.COOPERATION,
     widgets={"due_date": DATE_INPUT},
 )
 
-ENTRY_FORMS: dict[str, type[EntryForm]] = {
-    form.entry_kind: form for form in (CapacityLineForm, InvestmentForm, MeasureForm)
+# Keyed on the model; the kind's name comes from pledges.models.ENTRY_KINDS.
+ENTRY_FORMS: dict[type, type[EntryForm]] = {
+    form.model: form for form in (CapacityLineForm, InvestmentForm, MeasureForm)
 }
 
 

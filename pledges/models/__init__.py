@@ -12,7 +12,7 @@ from pledges.models.dip import (
     ExpenditureRecord,
 )
 from pledges.models.plans import (
-    ENTRY_MODELS,
+    ENTRY_KINDS,
     CapacityLine,
     Investment,
     Measure,
@@ -26,7 +26,7 @@ from pledges.models.plans import (
 
 __all__ = [
     "AMOUNT_FIELDS",
-    "ENTRY_MODELS",
+    "ENTRY_KINDS",
     "INPUT_FIELDS",
     "SHARE_FIELDS",
     "YEAR_MAX",

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from pledges.choices import Commitment, InvestmentKind, MeasureStatus, PlanStatus
@@ -143,13 +145,44 @@ class PlanEntry(_InVersion, models.Model):
     commitment = models.PositiveSmallIntegerField(choices=Commitment.choices)
     illustrative = models.BooleanField(default=False, help_text=_("Demo data, not a nation's figures."))
 
+    # How a version's prefetch reads this kind: its order and the relations selected with it.
+    entry_ordering: ClassVar[tuple[str, ...]] = ("pk",)
+    entry_select: ClassVar[tuple[str, ...]] = ()
+    # The fields a reader compares and sees, in display order (diffs, review).
+    shown_fields: ClassVar[tuple[str, ...]] = ()
+
     class Meta:
         abstract = True
+
+    @classproperty
+    def entry_kind(cls) -> str:
+        """The kind's one name (the services' ``kind``, the editor's URL segment, the API's path);
+        every layer's per-kind table is keyed on the model, found through ``ENTRY_KINDS``."""
+        return cls._meta.model_name
+
+    @classproperty
+    def entry_related(cls) -> str:
+        """The relation on ``PlanVersion`` (the ``%(class)ss`` related name)."""
+        return f"{cls._meta.model_name}s"
+
+    def same_entry_key(self) -> tuple:
+        """What makes this the same entry in another year's plan (entries of one plan's versions
+        pair on ``key`` instead)."""
+        raise NotImplementedError
+
+    def entry_label(self) -> str:
+        raise NotImplementedError
 
 
 class CapacityLine(PlanEntry):
     """Planned national production capacity for one catalogue item."""
 
+    entry_ordering = ("item__name", "pk")
+    entry_select = ("item",)
+    shown_fields = (
+        "item", "site", "baseline_output", "baseline_year", "current_output", "target_output",
+        "target_year", "surge_capacity", "lead_time_months", "commitment",
+    )  # fmt: skip
     item = models.ForeignKey("procurement.Item", on_delete=models.PROTECT, related_name="capacity_lines")
     site = models.CharField(max_length=200, help_text=_("Production site or company."))
     baseline_output = models.PositiveBigIntegerField(help_text=_("Annual output in the baseline year."))
@@ -172,6 +205,12 @@ class CapacityLine(PlanEntry):
     def __str__(self) -> str:
         return f"{self.item_id} at {self.site}"
 
+    def same_entry_key(self) -> tuple:
+        return (self.item_id, self.site.strip().lower())
+
+    def entry_label(self) -> str:
+        return f"{self.item} — {self.site}"
+
     def clean(self) -> None:
         if self.target_year and self.baseline_year and self.target_year < self.baseline_year:
             raise ValidationError({"target_year": _("The target year cannot precede the baseline year.")})
@@ -180,6 +219,8 @@ class CapacityLine(PlanEntry):
 class Investment(PlanEntry):
     """An investment in new or reactivated production lines."""
 
+    entry_ordering = ("year", "pk")
+    shown_fields = ("description", "kind", "value", "currency", "year", "commitment")
     description = models.CharField(max_length=300)
     kind = models.CharField(max_length=12, choices=InvestmentKind.choices)
     value = models.DecimalField(max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
@@ -195,10 +236,18 @@ class Investment(PlanEntry):
     def __str__(self) -> str:
         return self.description
 
+    def same_entry_key(self) -> tuple:
+        return (self.description.strip().lower(),)
+
+    def entry_label(self) -> str:
+        return self.description
+
 
 class Measure(PlanEntry):
     """A national measure under one commitment, with its status and due date."""
 
+    entry_ordering = ("commitment", "pk")
+    shown_fields = ("title", "status", "due_date", "commitment")
     title = models.CharField(max_length=300)
     status = models.CharField(max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
     due_date = models.DateField(null=True, blank=True)
@@ -210,6 +259,12 @@ class Measure(PlanEntry):
         ]
 
     def __str__(self) -> str:
+        return self.title
+
+    def same_entry_key(self) -> tuple:
+        return (self.title.strip().lower(),)
+
+    def entry_label(self) -> str:
         return self.title
 
 
@@ -231,4 +286,7 @@ class ReviewComment(models.Model):
         return self.text[:60]
 
 
-ENTRY_MODELS = (CapacityLine, Investment, Measure)
+# The one registry of entry kinds, in display order: name -> model.
+ENTRY_KINDS: dict[str, type[PlanEntry]] = {
+    model.entry_kind: model for model in (CapacityLine, Investment, Measure)
+}

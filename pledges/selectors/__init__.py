@@ -3,21 +3,27 @@ datasets and DIP metrics (``dip``), planned capacity against demand (``capacity`
 
 from pledges.selectors.dip import dataset_default_get, dataset_get, dataset_list, metric_list, record_list
 from pledges.selectors.plans import (
+    PlanDetail,
     cycle_list,
     plan_content_get,
+    plan_detail_get,
     plan_list,
+    plan_submitted_list,
     plan_version_get,
     plan_version_list,
 )
 
 __all__ = [
+    "PlanDetail",
     "cycle_list",
     "dataset_default_get",
     "dataset_get",
     "dataset_list",
     "metric_list",
     "plan_content_get",
+    "plan_detail_get",
     "plan_list",
+    "plan_submitted_list",
     "plan_version_get",
     "plan_version_list",
     "record_list",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from pledges.models import (
-    CapacityLine,
-    Investment,
-    Measure,
+    ENTRY_KINDS,
     NationalPlan,
     PlanCycle,
     PlanSection,
@@ -52,9 +53,10 @@ def plan_content_get(*, user, version_id: int) -> PlanVersion:
     return get_object_or_404(
         queryset.prefetch_related(
             part("sections", PlanSection, "commitment"),
-            part("capacitylines", CapacityLine, "item__name", "pk", related=["item"]),
-            part("investments", Investment, "year", "pk"),
-            part("measures", Measure, "commitment", "pk"),
+            *(
+                part(model.entry_related, model, *model.entry_ordering, related=model.entry_select)
+                for model in ENTRY_KINDS.values()
+            ),
             part("comments", ReviewComment, "commitment", "pk", related=["author"]),
         ),
         pk=version_id,
@@ -63,3 +65,76 @@ def plan_content_get(*, user, version_id: int) -> PlanVersion:
 
 def plan_version_list(*, user, plan: NationalPlan) -> QuerySet[PlanVersion]:
     return restrict(PlanVersion.objects.filter(plan=plan), user, VIEW).order_by("number")
+
+
+def plan_submitted_list(*, user, plan: NationalPlan) -> list[PlanVersion]:
+    """The plan's submitted versions the user may read, oldest first, each with its comments."""
+    comments = ReviewComment.objects.select_related("author").order_by("commitment", "pk")
+    return list(
+        plan_version_list(user=user, plan=plan)
+        .filter(frozen=True)
+        .prefetch_related(restricted_prefetch("comments", comments, user))
+    )
+
+
+@dataclass
+class PlanDetail:
+    """A plan as one reader reads it: ``version`` with its sections, entries and comments (or None
+    when they may read no version), and ``review_comments``, the comments of the last review: they
+    sit on the latest submitted version, which is not ``version`` while the nation revises a
+    returned plan."""
+
+    plan: NationalPlan
+    version: PlanVersion | None
+    review_comments: list[ReviewComment]
+
+    def comments_by_section(self) -> dict[int | None, list[ReviewComment]]:
+        """``review_comments`` by section; ``None`` holds the plan-wide ones."""
+        grouped: dict[int | None, list[ReviewComment]] = defaultdict(list)
+        for comment in self.review_comments:
+            grouped[comment.commitment].append(comment)
+        return grouped
+
+    def entries_by_section(self) -> dict[int, list]:
+        """The version's entries of every kind, by section, in the registry's order."""
+        grouped: dict[int, list] = defaultdict(list)
+        for model in ENTRY_KINDS.values():
+            for entry in getattr(self.version, model.entry_related).all():
+                grouped[entry.commitment].append(entry)
+        return grouped
+
+
+def plan_detail_get(
+    *, user, plan: NationalPlan, version: PlanVersion | None = None, review_comments: bool = True
+) -> PlanDetail:
+    """The one composition of a plan's detail, for the API, the editor and the review screen.
+
+    The version is the one ``plan_version_get`` gives this user (the nation's working version),
+    or ``version``, one the caller read through ``plan_version_list`` (a review reads the latest
+    submitted one). Without ``review_comments`` (a fragment that shows none) they are not read.
+    Queries: a constant number.
+    """
+    shown = version or plan_version_get(user=user, plan=plan)
+    version = shown and plan_content_get(user=user, version_id=shown.pk)
+    if not review_comments:
+        comments = []
+    elif version is None or version.frozen:
+        comments = list(version.comments.all()) if version else []
+    elif version.number < 2:
+        comments = []  # a first draft: nothing was reviewed yet
+    else:
+        reviewed = (
+            plan_version_list(user=user, plan=plan)
+            .filter(frozen=True)
+            .prefetch_related(
+                restricted_prefetch(
+                    "comments",
+                    ReviewComment.objects.select_related("author").order_by("commitment", "pk"),
+                    user,
+                    to_attr="listed",
+                )
+            )
+            .last()
+        )
+        comments = reviewed.listed if reviewed else []
+    return PlanDetail(plan=plan, version=version, review_comments=comments)

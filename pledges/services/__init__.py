@@ -14,7 +14,6 @@ from pledges.services.dip import (
     return_submit,
 )
 from pledges.services.plans import (
-    ENTRY_TYPES,
     CommentInput,
     cycle_create,
     entry_delete,
@@ -29,7 +28,6 @@ from pledges.services.plans import (
 )
 
 __all__ = [
-    "ENTRY_TYPES",
     "METRIC_FIELDS",
     "RECOMPUTE_JOB",
     "CommentInput",

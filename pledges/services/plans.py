@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pledges.choices import AuditEvent, Commitment, PlanStatus
 from pledges.models import (
-    ENTRY_MODELS,
+    ENTRY_KINDS,
     NationalPlan,
     PlanCycle,
     PlanEntry,
@@ -32,8 +32,6 @@ from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
 from portal.permissions import ADD, CHANGE, ensure_added, ensure_allowed, may
 from portal.services import model_create, model_update
-
-ENTRY_TYPES = {model.__name__.lower(): model for model in ENTRY_MODELS}
 
 
 def _locked_plan(plan: NationalPlan) -> NationalPlan:
@@ -118,7 +116,7 @@ def section_save(*, actor, section: PlanSection, narrative: str, expected_versio
 
 def _entry_model(kind: str) -> type[PlanEntry]:
     try:
-        return ENTRY_TYPES[kind]
+        return ENTRY_KINDS[kind]
     except KeyError:
         raise ValidationError({"type": f"Unknown entry type {kind!r}."}) from None
 
@@ -218,7 +216,7 @@ def _copy_version(source: PlanVersion) -> PlanVersion:
         PlanSection(plan_version=copy, commitment=s.commitment, narrative=s.narrative)
         for s in source.sections.all()
     )
-    for model in ENTRY_MODELS:
+    for model in ENTRY_KINDS.values():
         names = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "plan_version"}]
         model.objects.bulk_create(
             model(plan_version=copy, **{n: getattr(e, n) for n in names})

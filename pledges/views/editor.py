@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pledges import forms, selectors, services
-from pledges.choices import Commitment, PlanStatus
-from pledges.models import NationalPlan, PlanVersion, ReviewComment
+from pledges.choices import Commitment
+from pledges.models import ENTRY_KINDS, CapacityLine, Investment, Measure, NationalPlan, PlanVersion
 from portal.exceptions import Conflict
-from portal.permissions import ADD, CHANGE, may, restricted_prefetch
+from portal.permissions import ADD, CHANGE, may
 from portal.web import add_service_errors, get_for, scope_errors
 from procurement import selectors as procurement_selectors
 
@@ -46,20 +46,19 @@ class Column:
 
 
 @dataclass(frozen=True)
-class EntryKind:
-    """One kind of structured entry and its inline table."""
+class EntryTable:
+    """How the editor shows one kind of structured entry: its inline table."""
 
     title: str
     noun: str
-    related: str  # the prefetched relation on PlanVersion
     columns: tuple[Column, ...]
 
 
-ENTRY_KINDS = {
-    "capacityline": EntryKind(
+# Keyed on the model: the kinds and their names are pledges.models.ENTRY_KINDS.
+ENTRY_TABLES = {
+    CapacityLine: EntryTable(
         gettext_lazy("Capacity lines"),
         gettext_lazy("capacity line"),
-        "capacitylines",
         (
             Column(gettext_lazy("Item"), ("item",)),
             Column(gettext_lazy("Site or company"), ("site",)),
@@ -71,10 +70,9 @@ ENTRY_KINDS = {
             Column(gettext_lazy("Lead time (months)"), ("lead_time_months",), numeric=True),
         ),
     ),
-    "investment": EntryKind(
+    Investment: EntryTable(
         gettext_lazy("Investments"),
         gettext_lazy("investment"),
-        "investments",
         (
             Column(gettext_lazy("Description"), ("description",)),
             Column(gettext_lazy("Kind"), ("kind",)),
@@ -83,10 +81,9 @@ ENTRY_KINDS = {
             Column(gettext_lazy("Section"), ("commitment",)),
         ),
     ),
-    "measure": EntryKind(
+    Measure: EntryTable(
         gettext_lazy("Measures"),
         gettext_lazy("measure"),
-        "measures",
         (
             Column(gettext_lazy("Title"), ("title",)),
             Column(gettext_lazy("Section"), ("commitment",)),
@@ -95,6 +92,11 @@ ENTRY_KINDS = {
         ),
     ),
 }
+
+
+def _items(request: HttpRequest, model) -> object:
+    """The catalogue a capacity line picks its item from (the other kinds pick none)."""
+    return procurement_selectors.item_list(user=request.user) if model is CapacityLine else None
 
 
 def _display(entry, name: str) -> str:
@@ -116,11 +118,13 @@ def _display(entry, name: str) -> str:
 # --- Shared helpers -----------------------------------------------------------------------
 
 
-def _content(request: HttpRequest, plan: NationalPlan) -> PlanVersion:
-    version = selectors.plan_version_get(user=request.user, plan=plan)
-    if version is None:
+def _detail(
+    request: HttpRequest, plan: NationalPlan, *, review_comments: bool = True
+) -> selectors.PlanDetail:
+    detail = selectors.plan_detail_get(user=request.user, plan=plan, review_comments=review_comments)
+    if detail.version is None:
         raise Http404
-    return selectors.plan_content_get(user=request.user, version_id=version.pk)
+    return detail
 
 
 def _is_editable(plan: NationalPlan, version: PlanVersion) -> bool:
@@ -202,26 +206,6 @@ def _section_form(section) -> forms.SectionForm:
     )
 
 
-def _review_comments(request: HttpRequest, plan: NationalPlan, version: PlanVersion) -> dict:
-    """The comments of the version the reviewer returned, by section (``None``: plan-wide)."""
-    if plan.status != PlanStatus.RETURNED or version.number < 2:
-        return {}
-    returned = (
-        selectors.plan_version_list(user=request.user, plan=plan)
-        .filter(number=version.number - 1)
-        .prefetch_related(
-            restricted_prefetch(
-                "comments", ReviewComment.objects.order_by("commitment", "pk"), request.user, to_attr="listed"
-            )
-        )
-        .first()
-    )
-    grouped: dict[int | None, list[ReviewComment]] = defaultdict(list)
-    for comment in returned.listed if returned else []:
-        grouped[comment.commitment].append(comment)
-    return grouped
-
-
 def _entries_context(
     request: HttpRequest,
     plan: NationalPlan,
@@ -233,12 +217,13 @@ def _entries_context(
     status: str = "",
 ) -> dict:
     """One entry table: read-only rows, at most one row being edited, and the add row."""
-    spec = ENTRY_KINDS[kind]
-    form_class = forms.ENTRY_FORMS[kind]
+    model = ENTRY_KINDS[kind]
+    spec = ENTRY_TABLES[model]
+    form_class = forms.ENTRY_FORMS[model]
     editable = _is_editable(plan, version)
-    items = procurement_selectors.item_list(user=request.user) if kind == "capacityline" else None
+    items = _items(request, model)
     rows = []
-    for entry in getattr(version, spec.related).all():
+    for entry in getattr(version, model.entry_related).all():
         row = {
             "entry": entry,
             "cells": [
@@ -280,9 +265,10 @@ def _entries_context(
 @require_GET
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_for(request, selectors.plan_list, pk, CHANGE)
-    version = _content(request, plan)
+    detail = _detail(request, plan)
+    version = detail.version
     editable = _is_editable(plan, version)
-    comments = _review_comments(request, plan, version)
+    comments = detail.comments_by_section()
     sections = [
         {
             **_section_context(
@@ -385,15 +371,15 @@ def _entry_target(request: HttpRequest, pk: int, kind: str) -> NationalPlan:
 
 
 def _entries_fragment(request, plan, kind, *, status_code=200, **kwargs) -> HttpResponse:
-    version = _content(request, plan)
+    version = _detail(request, plan, review_comments=False).version
     context = _entries_context(request, plan, version, kind, **kwargs)
     return _fragment(request, "pledges/editor/_entries.html", context, status_code)
 
 
 def _entry_write(request: HttpRequest, plan: NationalPlan, kind: str, entry_id: int | None) -> HttpResponse:
-    items = procurement_selectors.item_list(user=request.user) if kind == "capacityline" else None
-    form = forms.ENTRY_FORMS[kind](request.POST, entry_id=entry_id, items=items)
-    noun = ENTRY_KINDS[kind].noun
+    model = ENTRY_KINDS[kind]
+    form = forms.ENTRY_FORMS[model](request.POST, entry_id=entry_id, items=_items(request, model))
+    noun = ENTRY_TABLES[model].noun
     status_code = 400
     if form.is_valid():
         try:
@@ -439,7 +425,7 @@ def entry_edit(request: HttpRequest, pk: int, kind: str, entry_id: int) -> HttpR
 @require_POST
 def entry_delete(request: HttpRequest, pk: int, kind: str, entry_id: int) -> HttpResponse:
     plan = _entry_target(request, pk, kind)
-    noun = ENTRY_KINDS[kind].noun
+    noun = ENTRY_TABLES[ENTRY_KINDS[kind]].noun
     try:
         with scope_errors():
             services.entry_delete(actor=request.user, plan=plan, kind=kind, entry_id=entry_id)

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pledges import selectors, services
 from pledges.choices import Commitment, PlanStatus
-from pledges.diff import ENTRY_FIELDS, VersionDiff, version_diff
+from pledges.diff import VersionDiff, version_diff
 from pledges.forms.review import (
     FILING_STATES,
     NOT_SUBMITTED,
@@ -35,12 +35,20 @@ from pledges.forms.review import (
     FilingFilter,
     ReturnForm,
 )
-from pledges.models import ENTRY_MODELS, NationalPlan, PlanSection, PlanVersion, ReviewComment
+from pledges.models import (
+    ENTRY_KINDS,
+    CapacityLine,
+    Investment,
+    Measure,
+    NationalPlan,
+    PlanSection,
+    ReviewComment,
+)
 from pledges.rules import REVIEW
 from portal.choices import NationKind
 from portal.exceptions import Conflict
 from portal.models import Nation
-from portal.permissions import VIEW, may, restricted_prefetch
+from portal.permissions import VIEW, may
 from portal.selectors import nation_list
 from portal.web import get_for, require, scope_errors
 
@@ -166,6 +174,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 # --- The review screen ----------------------------------------------------------------------
 
 
+# What the review calls each entry kind, keyed on the model (pledges.models.ENTRY_KINDS).
+KIND_LABELS = {
+    CapacityLine: gettext_lazy("Capacity line"),
+    Investment: gettext_lazy("Investment"),
+    Measure: gettext_lazy("Measure"),
+}
+
+
 @dataclass
 class ReviewSection:
     commitment: int
@@ -176,35 +192,16 @@ class ReviewSection:
     field: forms.BoundField
 
 
-def _submitted_versions(user, plan: NationalPlan) -> list[PlanVersion]:
-    """The plan's submitted versions the user may read, oldest first, each with its comments."""
-    comments = ReviewComment.objects.select_related("author").order_by("commitment", "pk")
-    return list(
-        selectors.plan_version_list(user=user, plan=plan)
-        .filter(frozen=True)
-        .prefetch_related(restricted_prefetch("comments", comments, user))
-    )
-
-
-def _review_sections(content: PlanVersion, form: ReturnForm) -> list[ReviewSection]:
-    narratives = {s.commitment: s.narrative for s in content.sections.all()}
-    entries: dict[int, list[tuple[str, object]]] = {c.value: [] for c in Commitment}
-    for label, related in (
-        (_("Capacity line"), content.capacitylines),
-        (_("Investment"), content.investments),
-        (_("Measure"), content.measures),
-    ):
-        for entry in related.all():
-            entries.setdefault(entry.commitment, []).append((label, entry))
-    comments: dict[int | None, list[ReviewComment]] = {}
-    for comment in content.comments.all():
-        comments.setdefault(comment.commitment, []).append(comment)
+def _review_sections(detail: selectors.PlanDetail, form: ReturnForm) -> list[ReviewSection]:
+    narratives = {s.commitment: s.narrative for s in detail.version.sections.all()}
+    entries = detail.entries_by_section()
+    comments = detail.comments_by_section()
     return [
         ReviewSection(
             commitment=c.value,
             title=str(c.label),
             narrative=narratives.get(c.value, ""),
-            entries=entries[c.value],
+            entries=[(KIND_LABELS[type(entry)], entry) for entry in entries.get(c.value, [])],
             comments=comments.get(c.value, []),
             field=form[f"section_{c.value}"],
         )
@@ -217,9 +214,9 @@ def _review_page(
 ) -> HttpResponse:
     user = request.user
     form = form or ReturnForm()
-    versions = _submitted_versions(user, plan)
+    versions = selectors.plan_submitted_list(user=user, plan=plan)
     reviewed = versions[-1] if versions else None
-    content = selectors.plan_content_get(user=user, version_id=reviewed.pk) if reviewed else None
+    detail = reviewed and selectors.plan_detail_get(user=user, plan=plan, version=reviewed)
     may_review = may(user, NationalPlan, REVIEW)
     context = {
         "plan": plan,
@@ -227,8 +224,8 @@ def _review_page(
         "error": error,
         "reviewed": reviewed,
         "earlier": list(reversed(versions[:-1])),
-        "sections": _review_sections(content, form) if content else [],
-        "plan_comments": [c for c in content.comments.all() if c.commitment is None] if content else [],
+        "sections": _review_sections(detail, form) if detail else [],
+        "plan_comments": detail.comments_by_section().get(None, []) if detail else [],
         "may_start": may_review and plan.status == PlanStatus.SUBMITTED,
         "may_decide": may_review and plan.status == PlanStatus.IN_REVIEW,
         "may_diff": may(user, PlanSection, VIEW),
@@ -302,20 +299,10 @@ def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _field_labels() -> dict[str, dict[str, str]]:
-    labels = {}
-    for model in ENTRY_MODELS:
-        kind = model.__name__.lower()
-        labels[kind] = {
-            name: capfirst(model._meta.get_field(name).verbose_name) for name in ENTRY_FIELDS[kind]
-        }
-    return labels
-
-
-KIND_LABELS = {
-    "capacityline": gettext_lazy("Capacity line"),
-    "investment": gettext_lazy("Investment"),
-    "measure": gettext_lazy("Measure"),
-}
+    return {
+        kind: {name: capfirst(model._meta.get_field(name).verbose_name) for name in model.shown_fields}
+        for kind, model in ENTRY_KINDS.items()
+    }
 
 
 def _entry_rows(diff: VersionDiff) -> list[dict]:
@@ -327,7 +314,7 @@ def _entry_rows(diff: VersionDiff) -> list[dict]:
         values = entry.new if entry.status == "added" else entry.old if entry.status == "removed" else None
         rows.append(
             {
-                "kind": KIND_LABELS[entry.kind],
+                "kind": KIND_LABELS[ENTRY_KINDS[entry.kind]],
                 "label": entry.label,
                 "status": entry.status,
                 "changes": [(names[c.field], c.old, c.new) for c in entry.changes],

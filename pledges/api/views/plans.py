@@ -25,7 +25,15 @@ from pledges.api.serializers import plans as s
 from pledges.choices import Commitment
 from pledges.diff import version_diff
 from pledges.filtersets import PlanFilterSet
-from pledges.models import NationalPlan, PlanCycle, PlanSection
+from pledges.models import (
+    ENTRY_KINDS,
+    CapacityLine,
+    Investment,
+    Measure,
+    NationalPlan,
+    PlanCycle,
+    PlanSection,
+)
 from pledges.rules import REVIEW, SUBMIT
 from portal.api.base import PortalViewSet
 from portal.exceptions import Forbidden, NotFound
@@ -66,18 +74,20 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PledgesView
         return self.respond(s.CycleSerializer, cycle, status.HTTP_201_CREATED)
 
 
-# Entry kinds (the services' names, also the URL segment): the input and the output serializer.
-ENTRY_KINDS = {
-    "capacityline": (s.CapacityLineWriteSerializer, s.CapacityLineSerializer),
-    "investment": (s.InvestmentWriteSerializer, s.InvestmentSerializer),
-    "measure": (s.MeasureWriteSerializer, s.MeasureSerializer),
+# Each entry kind's input and output serializer, keyed on the model (pledges.models.ENTRY_KINDS
+# names the kinds: the services' ``kind`` and the URL segment).
+ENTRY_SERIALIZERS = {
+    CapacityLine: (s.CapacityLineWriteSerializer, s.CapacityLineSerializer),
+    Investment: (s.InvestmentWriteSerializer, s.InvestmentSerializer),
+    Measure: (s.MeasureWriteSerializer, s.MeasureSerializer),
 }
 
 
-def _entry_actions(kind: str):
+def _entry_actions(model):
     """The two actions of one entry kind: add (POST .../entries/<kind>/) and change or remove
     (PATCH, DELETE .../entries/<kind>/<entry_id>/), each with its own exact request schema."""
-    write, read = ENTRY_KINDS[kind]
+    kind = model.entry_kind
+    write, read = ENTRY_SERIALIZERS[model]
 
     def add(self, request, pk=None):
         plan = self.get_object()
@@ -153,16 +163,8 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
 
     def detail_response(self, plan: NationalPlan, code: int = status.HTTP_200_OK) -> Response:
         """``plan`` as read from ``get_queryset`` (re-read it after a write)."""
-        user = self.request.user
-        shown = selectors.plan_version_get(user=user, plan=plan)
-        plan.shown_version = shown and selectors.plan_content_get(user=user, version_id=shown.pk)
-        # The last review's comments sit on the latest submitted version, which is not the one
-        # shown while the nation revises a returned plan.
-        reviewed = plan.shown_version
-        if reviewed is None or not reviewed.frozen:
-            latest = selectors.plan_version_list(user=user, plan=plan).filter(frozen=True).last()
-            reviewed = latest and selectors.plan_content_get(user=user, version_id=latest.pk)
-        plan.review_comments = list(reviewed.comments.all()) if reviewed else []
+        detail = selectors.plan_detail_get(user=self.request.user, plan=plan)
+        plan.shown_version, plan.review_comments = detail.version, detail.review_comments
         return self.respond(s.PlanDetailSerializer, plan, code)
 
     def retrieve(self, request, pk=None):
@@ -201,9 +203,9 @@ class PlanViewSet(mixins.ListModelMixin, PledgesViewSet):
         )
         return self.respond(s.SectionSerializer, section)
 
-    add_capacityline, change_capacityline = _entry_actions("capacityline")
-    add_investment, change_investment = _entry_actions("investment")
-    add_measure, change_measure = _entry_actions("measure")
+    add_capacityline, change_capacityline = _entry_actions(CapacityLine)
+    add_investment, change_investment = _entry_actions(Investment)
+    add_measure, change_measure = _entry_actions(Measure)
 
     # --- Workflow -----------------------------------------------------------------------------
 
