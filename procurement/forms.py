@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Nation
+from procurement import analytics
 from procurement.choices import AmendmentRationale, Firmness, FrameworkStatus
 from procurement.models import MONEY, FrameworkContract, Item, Programme, Supplier
+from procurement.selectors import item_list, supplier_list
 from procurement.services import AMENDABLE_FIELDS
 
 MAX_QUANTITY = 2**63 - 1
@@ -407,3 +409,53 @@ class DemandGridForm(forms.Form):
                 now = "" if quantity is None else f"{quantity}|{firmness}"
                 if now != (self.cleaned_data.get(f"{prefix}_original") or ""):
                     yield item, year, quantity, firmness, self.cleaned_data.get(f"{prefix}_version")
+
+
+# --- Analytics filters -------------------------------------------------------------------------
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+
+
+class ItemFilterForm(forms.Form):
+    """A filter form with an item choice whose items also name the result rows: the catalogue is
+    read once (a ModelChoiceField would query it again to render its options)."""
+
+    item = forms.TypedChoiceField(label=_("Item"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {item.pk: item for item in item_list(user=user)}
+        self.fields["item"].choices = [("", "---------")] + [
+            (pk, str(item)) for pk, item in self.items.items()
+        ]
+
+    def clean_item(self):
+        value = self.cleaned_data.get("item")
+        return None if value is None else self.items[value]
+
+
+class DemandAggregateForm(ItemFilterForm):
+    year_from = forms.IntegerField(
+        label=_("From year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+    field_order = ["year_from", "year_to", "item"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("year_from"), data.get("year_to")
+        if start is not None and end is not None and end < start:
+            self.add_error("year_to", _("The range must end on or after its start."))
+        return data
+
+
+class DeliveryPerformanceForm(ItemFilterForm):
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if analytics.frameworks_named(user):
+            self.fields["supplier"].queryset = supplier_list(user=user)
+        else:
+            del self.fields["supplier"]  # delivery_performance ignores it for this reader

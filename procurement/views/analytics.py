@@ -3,7 +3,6 @@ performance. The figures come from ``procurement.analytics``."""
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,60 +12,14 @@ from django.views.decorators.http import require_GET
 
 from portal import aggregates
 from portal.permissions import VIEW, scope_label
-from procurement import analytics
-from procurement.models import Delivery, Supplier
-from procurement.selectors import framework_list, item_list, supplier_list
+from procurement import analytics, forms
+from procurement.models import Delivery
+from procurement.selectors import framework_list, item_list
 
-YEAR_MIN, YEAR_MAX = 1949, 2100
 PERFORMANCE_PAGE_SIZE = 100
 
 
-class ItemFilterForm(forms.Form):
-    """A filter form with an item choice whose items also name the result rows: the catalogue is
-    read once (a ModelChoiceField would query it again to render its options)."""
-
-    item = forms.TypedChoiceField(label=_("Item"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.items = {item.pk: item for item in item_list(user=user)}
-        self.fields["item"].choices = [("", "---------")] + [
-            (pk, str(item)) for pk, item in self.items.items()
-        ]
-
-    def clean_item(self):
-        value = self.cleaned_data.get("item")
-        return None if value is None else self.items[value]
-
-
-class DemandAggregateForm(ItemFilterForm):
-    year_from = forms.IntegerField(
-        label=_("From year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
-    )
-    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
-
-    field_order = ["year_from", "year_to", "item"]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("year_from"), data.get("year_to")
-        if start is not None and end is not None and end < start:
-            self.add_error("year_to", _("The range must end on or after its start."))
-        return data
-
-
-class DeliveryPerformanceForm(ItemFilterForm):
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none(), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if analytics.frameworks_named(user):
-            self.fields["supplier"].queryset = supplier_list(user=user)
-        else:
-            del self.fields["supplier"]  # delivery_performance ignores it for this reader
-
-
-def _bound(form_class, request: HttpRequest) -> tuple[ItemFilterForm, dict]:
+def _bound(form_class, request: HttpRequest) -> tuple[forms.ItemFilterForm, dict]:
     """The filter form and its valid values; invalid input shows its errors and filters nothing."""
     form = form_class(request.GET or None, user=request.user)
     values = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -77,7 +30,7 @@ def _bound(form_class, request: HttpRequest) -> tuple[ItemFilterForm, dict]:
 def demand_aggregate(request: HttpRequest) -> HttpResponse:
     if not analytics.may_read_alliance_aggregates(request.user):
         raise PermissionDenied
-    form, values = _bound(DemandAggregateForm, request)
+    form, values = _bound(forms.DemandAggregateForm, request)
     rows = analytics.aggregated_demand(
         user=request.user,
         year_from=values.get("year_from"),
@@ -100,7 +53,7 @@ def demand_aggregate(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def demand_drilldown(request: HttpRequest, item_id: int, year: int) -> HttpResponse:
-    if not analytics.may_drill_down(request.user) or not YEAR_MIN <= year <= YEAR_MAX:
+    if not analytics.may_drill_down(request.user) or not forms.YEAR_MIN <= year <= forms.YEAR_MAX:
         raise Http404
     item = get_object_or_404(item_list(user=request.user), pk=item_id)
     rows = analytics.demand_drilldown(user=request.user, item=item, year=year)
@@ -115,7 +68,7 @@ def demand_drilldown(request: HttpRequest, item_id: int, year: int) -> HttpRespo
 def delivery_performance(request: HttpRequest) -> HttpResponse:
     if not analytics.may_read_alliance_aggregates(request.user):
         raise PermissionDenied
-    form, values = _bound(DeliveryPerformanceForm, request)
+    form, values = _bound(forms.DeliveryPerformanceForm, request)
     performance = analytics.delivery_performance(
         user=request.user, item=values.get("item"), supplier=values.get("supplier")
     )
