@@ -1,4 +1,5 @@
-"""Shared core: nations, users with a role and a nation, the audit trail and job runs."""
+"""Shared core: nations, users with a role and a nation, the audit trail, job runs and the API's
+idempotency records."""
 
 from __future__ import annotations
 
@@ -188,3 +189,25 @@ class JobRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to an API write sent with an ``Idempotency-Key``, replayed for retries
+    (``portal.idempotency``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The model began in procurement and moved here without a table change (portal.0004 and
+        # procurement.0002 move it in the migration state only), so existing rows stay where they are.
+        db_table = "procurement_idempotencyrecord"
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -1,10 +1,10 @@
-"""The core's rows in the authorization matrix (nations, users, the audit trail, jobs), and the
-one other place a role decides something: which home page a user lands on."""
+"""The core's rows in the authorization matrix (nations, users, the audit trail, jobs, idempotency
+records), and the one other place a role decides something: which home page a user lands on."""
 
 from django.db.models import Q
 
 from portal.choices import Role
-from portal.models import JobRun, Nation, ObjectChange, User
+from portal.models import IdempotencyRecord, JobRun, Nation, ObjectChange, User
 from portal.permissions import ALL, VIEW, Scope, own_nation, own_rows, register
 
 HOME_TEMPLATES = {
@@ -65,3 +65,5 @@ def register_rules() -> None:
             }
         },
     )
+    # Idempotency records are the API's own bookkeeping; nobody browses them.
+    register(IdempotencyRecord, {})

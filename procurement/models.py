@@ -390,21 +390,3 @@ class Delivery(models.Model):
             errors["accepted_on"] = _("Acceptance cannot come before delivery.")
         if errors:
             raise ValidationError(errors)
-
-
-class IdempotencyRecord(models.Model):
-    """The first response to an API write sent with an ``Idempotency-Key``, replayed for retries."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    scope = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key}"

@@ -102,5 +102,3 @@ def register_rules() -> None:
             },
         )
     register(m.DeliveryImport, {VIEW: NSPA_AND_SECRETARIAT, ADD: nspa_writes})
-    # Idempotency records are the API's own bookkeeping; nobody browses them.
-    register(m.IdempotencyRecord, {})

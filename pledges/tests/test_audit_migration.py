@@ -6,23 +6,16 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from portal.tests.migrating import migrate_to
 
 BEFORE = [("portal", "0002_load_nations"), ("pledges", "0002_dip_metrics")]
 AFTER = [("portal", "0003_objectchange_privacy"), ("pledges", "0003_audit_privacy")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_rows_about_drafts_become_private_to_their_nation():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Nation = old.get_model("portal", "Nation")
     ObjectChange = old.get_model("portal", "ObjectChange")
     ContentType = old.get_model("contenttypes", "ContentType")
@@ -61,7 +54,7 @@ def test_existing_rows_about_drafts_become_private_to_their_nation():
         "sent_measure": row("measure", sent_measure, {"plan_version_id": sent_measure.plan_version_id}),
     }
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     marked = {
         name: new.get_model("portal", "ObjectChange").objects.values("draft_key", "nation_id").get(pk=pk)
         for name, pk in rows.items()

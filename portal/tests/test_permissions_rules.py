@@ -47,7 +47,7 @@ def test_a_superuser_holds_every_grant_and_it_reads_all(make_user):
     assert set(granted["pledges.nationalplan"]) == {"view", "add", "change", "submit", "review", "read_draft"}
     assert {label for actions in granted.values() for label in actions.values()} == {"all"}
     # A model with no grant for anyone is not listed, not even for a superuser.
-    assert "procurement.idempotencyrecord" not in granted
+    assert "portal.idempotencyrecord" not in granted
     assert may(admin, Nation, "delete")
 
 

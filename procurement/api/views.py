@@ -10,17 +10,16 @@ the row-level scope inside their transaction. Service ``ValidationError``s, ``Fo
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal import idempotency
 from portal.api.base import PortalViewSet
 from portal.permissions import ADD, CHANGE, DELETE
 from procurement import filtersets, ocds, selectors, services
 from procurement.api import serializers as s
-from procurement.api.idempotency import HEADER, KEY_PATTERN, REPLAY_HEADER, idempotent
 from procurement.models import (
     CallOff,
     Delivery,
@@ -365,30 +364,13 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Procurem
 
     @extend_schema(
         request=s.DeliveryWriteSerializer,
-        parameters=[
-            OpenApiParameter(
-                HEADER,
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                pattern=KEY_PATTERN,
-                description=(
-                    "Makes a retry safe: the same key with the same body replays the first response "
-                    f"(with `{REPLAY_HEADER}: true`) and creates nothing; the same key with another body "
-                    "is refused with 422. Failed requests are not remembered: fix the body and retry "
-                    "with the same key."
-                ),
-            )
-        ],
-        responses={
-            201: s.DeliverySerializer,
-            409: OpenApiResponse(s.ErrorSerializer, description="A request with this key is in flight."),
-            422: OpenApiResponse(s.ErrorSerializer, description="The key was used for a different body."),
-        },
+        parameters=[idempotency.KEY_PARAMETER],
+        responses={201: s.DeliverySerializer, **idempotency.error_responses(s.ErrorSerializer)},
     )
     def create(self, request):
         """Record a delivery. Delivered may not exceed what is outstanding on the line; accepted
         plus rejected must equal delivered; a lot number is recorded once per call-off line."""
-        return idempotent(request, scope=DELIVERY_SCOPE, perform=self._record)
+        return idempotency.idempotent(request, scope=DELIVERY_SCOPE, perform=self._record)
 
     def _record(self) -> Response:
         data = self.parse(s.DeliveryWriteSerializer)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from portal.models import ObjectChange
+from portal.models import IdempotencyRecord, ObjectChange
 from portal.tests.openapi import assert_matches_schema
 from procurement import services
 from procurement.models import (
@@ -23,7 +23,6 @@ from procurement.models import (
     Delivery,
     DemandSignal,
     FrameworkContract,
-    IdempotencyRecord,
 )
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework, nspa_user
 

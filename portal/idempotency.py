@@ -1,5 +1,15 @@
 """``Idempotency-Key`` for API writes: a retried request replays the first response.
 
+The core's mechanism, for any app's API. A view's write handler returns
+``idempotent(request, scope=..., perform=...)``: ``perform`` parses the body, calls the service and
+returns the response, and runs at most once per (user, scope, key); without the header it simply
+runs. The scope names the operation (``"<app>.<model>.<verb>"``, such as
+``"procurement.delivery.create"``) and must not change once clients use it: a new scope forgets
+the keys stored under the old one, so a retry would write again. The view documents the header with
+``KEY_PARAMETER`` and the errors with ``error_responses()``. Records are
+``portal.models.IdempotencyRecord`` rows; nothing expires them, so a key is remembered until its
+user is deleted.
+
 How it holds under retries and races:
 
 - The record is inserted *first*, inside the same transaction as the write it describes, and
@@ -22,11 +32,13 @@ import re
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from portal.exceptions import Conflict, PortalError
-from procurement.models import IdempotencyRecord
+from portal.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -50,6 +62,33 @@ class IdempotencyKeyReused(PortalError):
 
 class IdempotencyKeyInFlight(Conflict):
     code = "idempotency_key_in_flight"
+
+
+# --- Schema: what a view that calls ``idempotent`` documents ------------------------------------
+
+KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    pattern=KEY_PATTERN,
+    description=(
+        "Makes a retry safe: the same key with the same body replays the first response "
+        f"(with `{REPLAY_HEADER}: true`) and creates nothing; the same key with another body "
+        "is refused with 422. Failed requests are not remembered: fix the body and retry "
+        "with the same key."
+    ),
+)
+
+
+def error_responses(error_serializer) -> dict[int, OpenApiResponse]:
+    """The 409 and 422 that ``idempotent`` adds to an operation, in the app's error schema."""
+    return {
+        409: OpenApiResponse(error_serializer, description="A request with this key is in flight."),
+        422: OpenApiResponse(error_serializer, description="The key was used for a different body."),
+    }
+
+
+# --- The mechanism ------------------------------------------------------------------------------
 
 
 def request_hash(data) -> str:
@@ -115,7 +154,8 @@ def idempotent(request, *, scope: str, perform: Callable[[], Response]) -> Respo
             transaction.set_rollback(True)
             return response
         record.status_code = response.status_code
-        # Stored exactly as it will be rendered, so a replay is byte-for-byte the same body.
+        # Stored as it is rendered (dates, decimals as JSON gives them), so a replay has the same
+        # values. Not always the same bytes: PostgreSQL's jsonb keeps its own key order.
         record.response = json.loads(JSONRenderer().render(response.data))
         record.save(update_fields=["status_code", "response"])
         return response
