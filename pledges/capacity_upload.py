@@ -33,7 +33,6 @@ from pledges.choices import Commitment
 from pledges.models import CapacityLine, NationalPlan
 from portal.spreadsheets import (
     CellError,
-    RowError,
     SpreadsheetError,
     cell_text,
     header_name,
@@ -41,6 +40,7 @@ from portal.spreadsheets import (
     parse_whole_number,
     safe_xlsx_rows,
 )
+from portal.uploads import RowError
 from procurement.selectors import item_list
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

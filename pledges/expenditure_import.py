@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pledges.models import YEAR_MAX, YEAR_MIN
 from portal.models import Nation
-from portal.spreadsheets import RowError
+from portal.uploads import RowError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # NATO's 2026 edition, shipped with the code (demo data, tests, benchmarks).
