@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from pledges import capacity_upload, services
 from pledges.models import CapacityLine, PlanCycle
 from portal.spreadsheets import FORMULA_MESSAGE
+from portal.uploads import ImportRejected
 from procurement.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_a_failure_while_writing_rolls_back_the_rows_already_added(owner, plan, 
         return real_save(**kwargs)
 
     monkeypatch.setattr(services, "entry_save", failing_on_second_row)
-    with pytest.raises(capacity_upload.UploadRejected) as excinfo:
+    with pytest.raises(ImportRejected) as excinfo:
         capacity_upload.upload_capacity_lines(actor=owner, plan=plan, data=xlsx(GOOD))
     assert [(e.row, e.column) for e in excinfo.value.errors] == [(3, "site")]
     assert not CapacityLine.objects.exists()
@@ -170,7 +171,7 @@ def test_an_empty_file_is_refused(client, owner, plan):
     response = post(client, plan, b"")
     assert response.status_code == 400
     assert "The submitted file is empty." in response.content.decode()
-    with pytest.raises(capacity_upload.UploadRejected, match="The file is empty"):
+    with pytest.raises(ImportRejected, match="The file is empty"):
         capacity_upload.parse_capacity_file(user=owner, data=b"")
 
 
