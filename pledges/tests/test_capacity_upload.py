@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from pledges import capacity_upload, services
 from pledges.models import CapacityLine, PlanCycle
 from portal.spreadsheets import FORMULA_MESSAGE
-from portal.uploads import ImportRejected
+from portal.uploads import ImportRejected, RowError
 from procurement.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,16 @@ def test_model_rules_are_reported_per_column(client, owner, plan, items):
         (2, "lead_time_months"),
     }
     assert not CapacityLine.objects.exists()
+
+
+def test_past_the_error_cap_the_rest_are_counted(owner, plan, items, monkeypatch):
+    monkeypatch.setattr(capacity_upload, "MAX_REPORTED_ERRORS", 5)
+    rows = [["155mm-round", "", 1, 2023, 1, 1, 2024, 1, 0, 3]] * 8  # each: one error, the site
+    with pytest.raises(ImportRejected) as excinfo:
+        capacity_upload.parse_capacity_file(user=owner, data=xlsx(rows))
+    errors = excinfo.value.errors
+    assert [(e.row, e.column) for e in errors[:5]] == [(n, "site") for n in range(2, 7)]
+    assert errors[5:] == [RowError(0, "", "… and 3 more errors not listed.")]
 
 
 def test_a_failure_while_writing_rolls_back_the_rows_already_added(owner, plan, items, monkeypatch):
