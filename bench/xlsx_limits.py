@@ -28,6 +28,7 @@ import django
 django.setup()
 
 from portal.tests.workbooks import row, xlsx  # noqa: E402
+from portal.uploads import ImportRejected  # noqa: E402
 from procurement import importers  # noqa: E402
 
 HEADER = (
@@ -78,7 +79,7 @@ def main() -> None:
     try:
         importers.reader.parse_file(data, "hostile.xlsx")
         outcome = "accepted"
-    except importers.ImportRejected as exc:
+    except ImportRejected as exc:
         outcome = f"refused: {exc.errors[0].message}"
     print(f"delivery import, reading step: {time.perf_counter() - start:7.2f} s  {outcome}")
 

@@ -31,16 +31,8 @@ from django.db import transaction
 from pledges import services
 from pledges.choices import Commitment
 from pledges.models import CapacityLine, NationalPlan
-from portal.spreadsheets import (
-    CellError,
-    RowError,
-    SpreadsheetError,
-    cell_text,
-    header_name,
-    is_blank,
-    parse_whole_number,
-    safe_xlsx_rows,
-)
+from portal.spreadsheets import CellError, cell_text, header_name, is_blank, parse_whole_number
+from portal.uploads import ImportRejected, RowError, RowErrors, UploadFormat, file_error, read_rows
 from procurement.selectors import item_list
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -57,16 +49,16 @@ COLUMNS = (*REQUIRED, SURGE, COMMITMENT)
 DEFAULT_COMMITMENT = Commitment.CRITICAL_CAPABILITIES
 
 
-class UploadRejected(Exception):
-    """The file was refused; nothing was saved. ``errors`` says where and why."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("; ".join(str(error) for error in errors[:5]))
-
-
-def _file_error(message: str) -> UploadRejected:
-    return UploadRejected([RowError(0, "", message)])
+def _accepts() -> UploadFormat:
+    # Built when a file is read, from the limits above as they are then (tests lower them).
+    return UploadFormat(
+        csv=False,
+        max_xlsx_bytes=MAX_UPLOAD_BYTES,
+        max_rows=MAX_ROWS,
+        max_columns=32,
+        max_uncompressed=MAX_UNCOMPRESSED,
+        max_entries=MAX_ENTRIES,
+    )
 
 
 def _positions(header: Sequence[Any]) -> dict[str, int]:
@@ -75,11 +67,11 @@ def _positions(header: Sequence[Any]) -> dict[str, int]:
         name = header_name(cell)
         if name in COLUMNS:
             if name in positions:
-                raise _file_error(f"The column {name!r} appears twice in the header.")
+                raise file_error(f"The column {name!r} appears twice in the header.")
             positions[name] = index
     missing = [name for name in REQUIRED if name not in positions]
     if missing:
-        raise _file_error(
+        raise file_error(
             f"The header row lacks {', '.join(missing)}. Expected columns: {', '.join(COLUMNS)}."
         )
     return positions
@@ -92,28 +84,18 @@ def _model_errors(exc: ValidationError) -> list[tuple[str, str]]:
 
 
 def parse_capacity_file(*, user, data: bytes) -> list[tuple[int, dict]]:
-    """The rows of ``data`` as (row number, ``entry_save`` fields), or ``UploadRejected`` with every
+    """The rows of ``data`` as (row number, ``entry_save`` fields), or ``ImportRejected`` with every
     problem found."""
-    try:
-        rows = safe_xlsx_rows(
-            data,
-            max_bytes=MAX_UPLOAD_BYTES,
-            max_rows=MAX_ROWS,
-            max_columns=32,
-            max_uncompressed=MAX_UNCOMPRESSED,
-            max_entries=MAX_ENTRIES,
-        )
-        header = next(rows, None)
-        if header is None:
-            raise _file_error("The workbook's first sheet is empty.")
-        positions = _positions(header)
-        numbered = [
-            (number, cells) for number, cells in enumerate(rows, start=2) if not all(map(is_blank, cells))
-        ]
-    except SpreadsheetError as exc:
-        raise _file_error(exc.message) from None
+    rows = read_rows(data, "", _accepts())
+    header = next(rows, None)
+    if header is None:
+        raise file_error("The workbook's first sheet is empty.")
+    positions = _positions(header)
+    numbered = [
+        (number, cells) for number, cells in enumerate(rows, start=2) if not all(map(is_blank, cells))
+    ]
     if not numbered:
-        raise _file_error("The sheet has a header but no rows.")
+        raise file_error("The sheet has a header but no rows.")
 
     codes = set()
     for _, cells in numbered:
@@ -123,10 +105,10 @@ def parse_capacity_file(*, user, data: bytes) -> list[tuple[int, dict]]:
     items = {item.code: item for item in item_list(user=user).filter(code__in=codes)}
     site_limit = CapacityLine._meta.get_field("site").max_length
 
-    errors: list[RowError] = []
+    errors = RowErrors(MAX_REPORTED_ERRORS)
     parsed: list[tuple[int, dict]] = []
     for number, cells in numbered:
-        row_errors: list[RowError] = []
+        before = errors.count
 
         def cell(column: str, cells=cells) -> Any:
             index = positions.get(column)
@@ -155,26 +137,20 @@ def parse_capacity_file(*, user, data: bytes) -> list[tuple[int, dict]]:
                 else:
                     fields[column] = parse_whole_number(value)
             except CellError as exc:
-                row_errors.append(RowError(number, column, str(exc)))
-        if not row_errors:
+                errors.add(number, column, str(exc))
+        if errors.count == before:
             if fields["target_year"] < fields["baseline_year"]:
-                row_errors.append(
-                    RowError(number, "target_year", "The target year cannot precede the baseline year.")
-                )
+                errors.add(number, "target_year", "The target year cannot precede the baseline year.")
             else:
                 # The model's own rules (year range, lead time...) run here, so the write cannot fail.
                 try:
                     CapacityLine(**fields).full_clean(exclude=["plan_version"], validate_constraints=False)
                 except ValidationError as exc:
-                    row_errors.extend(
-                        RowError(number, column, message) for column, message in _model_errors(exc)
-                    )
-        errors.extend(row_errors)
+                    for column, message in _model_errors(exc):
+                        errors.add(number, column, message)
         parsed.append((number, fields))
-        if len(errors) >= MAX_REPORTED_ERRORS:
-            break
     if errors:
-        raise UploadRejected(errors[:MAX_REPORTED_ERRORS])
+        raise errors.rejection()
     return parsed
 
 
@@ -188,7 +164,7 @@ def upload_capacity_lines(*, actor, plan: NationalPlan, data: bytes) -> int:
                 services.entry_save(actor=actor, plan=plan, kind="capacityline", fields=fields)
             except ValidationError as exc:
                 # Raising leaves the atomic block: the rows already added are rolled back.
-                raise UploadRejected(
+                raise ImportRejected(
                     [RowError(number, column, message) for column, message in _model_errors(exc)]
                 ) from None
     return len(rows)

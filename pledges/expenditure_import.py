@@ -17,22 +17,23 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.files import File
+
 from pledges.models import YEAR_MAX, YEAR_MIN
 from portal.models import Nation
-from portal.spreadsheets import RowError
+from portal.uploads import RowErrors, UploadFormat, decode_csv, file_error, read_upload
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# NATO publishes the tables as UTF-8 CSV; anything else is a file saved by hand, asked for again.
+CSV_UTF8 = UploadFormat(
+    xlsx=False,
+    max_csv_bytes=MAX_FILE_BYTES,
+    encodings=("utf-8",),
+    not_text="not UTF-8 text; save it as CSV UTF-8.",
+)
 # NATO's 2026 edition, shipped with the code (demo data, tests, benchmarks).
 SHIPPED_DATA = Path(__file__).resolve().parent / "data" / "nato"
 AGGREGATE_GEOS = {"NATO_TOTAL", "NATO_EUR_CAN", "NATO", "NATO_EU_CA"}
-
-
-class ImportRejected(Exception):
-    """The file(s) cannot be imported; ``errors`` say where and why. Nothing was written."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} problem(s)")
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,16 @@ def edition_files(path: Path, edition: int) -> EditionFiles:
     )
     folder = path if path.is_dir() else path.parent
     if not path.exists():
-        raise ImportRejected([f"{path}: no such file or directory."])
+        raise file_error("no such file or directory.", file=str(path))
     if path.is_file() and path.name not in {nc_name, usd_name}:
         # Any other name: read it as whichever kind its header says.
         return _by_header(path)
     nc, usd = folder / nc_name, folder / usd_name
     found = EditionFiles(nc if nc.is_file() else None, usd if usd.is_file() else None)
     if found.national_currency is None and found.usd is None:
-        raise ImportRejected([f"{folder}: neither {nc_name} nor {usd_name} is there (is --edition right?)."])
+        raise file_error(
+            f"neither {nc_name} nor {usd_name} is there (is --edition right?).", file=str(folder)
+        )
     return found
 
 
@@ -65,18 +68,14 @@ def _by_header(path: Path) -> EditionFiles:
 
 
 def _read_text(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ImportRejected([f"{path.name}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}."])
-    return decode(path.name, path.read_bytes())
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, file: str, row: int, column: str, message: str) -> None:
-        self.items.append(f"{file}: {RowError(row, column, message)}")
+    with path.open("rb") as handle:
+        data = read_upload(
+            File(handle),
+            MAX_FILE_BYTES,
+            too_large=lambda size: f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}.",
+            file=path.name,
+        )
+    return decode(path.name, data)
 
 
 @dataclass
@@ -86,10 +85,10 @@ class _Cells:
     raw: Mapping[str, str]
     file: str
     row: int
-    errors: _Errors
+    errors: RowErrors
 
     def error(self, column: str, message: str) -> None:
-        self.errors.add(self.file, self.row, column, message)
+        self.errors.add(self.row, column, message, file=self.file)
 
     def text(self, column: str) -> str:
         return (self.raw.get(column) or "").strip()
@@ -147,7 +146,7 @@ def parse_rows(
     kind: str,
     price_base: int,
     nations: Mapping[str, Nation],
-    errors: _Errors,
+    errors: RowErrors,
 ) -> dict[tuple[str, int], dict]:
     """Validate one file's rows into ``{(iso3, year): fields}``; ``kind`` is "nc" or "usd"."""
     out: dict[tuple[str, int], dict] = {}
@@ -190,14 +189,15 @@ def parse_rows(
             continue
         key = (code, year)
         if key in out:
-            errors.add(file, number, "year", f"{code} {year} is already on row {first_row[key]}.")
+            cells.error("year", f"{code} {year} is already on row {first_row[key]}.")
             continue
         first_row[key] = number
         out[key] = fields
     return out
 
 
-def _check_header(text: str, *, file: str, kind: str, price_base: int) -> list[str]:
+def _check_header(text: str, *, file: str, kind: str, price_base: int, errors: RowErrors) -> bool:
+    """Whether the file's header names every column its kind needs; what it lacks goes to ``errors``."""
     header = next(csv.reader(io.StringIO(text)), [])
     needed = {"country_iso3", "year"} | (
         {
@@ -212,22 +212,18 @@ def _check_header(text: str, *, file: str, kind: str, price_base: int) -> list[s
     )
     missing = sorted(needed - {h.strip() for h in header})
     if not missing:
-        return []
+        return True
     hint = ""
     if kind == "usd" and any(h.startswith("def_usd_") and h[8:12].isdigit() for h in header):
         bases = sorted({h[8:12] for h in header if h.startswith("def_usd_") and h[8:12].isdigit()})
         hint = f" The file has constant prices of {', '.join(bases)}; is --price-base right?"
-    return [f"{file}: the header lacks {', '.join(missing)}.{hint}"]
+    errors.add(0, "", f"the header lacks {', '.join(missing)}.{hint}", file=file)
+    return False
 
 
 def decode(name: str, data: bytes) -> str:
     """An uploaded or read file as text (UTF-8, with or without a BOM), within the size limit."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected([f"{name}: {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}."])
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([f"{name}: not UTF-8 text; save it as CSV UTF-8."]) from None
+    return decode_csv(data, CSV_UTF8, file=name)
 
 
 def kind_of(text: str) -> str:
@@ -250,12 +246,11 @@ def read_edition(path: Path, *, edition: int, price_base: int) -> list[dict]:
 def read_edition_texts(texts: dict[str, tuple[str, str]], *, price_base: int) -> list[dict]:
     """Like ``read_edition``, from ``{"nc" | "usd": (file name, text)}`` (uploads, tests)."""
     nations = {n.code: n for n in Nation.objects.all()}
-    errors = _Errors()
+    # No cap: NATO's tables are a few hundred rows, and the secretariat is shown every problem.
+    errors = RowErrors(None)
     parsed: dict[str, dict[tuple[str, int], dict]] = {}
     for kind, (name, text) in texts.items():
-        header_errors = _check_header(text, file=name, kind=kind, price_base=price_base)
-        if header_errors:
-            errors.items.extend(header_errors)
+        if not _check_header(text, file=name, kind=kind, price_base=price_base, errors=errors):
             continue
         parsed[kind] = parse_rows(
             csv.DictReader(io.StringIO(text)),
@@ -275,15 +270,19 @@ def read_edition_texts(texts: dict[str, tuple[str, str]], *, price_base: int) ->
                 a["equipment_pct"],
                 b["equipment_pct"],
             ):
-                errors.items.append(
-                    f"{key[0]} {key[1]}: the two files give different equipment shares "
-                    f"({a['equipment_pct']} and {b['equipment_pct']})."
+                # Neither file is wrong on its own: the nation and year say where to look.
+                errors.add(
+                    0,
+                    "",
+                    "the two files give different equipment shares "
+                    f"({a['equipment_pct']} and {b['equipment_pct']}).",
+                    file=f"{key[0]} {key[1]}",
                 )
             row["equipment_pct"] = (
                 b["equipment_pct"] if b["equipment_pct"] is not None else a["equipment_pct"]
             )
             row["is_estimate"] = a["is_estimate"] or b["is_estimate"]
         merged.append(row)
-    if errors.items:
-        raise ImportRejected(errors.items)
+    if errors:
+        raise errors.rejection()
     return merged

@@ -10,6 +10,7 @@ calculated, its saved value is used, and a formula saved without a value reads a
 ``FORMULA_WITHOUT_VALUE`` so the caller can report it.
 
 Every refusal is a ``SpreadsheetError`` whose message is meant for the person who uploaded the file.
+Reading an upload as a whole (CSV or XLSX, its size, its errors) is ``portal.uploads``.
 """
 
 from __future__ import annotations
@@ -53,20 +54,6 @@ class SpreadsheetError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an uploaded sheet: ``row`` as a spreadsheet numbers it (header = 1; 0 = the
-    whole file) and the column it is in ("" for the whole row or file)."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = "file" if self.row == 0 else f"row {self.row}"
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 class CellError(ValueError):

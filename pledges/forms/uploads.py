@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pledges.expenditure_import import MAX_FILE_BYTES, ImportRejected, decode, kind_of
+from pledges.expenditure_import import MAX_FILE_BYTES, decode, kind_of
 from pledges.models import YEAR_MAX, YEAR_MIN
+from portal.uploads import ImportRejected, read_upload
 
 
 class CapacityUploadForm(forms.Form):
@@ -54,15 +55,16 @@ class EditionImportForm(forms.Form):
             upload = data.get(field)
             if not upload:
                 continue
-            if upload.size > MAX_FILE_BYTES:
-                self.add_error(
-                    field, _("The file is larger than %(n)s bytes.") % {"n": f"{MAX_FILE_BYTES:,}"}
-                )
-                continue
             try:
-                text = decode(upload.name, upload.read())
+                content = read_upload(
+                    upload,
+                    MAX_FILE_BYTES,
+                    too_large=_("The file is larger than %(n)s bytes.") % {"n": f"{MAX_FILE_BYTES:,}"},
+                )
+                text = decode(upload.name, content)
             except ImportRejected as exc:
-                self.add_error(field, exc.errors)
+                # Under the file's own field, a problem with the file as a whole needs no "file:".
+                self.add_error(field, [str(error) if error.file else error.message for error in exc.errors])
                 continue
             if kind_of(text) != kind:
                 self.add_error(field, wrong_box)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from pledges import capacity_upload, services
 from pledges.models import CapacityLine, PlanCycle
 from portal.spreadsheets import FORMULA_MESSAGE
+from portal.uploads import ImportRejected, RowError
 from procurement.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,16 @@ def test_model_rules_are_reported_per_column(client, owner, plan, items):
     assert not CapacityLine.objects.exists()
 
 
+def test_past_the_error_cap_the_rest_are_counted(owner, plan, items, monkeypatch):
+    monkeypatch.setattr(capacity_upload, "MAX_REPORTED_ERRORS", 5)
+    rows = [["155mm-round", "", 1, 2023, 1, 1, 2024, 1, 0, 3]] * 8  # each: one error, the site
+    with pytest.raises(ImportRejected) as excinfo:
+        capacity_upload.parse_capacity_file(user=owner, data=xlsx(rows))
+    errors = excinfo.value.errors
+    assert [(e.row, e.column) for e in errors[:5]] == [(n, "site") for n in range(2, 7)]
+    assert errors[5:] == [RowError(0, "", "… and 3 more errors not listed.")]
+
+
 def test_a_failure_while_writing_rolls_back_the_rows_already_added(owner, plan, items, monkeypatch):
     real_save = services.entry_save
     calls = []
@@ -116,7 +127,7 @@ def test_a_failure_while_writing_rolls_back_the_rows_already_added(owner, plan, 
         return real_save(**kwargs)
 
     monkeypatch.setattr(services, "entry_save", failing_on_second_row)
-    with pytest.raises(capacity_upload.UploadRejected) as excinfo:
+    with pytest.raises(ImportRejected) as excinfo:
         capacity_upload.upload_capacity_lines(actor=owner, plan=plan, data=xlsx(GOOD))
     assert [(e.row, e.column) for e in excinfo.value.errors] == [(3, "site")]
     assert not CapacityLine.objects.exists()
@@ -170,7 +181,7 @@ def test_an_empty_file_is_refused(client, owner, plan):
     response = post(client, plan, b"")
     assert response.status_code == 400
     assert "The submitted file is empty." in response.content.decode()
-    with pytest.raises(capacity_upload.UploadRejected, match="The file is empty"):
+    with pytest.raises(ImportRejected, match="The file is empty"):
         capacity_upload.parse_capacity_file(user=owner, data=b"")
 
 

@@ -12,6 +12,7 @@ import pytest
 from pledges import capacity_upload
 from pledges.tests.test_capacity_upload import HEADER, xlsx
 from portal.spreadsheets import MAX_COMPRESSION_RATIO, megabytes
+from portal.uploads import ImportRejected
 from procurement.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_a_workbook_unpacking_past_the_limit_at_an_ordinary_compression_ratio_is
 
     unpacked = sum(entry.file_size for entry in entries)
     monkeypatch.setattr(capacity_upload, "MAX_UNCOMPRESSED", unpacked // 2)
-    with pytest.raises(capacity_upload.UploadRejected) as excinfo:
+    with pytest.raises(ImportRejected) as excinfo:
         capacity_upload.parse_capacity_file(user=owner, data=data)
     (error,) = excinfo.value.errors
     assert error.message == (
@@ -46,7 +47,7 @@ def test_rows_past_the_limit_after_a_blank_row_are_refused_not_dropped(owner):
     ItemFactory(code="155mm-round")
     rows = [line(f"Site {n}") for n in range(capacity_upload.MAX_ROWS - 1)]
     data = xlsx([*rows, [None] * len(HEADER), line("Last but one"), line("Last")])
-    with pytest.raises(capacity_upload.UploadRejected) as excinfo:
+    with pytest.raises(ImportRejected) as excinfo:
         capacity_upload.parse_capacity_file(user=owner, data=data)
     (error,) = excinfo.value.errors
     assert "more than 1,000 rows" in error.message

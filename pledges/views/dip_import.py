@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pledges.expenditure_import import MAX_FILE_BYTES, ImportRejected, read_edition_texts
+from pledges.expenditure_import import MAX_FILE_BYTES, read_edition_texts
 from pledges.forms.uploads import EditionImportForm
 from pledges.models import ExpenditureDataset
 from pledges.rules import MANAGE_EDITIONS
 from pledges.services import nato_edition_import
 from portal.permissions import may
+from portal.uploads import ImportRejected, RowError
 from portal.web import add_service_errors, scope_errors
 
 
@@ -27,7 +28,7 @@ def _may_import(user) -> bool:
 def edition_import(request: HttpRequest) -> HttpResponse:
     if not _may_import(request.user):
         raise PermissionDenied
-    errors: list[str] = []
+    errors: list[RowError] = []
     if request.method == "POST":
         form = EditionImportForm(request.POST, request.FILES)
         if form.is_valid():

@@ -22,6 +22,7 @@ from pledges.models import NationalPlan
 from portal.exceptions import Conflict
 from portal.exports import CONTENT_TYPES
 from portal.permissions import CHANGE, is_allowed
+from portal.uploads import ImportRejected, RowError, read_upload
 from portal.web import get_for, scope_errors
 
 
@@ -100,22 +101,18 @@ def capacity_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = (
         CapacityUploadForm(request.POST, request.FILES) if request.method == "POST" else CapacityUploadForm()
     )
-    errors: list[capacity_upload.RowError] = []
+    errors: list[RowError] = []
     status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 with scope_errors():
-                    if upload.size > capacity_upload.MAX_UPLOAD_BYTES:
-                        # Refused before a byte is read into memory.
-                        raise capacity_upload.UploadRejected(
-                            [capacity_upload.RowError(0, "", _("The file is larger than 5 MB."))]
-                        )
-                    created = capacity_upload.upload_capacity_lines(
-                        actor=request.user, plan=plan, data=upload.read()
+                    data = read_upload(
+                        upload, capacity_upload.MAX_UPLOAD_BYTES, too_large=_("The file is larger than 5 MB.")
                     )
-            except capacity_upload.UploadRejected as exc:
+                    created = capacity_upload.upload_capacity_lines(actor=request.user, plan=plan, data=data)
+            except ImportRejected as exc:
                 errors, status = exc.errors, 400
             except Conflict as exc:
                 return _message_page(request, 409, _("The plan cannot be edited"), exc.message)

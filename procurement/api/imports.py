@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.permissions import ADD, may
-from procurement.importers import ImportRejected, RowError, import_deliveries, read_upload
+from portal.uploads import ImportRejected, RowError, read_upload
+from procurement.importers import import_deliveries, reader
 from procurement.models import DeliveryImport
 
 
@@ -88,7 +89,8 @@ class DeliveryImportView(APIView):
         if upload is None:
             return _rejected([RowError(0, "file", "Attach the CSV or XLSX file in the field 'file'.")])
         try:
-            result = import_deliveries(actor=request.user, data=read_upload(upload), file_name=upload.name)
+            data = read_upload(upload, reader.MAX_UPLOAD_BYTES)
+            result = import_deliveries(actor=request.user, data=data, file_name=upload.name)
         except ImportRejected as exc:
             return _rejected(exc.errors)
         body = {

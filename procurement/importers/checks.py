@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from portal.uploads import RowErrors
 from procurement.importers.reader import (
     ACCEPTED,
     ACCEPTED_ON,
@@ -21,7 +22,6 @@ from procurement.importers.reader import (
     LOT,
     REASON,
     REJECTED,
-    Errors,
     Row,
 )
 from procurement.models import CallOffLine, Delivery
@@ -53,7 +53,7 @@ def _chunk_size() -> int:
 LINE_FIELDS = ("pk", "quantity", "delivered_quantity", "call_off__order_date")
 
 
-def load_lines(rows: list[Row], errors: Errors) -> dict[int, _Line]:
+def load_lines(rows: list[Row], errors: RowErrors) -> dict[int, _Line]:
     """Resolve each row's call-off line and load what validation needs, in a few queries."""
     ids = {row.line_id for row in rows if row.line_id is not None}
     refs = {row.call_off for row in rows if row.call_off and row.item}
@@ -182,7 +182,7 @@ class Plan:
     skipped: int = 0
 
 
-def check_against_database(rows: list[Row], lines: dict[int, _Line], errors: Errors) -> Plan:
+def check_against_database(rows: list[Row], lines: dict[int, _Line], errors: RowErrors) -> Plan:
     """Duplicate lots, lots already recorded, over-delivery and dates before the order."""
     first_seen: dict[DeliveryKey, int] = {}
     for row in rows:

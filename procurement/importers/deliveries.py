@@ -11,12 +11,10 @@ from django.db import IntegrityError
 
 from portal.exceptions import Forbidden
 from portal.permissions import ADD, may
-from portal.spreadsheets import (
-    RowError,
-)
+from portal.uploads import ImportRejected, RowError, file_error
 from procurement import services
 from procurement.importers.checks import check_against_database, load_lines
-from procurement.importers.reader import ImportRejected, file_error, parse_file
+from procurement.importers.reader import parse_file
 from procurement.models import DeliveryImport
 
 

@@ -24,7 +24,8 @@ certain because a quantity is an integer: ``1 234`` (also with non-breaking spac
 CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; the delimiter (``,`` ``;`` or
 tab) is taken from the header line; quoted fields may contain newlines. XLSX: the first sheet; cells
 are read, never calculated: a formula's saved value is used, a formula without one is an error. The
-zip container is checked (size, entry count, compression ratio) before openpyxl opens it.
+zip container is checked (size, entry count, compression ratio) before openpyxl opens it. The file
+is read by ``portal.uploads.read_rows`` within the limits below.
 
 Rules: the whole file is validated before anything is written, and every error is reported with its
 row (as a spreadsheet shows it: the header is row 1; row 0 means the file as a whole) and column. A
@@ -34,35 +35,29 @@ the same file again imports nothing new; the same lot with different values is a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from portal.spreadsheets import (
     FORMULA_MESSAGE,
     FORMULA_WITHOUT_VALUE,
-    OLE2_MAGIC,
-    ZIP_MAGIC,
     CellError,
-    RowError,
-    SpreadsheetError,
     cell_text,
     header_name,
     is_blank,
-    megabytes,
     parse_whole_number,
-    safe_xlsx_rows,
 )
+from portal.uploads import RowErrors, UploadFormat, file_error, read_rows
 from procurement import services
 from procurement.models import CallOffLine, Delivery, Item
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 MAX_CSV_BYTES = 50 * 1024 * 1024
+# The bound for reading an upload (``portal.uploads.read_upload``): the larger format's limit.
 MAX_UPLOAD_BYTES = max(MAX_XLSX_BYTES, MAX_CSV_BYTES)
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_ENTRIES = 10_000
@@ -70,25 +65,6 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 # Enough to fix a file; a file with more errors gets a count rather than a megabyte of messages.
 MAX_REPORTED_ERRORS = 1000
-
-
-class ImportRejected(Exception):
-    """The file was refused; nothing was imported. ``errors`` says where and why."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("; ".join(str(error) for error in errors[:5]))
-
-
-def file_error(message: str, column: str = "") -> ImportRejected:
-    return ImportRejected([RowError(0, column, message)])
-
-
-def read_upload(upload) -> bytes:
-    """The bytes of an uploaded file, refused before reading when it is larger than any import."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise file_error(f"The file is {megabytes(upload.size)}; the limit is {megabytes(MAX_UPLOAD_BYTES)}.")
-    return upload.read()
 
 
 # --- Columns -----------------------------------------------------------------------------------
@@ -179,93 +155,22 @@ def _text(value: Any, column: str) -> str:
 # --- Reading the file --------------------------------------------------------------------------
 
 
-def _read_rows(data: bytes, file_name: str) -> Iterator[Sequence[Any]]:
-    """Rows of cells, the header first, from an xlsx or CSV file; file-level problems raise."""
-    if not data:
-        raise file_error("The file is empty.")
-    if data.startswith((OLE2_MAGIC, ZIP_MAGIC)):
-        return _xlsx_rows(data)  # refused there, with the shared wording, when it is an old .xls
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
-        raise file_error("This file is named .xlsx but is not an Excel workbook; save it as .xlsx or CSV.")
-    return _csv_rows(data)
-
-
-def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
-    try:
-        yield from safe_xlsx_rows(
-            data,
-            max_bytes=MAX_XLSX_BYTES,
-            max_rows=MAX_ROWS,
-            max_columns=MAX_COLUMNS,
-            # Cells outside the known columns are errors, so no more are worth reading.
-            max_cells=(MAX_ROWS + 1) * len(COLUMNS),
-            max_uncompressed=MAX_XLSX_UNCOMPRESSED,
-            max_entries=MAX_XLSX_ENTRIES,
-            save_as=".xlsx or CSV",
-        )
-    except SpreadsheetError as exc:
-        raise file_error(exc.message) from exc
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    elif data.startswith(b"\xef\xbb\xbf"):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "cp1252")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise file_error("The file is not text in UTF-8 or Windows-1252; save it as CSV (UTF-8) or .xlsx.")
-
-
-def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
-    if len(data) > MAX_CSV_BYTES:
-        raise file_error(
-            f"The file is {megabytes(len(data))}; the limit for CSV is {megabytes(MAX_CSV_BYTES)}."
-        )
-    text = _decode(data)
-    if "\x00" in text:
-        raise file_error("This is a binary file, not CSV; upload CSV or .xlsx.")
-    header_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max(";,\t", key=header_line.count)
-    return _csv_reader(text, delimiter)
-
-
-def _csv_reader(text: str, delimiter: str) -> Iterator[Sequence[Any]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise file_error(f"The CSV cannot be read near line {reader.line_num}: {exc}.") from exc
+def _accepts() -> UploadFormat:
+    # Built when a file is read, from the limits above as they are then (tests lower them).
+    return UploadFormat(
+        max_xlsx_bytes=MAX_XLSX_BYTES,
+        max_csv_bytes=MAX_CSV_BYTES,
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+        # Cells outside the known columns are errors, so no more are worth reading.
+        max_cells=(MAX_ROWS + 1) * len(COLUMNS),
+        max_uncompressed=MAX_XLSX_UNCOMPRESSED,
+        max_entries=MAX_XLSX_ENTRIES,
+        encodings=("utf-8", "utf-16", "cp1252"),
+    )
 
 
 # --- Validation ---------------------------------------------------------------------------------
-
-
-class Errors:
-    """Collects errors, keeping the first ``MAX_REPORTED_ERRORS`` and counting the rest."""
-
-    def __init__(self) -> None:
-        self.kept: list[RowError] = []
-        self.count = 0
-
-    def add(self, row: int, column: str, message: str) -> None:
-        self.count += 1
-        if len(self.kept) < MAX_REPORTED_ERRORS:
-            self.kept.append(RowError(row, column, message))
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-    def rejection(self) -> ImportRejected:
-        errors = list(self.kept)
-        if self.count > len(errors):
-            errors.append(RowError(0, "", f"… and {self.count - len(errors):,} more errors not listed."))
-        return ImportRejected(errors)
 
 
 @dataclass(slots=True)
@@ -302,7 +207,7 @@ class Row:
 
 def _header_positions(header: Sequence[Any]) -> dict[str, int]:
     """Column name -> position; a header that cannot identify or describe deliveries raises."""
-    errors = Errors()
+    errors = RowErrors(MAX_REPORTED_ERRORS)
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         name = header_name(cell)
@@ -353,7 +258,7 @@ CONVERTERS: dict[str, tuple[Callable[[Any], Any], Any]] = {
 }
 
 
-def _parse_row(number: int, cells: Sequence[Any], positions: dict[str, int], errors: Errors) -> Row:
+def _parse_row(number: int, cells: Sequence[Any], positions: dict[str, int], errors: RowErrors) -> Row:
     before = errors.count
     size = len(cells)
     values: dict[str, Any] = {}
@@ -414,14 +319,14 @@ def _parse_row(number: int, cells: Sequence[Any], positions: dict[str, int], err
     return row
 
 
-def parse_file(data: bytes, file_name: str) -> tuple[list[Row], Errors]:
-    rows_iter = iter(_read_rows(data, file_name))
+def parse_file(data: bytes, file_name: str) -> tuple[list[Row], RowErrors]:
+    rows_iter = iter(read_rows(data, file_name, _accepts()))
     header = next(rows_iter, None)
     if header is None or _all_blank(header):
         raise file_error("The file is empty: the first row must be the header.")
     positions = _header_positions(header)
     width = max(positions.values()) + 1
-    errors = Errors()
+    errors = RowErrors(MAX_REPORTED_ERRORS)
     rows: list[Row] = []
     for number, cells in enumerate(rows_iter, start=2):
         if number > MAX_ROWS + 1:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.exceptions import Forbidden
 from portal.permissions import ADD, may
+from portal.uploads import ImportRejected, RowError, read_upload
 from procurement import importers
 from procurement.models import DeliveryImport
 from procurement.selectors import delivery_import_list
@@ -30,16 +31,18 @@ def delivery_import(request):
     form = (
         DeliveryUploadForm(request.POST, request.FILES) if request.method == "POST" else DeliveryUploadForm()
     )
-    errors: list[importers.RowError] = []
+    errors: list[RowError] = []
     status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 result = importers.import_deliveries(
-                    actor=request.user, data=importers.read_upload(upload), file_name=upload.name
+                    actor=request.user,
+                    data=read_upload(upload, importers.reader.MAX_UPLOAD_BYTES),
+                    file_name=upload.name,
                 )
-            except importers.ImportRejected as exc:
+            except ImportRejected as exc:
                 errors, status = exc.errors, 400
             except Forbidden as exc:
                 raise PermissionDenied from exc

@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from pledges.expenditure_import import ImportRejected, read_edition
+from pledges.expenditure_import import read_edition
 from pledges.models import ExpenditureDataset
 from pledges.rules import MANAGE_EDITIONS
 from pledges.services import nato_edition_import
 from portal.exceptions import Forbidden
 from portal.permissions import may
+from portal.uploads import ImportRejected
 
 
 class Command(BaseCommand):
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             )
         except ImportRejected as exc:
             for error in exc.errors:
-                self.stderr.write(error)
+                self.stderr.write(str(error))
             raise CommandError(f"{path} was rejected; nothing was imported.") from exc
         except Forbidden as exc:
             raise CommandError(f"{actor.get_username()}: {exc.message}") from exc

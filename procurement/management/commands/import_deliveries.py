@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.exceptions import Forbidden
-from procurement.importers import MAX_UPLOAD_BYTES, ImportRejected, import_deliveries
+from portal.uploads import ImportRejected
+from procurement.importers import MAX_UPLOAD_BYTES, import_deliveries
 
 
 class Command(BaseCommand):
