@@ -411,6 +411,16 @@ class DemandGridForm(forms.Form):
                     yield item, year, quantity, firmness, self.cleaned_data.get(f"{prefix}_version")
 
 
+# --- Imports -----------------------------------------------------------------------------------
+
+
+class DeliveryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Delivery file (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
 # --- Analytics filters -------------------------------------------------------------------------
 
 YEAR_MIN, YEAR_MAX = 1949, 2100

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -12,16 +11,9 @@ from django.views.decorators.http import require_http_methods
 from portal.exceptions import Forbidden
 from portal.permissions import ADD, may
 from portal.uploads import ImportRejected, RowError, read_upload
-from procurement import importers
+from procurement import forms, importers
 from procurement.models import DeliveryImport
 from procurement.selectors import delivery_import_list
-
-
-class DeliveryUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Delivery file (CSV or XLSX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,7 +21,9 @@ def delivery_import(request):
     if not may(request.user, DeliveryImport, ADD):
         raise PermissionDenied
     form = (
-        DeliveryUploadForm(request.POST, request.FILES) if request.method == "POST" else DeliveryUploadForm()
+        forms.DeliveryUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else forms.DeliveryUploadForm()
     )
     errors: list[RowError] = []
     status = 200
