@@ -1,0 +1,1 @@
+"""Tests of boards (the app is still to be built)."""

@@ -1,0 +1,1 @@
+"""Tests of the core, and shared test helpers (factories, OpenAPI checks, workbooks, a worker)."""

@@ -1,0 +1,1 @@
+"""Tests of standards (the app is still to be built)."""

@@ -1,0 +1,1 @@
+"""``load_demo``: the demo data ``make run`` serves."""

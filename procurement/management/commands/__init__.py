@@ -1,0 +1,1 @@
+"""``import_deliveries``: the delivery import from the command line."""
