@@ -11,7 +11,7 @@ ROWS = [
         "procurement:demand-aggregate",
         "GET",
         ALLIANCE,
-        queries=Exempt("pinned at two sizes, cache miss and hit, in procurement/tests/test_analytics.py"),
+        queries=Exempt("pinned at two sizes, cache miss and hit, in tests/test_analytics_pages.py"),
     ),
     # National rows: the same 404 as a missing page for roles that may not see them.
     Row(
@@ -26,13 +26,13 @@ ROWS = [
             "superuser": 200,
         },
         kwargs=lambda ctx: {"item_id": ctx["analytics_item"].pk, "year": 2025},
-        queries=Exempt("pinned at two sizes in procurement/tests/test_analytics.py"),
+        queries=Exempt("pinned at two sizes in tests/test_analytics_pages.py"),
     ),
     Row(
         "procurement:delivery-performance",
         "GET",
         ALLIANCE,
-        queries=Exempt("pinned at two sizes, cache miss and hit, in procurement/tests/test_analytics.py"),
+        queries=Exempt("pinned at two sizes, cache miss and hit, in tests/test_analytics_pages.py"),
     ),
 ]
 
