@@ -179,15 +179,20 @@ def _aggregate_row(cells: _Cells, first_row: dict, out: dict, number: int) -> No
         "pct_gdp": cells.number("published_pct_gdp", share=True),
         "equipment_pct": cells.number("published_equipment_pct", share=True),
     }
-    if year is None:
+    if year is None or not _first_time(cells, (code, year), first_row, number):
         return
-    key = (code, year)
-    if key in first_row:
-        cells.error("year", f"{code} {year} is already on row {first_row[key]}.")
-        return
-    first_row[key] = number
     if fields["pct_gdp"] is not None or fields["equipment_pct"] is not None:
-        out[key] = fields
+        out[(code, year)] = fields
+
+
+def _first_time(cells: _Cells, key: tuple[str, int], first_row: dict, number: int) -> bool:
+    """Whether the file has not had ``key`` (code, year) yet; a repeat is reported against the row
+    that had it first."""
+    if key in first_row:
+        cells.error("year", f"{key[0]} {key[1]} is already on row {first_row[key]}.")
+        return False
+    first_row[key] = number
+    return True
 
 
 def parse_rows(
@@ -239,14 +244,9 @@ def parse_rows(
             fields["currency"] = currency
         for column, name in PUBLISHED_COLUMNS:
             fields[name] = cells.number(column, share=True)
-        if nation is None or year is None:
+        if nation is None or year is None or not _first_time(cells, (code, year), first_row, number):
             continue
-        key = (code, year)
-        if key in out:
-            cells.error("year", f"{code} {year} is already on row {first_row[key]}.")
-            continue
-        first_row[key] = number
-        out[key] = fields
+        out[(code, year)] = fields
     return _Parsed(out, aggregates)
 
 
