@@ -263,12 +263,13 @@ def load_dip() -> list[str]:
     from portal.models import User
 
     secretariat = User.objects.get(username="secretariat")
-    rows = read_edition(SHIPPED_DATA, edition=2026, price_base=2021)
+    edition = read_edition(SHIPPED_DATA, edition=2026, price_base=2021)
     outcome = nato_edition_import(
         actor=secretariat,
         edition_year=2026,
         price_base_year=2021,
-        rows=rows,
+        rows=edition.rows,
+        aggregates=edition.aggregates,
         title="NATO defence expenditure 2014-2026 (2026 edition)",
         notes="NATO, Defence Expenditure of NATO Countries (2014-2026), Tables 1, 2, 3, 5 and 8a; 2025 and "
         "2026 are estimates.",

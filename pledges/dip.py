@@ -8,9 +8,9 @@ publication decides a detail.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy
 
@@ -20,12 +20,26 @@ HUNDRED = Decimal(100)
 TWO_PCT, TWENTY_PCT, HAGUE_CORE_PCT = Decimal("2"), Decimal("20"), Decimal("3.5")
 HAGUE_YEAR = 2035
 FOUR_PLACES, TWO_PLACES = Decimal("0.0001"), Decimal("0.01")
+# A recomputation further than this from NATO's two-decimal figure cannot print as that figure.
+RECONCILE_TOLERANCE = Decimal("0.005")
 NORTH_AMERICA_OUTSIDE_EUROPE_CANADA = frozenset({"USA"})
 
 # % of GDP is a constant-price ratio because NATO's Table 3 is one: the nominal ratio does not
 # reproduce it for every Ally. Where a dataset has no separate core figure, its defence expenditure
 # is the core figure (NATO's 2026 edition reports core defence expenditure).
 RULES = [
+    gettext_lazy(
+        "Published figures first: where the dataset is a NATO edition that publishes a ratio (% of GDP, "
+        "Table 3; the equipment share, Table 8a; NATO's aggregates), the figure shown, exported and "
+        "served by the API is NATO's published figure, and the meets 2% / meets 20% marks use it. "
+        "National returns and ratios NATO does not publish show the figure computed from the inputs."
+    ),
+    gettext_lazy(
+        "Reconciliation: the figure computed from the inputs is kept beside NATO's. NATO publishes its "
+        "inputs rounded to whole millions, so the two can differ; a figure where they differ by more "
+        "than 0.005 points, or print differently at two decimals, is marked ≠ and listed with both "
+        "values."
+    ),
     gettext_lazy(
         "% of GDP is 100 x defence expenditure / GDP, both at constant prices of the dataset's price "
         "base year: NATO's published ratio is a constant-price ratio."
@@ -36,8 +50,8 @@ RULES = [
     ),
     gettext_lazy("Real change: the year-on-year change of defence expenditure at constant prices."),
     gettext_lazy(
-        "Hague core: core defence expenditure as % of GDP (defence expenditure where a dataset has no "
-        "separate core figure); the gap is how far it is below 3.5% (zero once reached)."
+        "Hague core: core defence expenditure as % of GDP (where a dataset has no separate core figure, "
+        "the % of GDP figure, published first); the gap is how far it is below 3.5% (zero once reached)."
     ),
     gettext_lazy(
         "2035 path: a straight line from the core % of the latest actual (non-estimate) year to 3.5% "
@@ -66,6 +80,9 @@ class YearInputs:
     related_constant: Decimal | None = None
     nation_id: int | None = None
     accession_year: int | None = None
+    # What NATO published for this subject-year, where the dataset publishes it (else None).
+    published_pct_gdp: Decimal | None = None
+    published_equipment_pct: Decimal | None = None
 
 
 @dataclass
@@ -79,6 +96,11 @@ class MetricValues:
     nations_count: int = 1
     pct_gdp: Decimal | None = None
     equipment_pct: Decimal | None = None
+    computed_pct_gdp: Decimal | None = None
+    published_pct_gdp: Decimal | None = None
+    computed_equipment_pct: Decimal | None = None
+    published_equipment_pct: Decimal | None = None
+    reconcile: bool = False
     real_change_pct: Decimal | None = None
     meets_2pct: bool | None = None
     meets_20pct: bool | None = None
@@ -97,9 +119,29 @@ def q4(value: Decimal | None) -> Decimal | None:
 
 def published_round(value: Decimal) -> Decimal:
     """Two decimals, half up: how NATO prints its tables."""
-    from decimal import ROUND_HALF_UP
-
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def published_first(published: Decimal | None, computed: Decimal | None) -> Decimal | None:
+    """The figure: NATO's published one where there is one, else the one computed from the inputs."""
+    return published if published is not None else computed
+
+
+def disagrees(published: Decimal | None, computed: Decimal | None) -> bool:
+    """Whether a published figure and its recomputation go into the reconciliation: more than
+    ``RECONCILE_TOLERANCE`` apart, or printed differently at two decimals."""
+    if published is None or computed is None:
+        return False
+    return abs(published - computed) > RECONCILE_TOLERANCE or published_round(published) != published_round(
+        computed
+    )
+
+
+def difference(published: Decimal | None, computed: Decimal | None) -> Decimal | None:
+    """Published less computed, where it exceeds ``RECONCILE_TOLERANCE`` (else None: within rounding)."""
+    if published is None or computed is None or abs(published - computed) <= RECONCILE_TOLERANCE:
+        return None
+    return published - computed
 
 
 def _ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -132,10 +174,18 @@ def series_metrics(
             nations_count=(nations_count or {}).get(item.year, 1),
             _def_constant=item.def_constant,
         )
-        m.pct_gdp = _ratio(item.def_constant, item.gdp_constant)
-        m.equipment_pct = item.equipment_pct
-        core = item.core_constant if item.core_constant is not None else item.def_constant
-        m.hague_core_pct = _ratio(core, item.gdp_constant)
+        m.computed_pct_gdp = _ratio(item.def_constant, item.gdp_constant)
+        m.computed_equipment_pct = item.equipment_pct
+        m.published_pct_gdp = item.published_pct_gdp
+        m.published_equipment_pct = item.published_equipment_pct
+        m.pct_gdp = published_first(m.published_pct_gdp, m.computed_pct_gdp)
+        m.equipment_pct = published_first(m.published_equipment_pct, m.computed_equipment_pct)
+        # Without a separate core figure, core defence is defence expenditure: its % of GDP is the
+        # figure above (NATO's 2026 Table 3 is core defence), published first like it.
+        if item.core_constant is None:
+            m.hague_core_pct = m.pct_gdp
+        else:
+            m.hague_core_pct = _ratio(item.core_constant, item.gdp_constant)
         m.hague_related_pct = _ratio(item.related_constant, item.gdp_constant)
         if m.pct_gdp is not None:
             m.meets_2pct = published_round(m.pct_gdp) >= TWO_PCT
@@ -166,6 +216,10 @@ def series_metrics(
         for name in (
             "pct_gdp",
             "equipment_pct",
+            "computed_pct_gdp",
+            "published_pct_gdp",
+            "computed_equipment_pct",
+            "published_equipment_pct",
             "real_change_pct",
             "hague_core_pct",
             "hague_gap_pct",
@@ -173,6 +227,10 @@ def series_metrics(
             "path_pct",
         ):
             setattr(m, name, q4(getattr(m, name)))
+        # On the stored four decimals, so the reconciliation lists what a reader can check.
+        m.reconcile = disagrees(m.published_pct_gdp, m.computed_pct_gdp) or disagrees(
+            m.published_equipment_pct, m.computed_equipment_pct
+        )
     return out
 
 
@@ -196,6 +254,7 @@ def aggregate_inputs(
             "eq_weighted": Decimal(0),
             "eq_def": Decimal(0),
             "core": Decimal(0),
+            "core_known": False,
             "related": Decimal(0),
             "related_known": True,
             "estimate": False,
@@ -214,6 +273,7 @@ def aggregate_inputs(
             s["eq_weighted"] += item.equipment_pct * item.def_constant
             s["eq_def"] += item.def_constant
         s["core"] += item.core_constant if item.core_constant is not None else item.def_constant
+        s["core_known"] = s["core_known"] or item.core_constant is not None
         if item.related_constant is None:
             s["related_known"] = False
         else:
@@ -228,7 +288,9 @@ def aggregate_inputs(
             def_constant=s["def"],
             gdp_constant=s["gdp"],
             equipment_pct=(s["eq_weighted"] / s["eq_def"]) if s["eq_def"] else None,
-            core_constant=s["core"],
+            # No member with a separate core figure: the aggregate has none either (its core % is
+            # then its % of GDP figure, NATO's published one where there is one).
+            core_constant=s["core"] if s["core_known"] else None,
             related_constant=s["related"] if s["related_known"] else None,
         )
         for year, s in sums.items()
@@ -236,8 +298,20 @@ def aggregate_inputs(
     return series, {year: s["n"] for year, s in sums.items()}
 
 
-def dataset_metrics(nation_inputs: Sequence[YearInputs], *, with_aggregates: bool) -> list[MetricValues]:
-    """Every subject's metrics for one dataset: each nation's series, then the aggregates."""
+PublishedRatios = Mapping[tuple[str, int], tuple[Decimal | None, Decimal | None]]
+
+
+def dataset_metrics(
+    nation_inputs: Sequence[YearInputs],
+    *,
+    with_aggregates: bool,
+    published_aggregates: PublishedRatios | None = None,
+) -> list[MetricValues]:
+    """Every subject's metrics for one dataset: each nation's series, then the aggregates.
+
+    ``published_aggregates`` maps (aggregate code, year) to NATO's published (% of GDP, equipment
+    share) of that aggregate, where the edition publishes them."""
+    published = published_aggregates or {}
     by_subject: dict[str, list[YearInputs]] = defaultdict(list)
     for item in nation_inputs:
         by_subject[item.subject].append(item)
@@ -247,5 +321,8 @@ def dataset_metrics(nation_inputs: Sequence[YearInputs], *, with_aggregates: boo
     if with_aggregates:
         for code in Aggregate.values:
             series, counts = aggregate_inputs(code, nation_inputs)
+            for index, item in enumerate(series):
+                pct, equipment = published.get((code, item.year), (None, None))
+                series[index] = replace(item, published_pct_gdp=pct, published_equipment_pct=equipment)
             out.extend(series_metrics(series, nations_count=counts))
     return out

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from pledges import dip
 from pledges.models import DipMetric
-from pledges.selectors.dashboard import Dashboard, NationDetail, Row, Selection
+from pledges.selectors.dashboard import RECONCILED, Dashboard, NationDetail, Row, Selection
 
 # The rules as stated on the pages and in the PDF: the arithmetic's own, and how the table marks.
 RULES = [
@@ -21,6 +21,10 @@ RULES = [
     gettext_lazy(
         "(e) marks an estimate. “stale” marks a figure whose inputs changed since it was computed: "
         "the recompute is queued."
+    ),
+    gettext_lazy(
+        "≠ marks a figure NATO published whose recomputation from the inputs differs; the "
+        "reconciliation below the table lists each one with both values."
     ),
 ]
 
@@ -58,6 +62,21 @@ class CellRenderer:
         )
         self.empty = format_html('<td class="num" data-year="{}"><span class="muted">—</span></td>', "")
         self.decimal_separator = escape(get_format("DECIMAL_SEPARATOR"))
+        # Few cells carry it (a dozen or two per edition), so its title is formatted per cell.
+        self.reconcile_title = _("NATO's published figure; computed from the inputs: %(computed)s")
+        self.reconcile_hidden = escape(_("differs from its recomputation"))
+
+    def reconcile(self, m: DipMetric) -> str:
+        computed = "; ".join(
+            f"{getattr(m, computed_field):.4f}".replace(".", self.decimal_separator)
+            for _measure, published_field, computed_field in RECONCILED
+            if dip.disagrees(getattr(m, published_field), getattr(m, computed_field))
+        )
+        return (
+            f' <a class="dip-mark dip-reconcile" href="#dip-reconciliation" data-testid="reconcile" '
+            f'title="{escape(self.reconcile_title % {"computed": computed})}">≠'
+            f'<span class="visually-hidden">{self.reconcile_hidden}</span></a>'
+        )
 
     def __call__(self, m: DipMetric | None) -> str:
         # Only integers, a number formatted here and the escaped marks above go into the HTML, so
@@ -72,6 +91,8 @@ class CellRenderer:
             marks.append(self.meets_2 if m.meets_2pct else self.misses_2)
         if m.meets_20pct is not None:
             marks.append(self.meets_20 if m.meets_20pct else self.misses_20)
+        if m.reconcile:
+            marks.append(self.reconcile(m))
         if m.is_estimate:
             marks.append(self.estimate)
         if m.stale:
@@ -157,6 +178,10 @@ EXPORT_HEADERS = [
     "dataset", "edition_year", "price_base_year", "nation_code", "nation_name", "year", "estimate",
     "pct_gdp", "equipment_pct", "real_change_pct", "meets_2pct", "meets_20pct", "hague_core_pct",
     "hague_gap_pct", "path_pct", "on_track", "stale", "computed_at",
+    # The reconciliation: pct_gdp and equipment_pct are NATO's published figures where there are
+    # any; beside them, what NATO published and what the inputs give, and whether they differ.
+    "published_pct_gdp", "computed_pct_gdp", "published_equipment_pct", "computed_equipment_pct",
+    "reconcile",
 ]  # fmt: skip
 
 
@@ -172,6 +197,8 @@ def export_rows(board: Dashboard):
                 metric.year, metric.is_estimate, metric.pct_gdp, metric.equipment_pct,
                 metric.real_change_pct, metric.meets_2pct, metric.meets_20pct, metric.hague_core_pct,
                 metric.hague_gap_pct, metric.path_pct, metric.on_track, metric.stale, metric.computed_at,
+                metric.published_pct_gdp, metric.computed_pct_gdp, metric.published_equipment_pct,
+                metric.computed_equipment_pct, metric.reconcile,
             ]  # fmt: skip
 
 

@@ -4,8 +4,10 @@ An edition comes as up to two files: ``defence-expenditure-<edition>-edition.csv
 national currency, with the Table 8a equipment share) and ``...-edition-usd.csv`` (Tables 2 and 5
 in current and constant USD). They are merged per nation and year. Every row is checked before
 anything is written, and every problem is reported with its file, row and column; one bad row
-rejects the import. NATO's own aggregate rows are skipped: the portal builds aggregates from the
-nations' inputs.
+rejects the import. Besides the inputs, NATO's published ratios are kept: each nation-year's % of
+GDP (Table 3; the Table 8a equipment share is the equipment input itself) and, from NATO's own
+aggregate rows, the aggregates' published ratios. They are the figures shown; the portal still
+builds every figure from the inputs, as their reconciliation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from django.core.files import File
 
+from pledges.choices import Aggregate
 from pledges.models import YEAR_MAX, YEAR_MIN
 from portal.models import Nation
 from portal.uploads import RowErrors, UploadFormat, decode_csv, file_error, read_upload
@@ -33,7 +36,26 @@ CSV_UTF8 = UploadFormat(
 )
 # NATO's 2026 edition, shipped with the code (demo data, tests, benchmarks).
 SHIPPED_DATA = Path(__file__).resolve().parent / "data" / "nato"
-AGGREGATE_GEOS = {"NATO_TOTAL", "NATO_EUR_CAN", "NATO", "NATO_EU_CA"}
+# NATO's aggregate rows, by the ``geo`` codes its files have used.
+AGGREGATE_GEOS = {
+    "NATO_TOTAL": Aggregate.NATO,
+    "NATO": Aggregate.NATO,
+    "NATO_EUR_CAN": Aggregate.NATO_EUROPE_CANADA,
+    "NATO_EU_CA": Aggregate.NATO_EUROPE_CANADA,
+}
+# Ratios each file may publish beside the inputs, and the row field each goes to; a nation's
+# equipment share is an input (the aggregates' is computed from the nations' shares).
+PUBLISHED_COLUMNS = (("published_pct_gdp", "published_pct_gdp"), ("published_equipment_pct", "equipment_pct"))
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An edition's validated rows: ``rows`` per nation and year (``nation``, ``year``, the input
+    fields and ``published_pct_gdp``), ``aggregates`` NATO's published aggregates (``subject``,
+    ``year``, ``pct_gdp``, ``equipment_pct``)."""
+
+    rows: list[dict]
+    aggregates: list[dict]
 
 
 @dataclass(frozen=True)
@@ -139,6 +161,40 @@ class _Cells:
         return False
 
 
+@dataclass
+class _Parsed:
+    """One file's validated rows: per nation ``{(iso3, year): fields}``, and NATO's aggregates
+    ``{(aggregate code, year): fields}``."""
+
+    nations: dict[tuple[str, int], dict]
+    aggregates: dict[tuple[str, int], dict]
+
+
+def _aggregate_row(cells: _Cells, first_row: dict, out: dict, number: int) -> None:
+    """NATO's own row for an aggregate: only its published ratios are kept (the portal sums the
+    nations' inputs itself)."""
+    code = AGGREGATE_GEOS[cells.text("geo")]
+    year = cells.year()
+    fields = {
+        "pct_gdp": cells.number("published_pct_gdp", share=True),
+        "equipment_pct": cells.number("published_equipment_pct", share=True),
+    }
+    if year is None or not _first_time(cells, (code, year), first_row, number):
+        return
+    if fields["pct_gdp"] is not None or fields["equipment_pct"] is not None:
+        out[(code, year)] = fields
+
+
+def _first_time(cells: _Cells, key: tuple[str, int], first_row: dict, number: int) -> bool:
+    """Whether the file has not had ``key`` (code, year) yet; a repeat is reported against the row
+    that had it first."""
+    if key in first_row:
+        cells.error("year", f"{key[0]} {key[1]} is already on row {first_row[key]}.")
+        return False
+    first_row[key] = number
+    return True
+
+
 def parse_rows(
     rows: Iterable[Mapping[str, str]],
     *,
@@ -147,13 +203,15 @@ def parse_rows(
     price_base: int,
     nations: Mapping[str, Nation],
     errors: RowErrors,
-) -> dict[tuple[str, int], dict]:
-    """Validate one file's rows into ``{(iso3, year): fields}``; ``kind`` is "nc" or "usd"."""
+) -> _Parsed:
+    """Validate one file's rows; ``kind`` is "nc" or "usd"."""
     out: dict[tuple[str, int], dict] = {}
+    aggregates: dict[tuple[str, int], dict] = {}
     first_row: dict[tuple[str, int], int] = {}
     for number, raw in enumerate(rows, start=2):
         cells = _Cells(raw, file, number, errors)
         if cells.text("geo") in AGGREGATE_GEOS and not cells.text("country_iso3"):
+            _aggregate_row(cells, first_row, aggregates, number)
             continue
         code = cells.text("country_iso3").upper()
         nation = nations.get(code)
@@ -184,16 +242,12 @@ def parse_rows(
             elif fields["def_nc_current_m"] is not None and not currency:
                 cells.error("currency", "Give the currency of the national-currency amount.")
             fields["currency"] = currency
-        fields["equipment_pct"] = cells.number("published_equipment_pct", share=True)
-        if nation is None or year is None:
+        for column, name in PUBLISHED_COLUMNS:
+            fields[name] = cells.number(column, share=True)
+        if nation is None or year is None or not _first_time(cells, (code, year), first_row, number):
             continue
-        key = (code, year)
-        if key in out:
-            cells.error("year", f"{code} {year} is already on row {first_row[key]}.")
-            continue
-        first_row[key] = number
-        out[key] = fields
-    return out
+        out[(code, year)] = fields
+    return _Parsed(out, aggregates)
 
 
 def _check_header(text: str, *, file: str, kind: str, price_base: int, errors: RowErrors) -> bool:
@@ -232,8 +286,8 @@ def kind_of(text: str) -> str:
     return "usd" if header and "def_usd_current_m" in header[0] else "nc"
 
 
-def read_edition(path: Path, *, edition: int, price_base: int) -> list[dict]:
-    """The edition's merged, validated rows (``nation``, ``year`` and the input fields)."""
+def read_edition(path: Path, *, edition: int, price_base: int) -> Edition:
+    """The edition's merged, validated rows and NATO's published aggregates."""
     files = edition_files(path, edition)
     texts = {
         kind: (file_path.name, _read_text(file_path))
@@ -243,12 +297,12 @@ def read_edition(path: Path, *, edition: int, price_base: int) -> list[dict]:
     return read_edition_texts(texts, price_base=price_base)
 
 
-def read_edition_texts(texts: dict[str, tuple[str, str]], *, price_base: int) -> list[dict]:
+def read_edition_texts(texts: dict[str, tuple[str, str]], *, price_base: int) -> Edition:
     """Like ``read_edition``, from ``{"nc" | "usd": (file name, text)}`` (uploads, tests)."""
     nations = {n.code: n for n in Nation.objects.all()}
     # No cap: NATO's tables are a few hundred rows, and the secretariat is shown every problem.
     errors = RowErrors(None)
-    parsed: dict[str, dict[tuple[str, int], dict]] = {}
+    parsed: dict[str, _Parsed] = {}
     for kind, (name, text) in texts.items():
         if not _check_header(text, file=name, kind=kind, price_base=price_base, errors=errors):
             continue
@@ -260,29 +314,32 @@ def read_edition_texts(texts: dict[str, tuple[str, str]], *, price_base: int) ->
             nations=nations,
             errors=errors,
         )
-    nc, usd = parsed.get("nc", {}), parsed.get("usd", {})
+    empty = _Parsed({}, {})
+    nc, usd = parsed.get("nc", empty).nations, parsed.get("usd", empty).nations
     merged: list[dict] = []
     for key in sorted(set(nc) | set(usd)):
         a, b = nc.get(key, {}), usd.get(key, {})
         row = {"nation": nations[key[0]], "year": key[1], **a, **b}
         if a and b:
-            if a["equipment_pct"] != b["equipment_pct"] and None not in (
-                a["equipment_pct"],
-                b["equipment_pct"],
+            for name, what in (
+                ("equipment_pct", "equipment shares"),
+                ("published_pct_gdp", "% of GDP figures"),
             ):
-                # Neither file is wrong on its own: the nation and year say where to look.
-                errors.add(
-                    0,
-                    "",
-                    "the two files give different equipment shares "
-                    f"({a['equipment_pct']} and {b['equipment_pct']}).",
-                    file=f"{key[0]} {key[1]}",
-                )
-            row["equipment_pct"] = (
-                b["equipment_pct"] if b["equipment_pct"] is not None else a["equipment_pct"]
-            )
+                if a[name] != b[name] and None not in (a[name], b[name]):
+                    # Neither file is wrong on its own: the nation and year say where to look.
+                    errors.add(
+                        0,
+                        "",
+                        f"the two files give different {what} ({a[name]} and {b[name]}).",
+                        file=f"{key[0]} {key[1]}",
+                    )
+                row[name] = b[name] if b[name] is not None else a[name]
             row["is_estimate"] = a["is_estimate"] or b["is_estimate"]
         merged.append(row)
+    published = {**parsed.get("nc", empty).aggregates, **parsed.get("usd", empty).aggregates}
+    aggregates = [
+        {"subject": code, "year": year, **fields} for (code, year), fields in sorted(published.items())
+    ]
     if errors:
         raise errors.rejection()
-    return merged
+    return Edition(rows=merged, aggregates=aggregates)

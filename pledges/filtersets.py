@@ -4,7 +4,8 @@
 a workflow state and ``?overdue=true`` the plans past their cycle's due date.
 
 The DIP metrics filter on one dataset at a time (``?dataset=<id>``, else the default dataset),
-nation or subject (an aggregate's code), year or year range, and the pledge flags.
+nation or subject (an aggregate's code), year or year range, and the pledge flags;
+``?reconcile=true`` gives the reconciliation (published figures their recomputation differs from).
 """
 
 from __future__ import annotations
@@ -96,10 +97,20 @@ class DipMetricFilterSet(django_filters.FilterSet):
     meets_2pct = django_filters.BooleanFilter(label=_("Meets 2% of GDP"))
     meets_20pct = django_filters.BooleanFilter(label=_("Meets 20% on equipment"))
     on_track = django_filters.BooleanFilter(label=_("On track for 2035"))
+    reconcile = django_filters.BooleanFilter(
+        label=_("Differs from its recomputation"),
+        help_text=_(
+            "true: the figures NATO published whose recomputation from the inputs differs by more "
+            "than 0.005 points or prints differently (the reconciliation)."
+        ),
+    )
 
     class Meta:
         model = DipMetric
-        fields = ["dataset", "nation", "subject", "year", "year_from", "year_to", "meets_2pct", "on_track"]
+        fields = [
+            "dataset", "nation", "subject", "year", "year_from", "year_to", "meets_2pct", "on_track",
+            "reconcile",
+        ]  # fmt: skip
         form = YearRangeForm
 
     def filter_queryset(self, queryset):

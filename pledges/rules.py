@@ -146,6 +146,7 @@ def register_expenditure_rules() -> None:
     )
     register(m.ExpenditureRecord, {VIEW: _expenditure_scopes("dataset__")})
     register(m.DipMetric, {VIEW: _expenditure_scopes("dataset__")})
+    register(m.PublishedAggregate, {VIEW: _expenditure_scopes("dataset__")})
     # Directors read the Alliance view of the dashboard, but only their own nation's page.
     extend(
         Nation,

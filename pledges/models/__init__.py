@@ -3,13 +3,16 @@ inputs with the DIP metrics computed from them (``dip``). Everything is re-expor
 
 from pledges.models.dip import (
     AMOUNT_FIELDS,
+    EDITION_FIELDS,
     INPUT_FIELDS,
+    PUBLISHED_FIELDS,
     SHARE_FIELDS,
     YEAR_MAX,
     YEAR_MIN,
     DipMetric,
     ExpenditureDataset,
     ExpenditureRecord,
+    PublishedAggregate,
 )
 from pledges.models.plans import (
     ENTRY_KINDS,
@@ -26,8 +29,10 @@ from pledges.models.plans import (
 
 __all__ = [
     "AMOUNT_FIELDS",
+    "EDITION_FIELDS",
     "ENTRY_KINDS",
     "INPUT_FIELDS",
+    "PUBLISHED_FIELDS",
     "SHARE_FIELDS",
     "YEAR_MAX",
     "YEAR_MIN",
@@ -42,5 +47,6 @@ __all__ = [
     "PlanEntry",
     "PlanSection",
     "PlanVersion",
+    "PublishedAggregate",
     "ReviewComment",
 ]

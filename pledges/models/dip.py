@@ -2,7 +2,9 @@
 
 A dataset is one source of figures: a NATO edition (which revises history, so editions are never
 mixed) or one nation's own return. Records are the inputs per nation and year; ``DipMetric`` rows are
-derived by ``pledges.dip`` in a Celery job and never edited by hand.
+derived by ``pledges.dip`` in a Celery job and never edited by hand. A NATO edition also carries the
+ratios NATO printed (a record's ``published_pct_gdp``, NATO's aggregates in ``PublishedAggregate``):
+they are the figures shown, and the recomputation from the inputs is their reconciliation.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pledges.choices import DatasetSource, DatasetStatus
+from pledges.choices import Aggregate, DatasetSource, DatasetStatus
 from portal.audit import AuditScope, draft_key
 from portal.models import Nation, alpha3
 
@@ -129,6 +131,9 @@ AMOUNT_FIELDS = (
 )
 SHARE_FIELDS = ("equipment_pct", "personnel_pct", "infrastructure_pct", "other_pct")
 INPUT_FIELDS = ("is_estimate", "currency", *AMOUNT_FIELDS, *SHARE_FIELDS)
+# What a NATO edition publishes beside the inputs; a national return has none of them.
+PUBLISHED_FIELDS = ("published_pct_gdp",)
+EDITION_FIELDS = (*INPUT_FIELDS, *PUBLISHED_FIELDS)
 
 
 class ExpenditureRecord(models.Model):
@@ -152,6 +157,9 @@ class ExpenditureRecord(models.Model):
     security_related_usd_constant_m = _amount(
         _("Hague defence- and security-related spending, USD constant prices (where known).")
     )
+    # NATO rounds its inputs to whole millions, so the ratio recomputed from them can print one
+    # hundredth away from the ratio NATO published; the published one is the figure shown.
+    published_pct_gdp = _share(_("NATO's published % of GDP (Table 3); NATO editions only."))
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -175,7 +183,7 @@ class ExpenditureRecord(models.Model):
                 models.CheckConstraint(
                     name=f"dip_record_{f}_is_share", condition=Q(**{f"{f}__gte": 0, f"{f}__lte": 100})
                 )
-                for f in SHARE_FIELDS
+                for f in (*SHARE_FIELDS, *PUBLISHED_FIELDS)
             ),
         ]
 
@@ -196,6 +204,49 @@ class ExpenditureRecord(models.Model):
             raise ValidationError({"currency": _("Give the currency of the national-currency amount.")})
 
 
+def _ratio(help_text: str) -> models.DecimalField:
+    return models.DecimalField(max_digits=9, decimal_places=4, null=True, help_text=help_text)
+
+
+class PublishedAggregate(models.Model):
+    """NATO's own figures for an Alliance aggregate in one edition (the aggregate rows of its file).
+
+    The portal builds aggregates from the nations' inputs; where the edition publishes the
+    aggregate's ratio, NATO's figure is the one shown and the sum its reconciliation. Written only
+    by the edition import; a national return has none.
+    """
+
+    dataset = models.ForeignKey(
+        ExpenditureDataset, on_delete=models.CASCADE, related_name="published_aggregates"
+    )
+    subject = models.CharField(max_length=12, choices=Aggregate.choices)
+    year = models.PositiveSmallIntegerField(validators=dip_year_validators)
+    pct_gdp = _share(_("NATO's published % of GDP of the aggregate (Table 3)."))
+    equipment_pct = _share(_("NATO's published equipment share of the aggregate (Table 8a)."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["dataset", "subject", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "subject", "year"], name="dip_published_aggregate_once_per_year"
+            ),
+            *(
+                models.CheckConstraint(
+                    name=f"dip_published_aggregate_{f}_is_share",
+                    condition=Q(**{f"{f}__gte": 0, f"{f}__lte": 100}),
+                )
+                for f in ("pct_gdp", "equipment_pct")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.year}"
+
+    def audit_scope(self) -> AuditScope:
+        return AuditScope(None, "")  # NATO's published figures belong to no nation and no draft
+
+
 class DipMetric(models.Model):
     """Defence Investment Pledge figures for one nation or aggregate, year and dataset.
 
@@ -210,8 +261,21 @@ class DipMetric(models.Model):
     year = models.PositiveSmallIntegerField()
     is_estimate = models.BooleanField(default=False)
     nations_count = models.PositiveSmallIntegerField(default=1, help_text=_("Nations whose inputs it sums."))
-    pct_gdp = models.DecimalField(max_digits=9, decimal_places=4, null=True)
-    equipment_pct = models.DecimalField(max_digits=9, decimal_places=4, null=True)
+    # The figure is NATO's published one where the dataset has it, else the one computed from the
+    # inputs; both are kept, so the difference can be listed (``reconcile``).
+    pct_gdp = _ratio(_("% of GDP: NATO's published figure where the dataset has one, else computed."))
+    equipment_pct = _ratio(_("Equipment share: NATO's published figure where there is one, else computed."))
+    computed_pct_gdp = _ratio(_("% of GDP computed from the dataset's constant-price inputs."))
+    published_pct_gdp = _ratio(_("NATO's published % of GDP; empty where the dataset publishes none."))
+    computed_equipment_pct = _ratio(_("Equipment share computed from the inputs (weighted for aggregates)."))
+    published_equipment_pct = _ratio(_("NATO's published equipment share; empty where there is none."))
+    reconcile = models.BooleanField(
+        default=False,
+        help_text=_(
+            "A published figure and its recomputation differ by more than 0.005 points or print "
+            "differently at two decimals: the figure is listed in the reconciliation."
+        ),
+    )
     real_change_pct = models.DecimalField(max_digits=12, decimal_places=4, null=True)
     meets_2pct = models.BooleanField(null=True)
     meets_20pct = models.BooleanField(null=True)

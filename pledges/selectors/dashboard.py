@@ -5,14 +5,21 @@ never mixed); the per-nation page shows other editions only side by side, one co
 through the DIP selectors and so through ``restrict``. The whole dashboard costs a fixed number of
 queries: the readable datasets (with their year span), the default dataset when none is asked for,
 and the metrics of the selection in one query (nations joined in). ``pledges.display`` shows them.
+
+Where the dataset is a NATO edition, its figures are NATO's published ones; the reconciliation
+lists the figures of the selection whose recomputation from the inputs differs
+(``pledges.dip.disagrees``). It is built from the metrics already read, so it is scoped as the
+figures are and costs no query.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Max, Min
+from django.utils.translation import gettext_lazy
 
 from pledges import dip
 from pledges.choices import Aggregate
@@ -140,6 +147,60 @@ class Counters:
     assessed: int = 0
 
 
+# The published ratios a metric carries: (figure, published field, computed field), and their names.
+RECONCILED = (
+    ("pct_gdp", "published_pct_gdp", "computed_pct_gdp"),
+    ("equipment_pct", "published_equipment_pct", "computed_equipment_pct"),
+)
+MEASURE_LABELS = {
+    "pct_gdp": gettext_lazy("% of GDP"),
+    "equipment_pct": gettext_lazy("Major equipment, % of defence expenditure"),
+}
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """One published figure whose recomputation from the inputs differs: ``measure`` is the
+    figure's field ("pct_gdp" or "equipment_pct")."""
+
+    subject: str
+    label: str
+    year: int
+    measure: str
+    published: Decimal
+    computed: Decimal
+    is_estimate: bool = False
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Published less computed, where it exceeds 0.005 points (else within rounding)."""
+        return dip.difference(self.published, self.computed)
+
+    @property
+    def measure_label(self) -> str:
+        return str(MEASURE_LABELS[self.measure])
+
+    @property
+    def prints_differently(self) -> bool:
+        return dip.published_round(self.published) != dip.published_round(self.computed)
+
+
+def discrepancies(rows: list[Row]) -> list[Discrepancy]:
+    """The reconciliation of ``rows``' cells, in table order (rows, then years, then measures)."""
+    out = []
+    for row in rows:
+        for metric in row.cells:
+            if metric is None or not metric.reconcile:
+                continue
+            for measure, published, computed in RECONCILED:
+                values = getattr(metric, published), getattr(metric, computed)
+                if dip.disagrees(*values):
+                    out.append(
+                        Discrepancy(row.subject, row.label, metric.year, measure, *values, metric.is_estimate)
+                    )
+    return out
+
+
 @dataclass
 class Dashboard:
     selection: Selection
@@ -147,6 +208,10 @@ class Dashboard:
     aggregates: list[Row] = field(default_factory=list)
     counters: Counters | None = None
     metrics: list[DipMetric] = field(default_factory=list)
+    # Whether any figure of the selection is NATO's published one, and those whose recomputation
+    # differs from it.
+    publishes: bool = False
+    reconciliation: list[Discrepancy] = field(default_factory=list)
     charts: dict = field(default_factory=dict)  # filled by pledges.display
 
     @property
@@ -203,6 +268,10 @@ def dashboard(*, user, selection: Selection) -> Dashboard:
                 Row(code, _aggregate_label(code), None, [by_subject[code].get(y) for y in years])
             )
     board.counters = _counters(board.rows, years.index(selection.year), selection.year)
+    board.publishes = any(
+        m.published_pct_gdp is not None or m.published_equipment_pct is not None for m in board.metrics
+    )
+    board.reconciliation = discrepancies([*board.rows, *board.aggregates])
     return board
 
 

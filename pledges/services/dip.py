@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from pledges import dip
 from pledges.choices import Aggregate, AuditEvent, DatasetSource, DatasetStatus
-from pledges.models import INPUT_FIELDS, DipMetric, ExpenditureDataset, ExpenditureRecord
+from pledges.models import (
+    EDITION_FIELDS,
+    INPUT_FIELDS,
+    DipMetric,
+    ExpenditureDataset,
+    ExpenditureRecord,
+    PublishedAggregate,
+)
 from pledges.rules import FILE_RETURN, MANAGE_EDITIONS
 from portal import jobs
 from portal.audit import record_change, release_draft, snapshot
@@ -33,6 +40,11 @@ METRIC_FIELDS = (
     "nations_count",
     "pct_gdp",
     "equipment_pct",
+    "computed_pct_gdp",
+    "published_pct_gdp",
+    "computed_equipment_pct",
+    "published_equipment_pct",
+    "reconcile",
     "real_change_pct",
     "meets_2pct",
     "meets_20pct",
@@ -82,11 +94,13 @@ class ImportOutcome:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    # NATO's published aggregates created, updated or deleted.
+    aggregates_changed: int = 0
     changed_nations: set[int] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted)
+        return bool(self.created or self.updated or self.deleted or self.aggregates_changed)
 
 
 def _require_secretariat(actor, doing: str) -> None:
@@ -95,12 +109,55 @@ def _require_secretariat(actor, doing: str) -> None:
 
 
 def _input_values(record: ExpenditureRecord) -> dict:
-    return {name: getattr(record, name) for name in INPUT_FIELDS}
+    return {name: getattr(record, name) for name in EDITION_FIELDS}
 
 
-def _same(a: Mapping, b: Mapping) -> bool:
-    """Compare input values as stored (Decimal('12.00') equals Decimal('12'))."""
-    return all(a.get(name) == b.get(name) for name in INPUT_FIELDS)
+def _same(a: Mapping, b: Mapping, names: Iterable[str] = EDITION_FIELDS) -> bool:
+    """Compare values as stored (Decimal('12.00') equals Decimal('12'))."""
+    return all(a.get(name) == b.get(name) for name in names)
+
+
+AGGREGATE_FIELDS = ("pct_gdp", "equipment_pct")
+
+
+def _aggregate_values(published: PublishedAggregate) -> dict:
+    return {name: getattr(published, name) for name in AGGREGATE_FIELDS}
+
+
+def _published_aggregates_import(
+    actor, dataset: ExpenditureDataset, aggregates: Sequence[Mapping], outcome: ImportOutcome
+) -> None:
+    """Make the edition hold exactly NATO's published ``aggregates`` (``subject``, ``year`` and
+    ``AGGREGATE_FIELDS``): only rows that differ are written, each audited."""
+    existing = {(a.subject, a.year): a for a in PublishedAggregate.objects.filter(dataset=dataset)}
+    seen: set[tuple[str, int]] = set()
+    for row in aggregates:
+        key = (row["subject"], row["year"])
+        seen.add(key)
+        values = {name: row.get(name) for name in AGGREGATE_FIELDS}
+        published = existing.get(key)
+        if published is not None and _same(_aggregate_values(published), values, AGGREGATE_FIELDS):
+            continue
+        before = None if published is None else snapshot(published)
+        if published is None:
+            published = PublishedAggregate(dataset=dataset, subject=key[0], year=key[1])
+        for name, value in values.items():
+            setattr(published, name, value)
+        published.full_clean(validate_unique=False, validate_constraints=False)
+        published.save()
+        record_change(
+            actor=actor,
+            obj=published,
+            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+            before=before,
+            after=snapshot(published),
+        )
+        outcome.aggregates_changed += 1
+    for key, published in existing.items():
+        if key not in seen:
+            record_change(actor=actor, obj=published, action=AuditAction.DELETE, before=snapshot(published))
+            published.delete()
+            outcome.aggregates_changed += 1
 
 
 @transaction.atomic
@@ -110,13 +167,15 @@ def nato_edition_import(
     edition_year: int,
     price_base_year: int,
     rows: Sequence[Mapping],
+    aggregates: Sequence[Mapping] = (),
     title: str = "",
     published_on=None,
     notes: str = "",
 ) -> ImportOutcome:
     """Make the NATO edition ``edition_year`` hold exactly ``rows`` (validated: nation, year and
-    the INPUT_FIELDS). Only records that differ are written, each audited; a re-run of the same
-    file writes nothing. Another edition is never touched."""
+    the EDITION_FIELDS) and NATO's published ``aggregates`` (``pledges.expenditure_import.Edition``).
+    Only rows that differ are written, each audited; a re-run of the same file writes nothing.
+    Another edition is never touched."""
     _require_secretariat(actor, "import NATO expenditure tables")
     dataset = (
         ExpenditureDataset.objects.select_for_update()
@@ -155,7 +214,7 @@ def nato_edition_import(
     for row in rows:
         key = (row["nation"].pk, row["year"])
         seen.add(key)
-        values = {name: row.get(name) for name in INPUT_FIELDS}
+        values = {name: row.get(name) for name in EDITION_FIELDS}
         values["currency"] = values["currency"] or ""
         values["is_estimate"] = bool(values["is_estimate"])
         record = existing.get(key)
@@ -193,14 +252,20 @@ def nato_edition_import(
             record.delete()
             outcome.deleted += 1
             outcome.changed_nations.add(key[0])
+    _published_aggregates_import(actor, dataset, aggregates, outcome)
     if outcome.changed:
+        aggregates_note = (
+            f"; {outcome.aggregates_changed} published aggregates written"
+            if outcome.aggregates_changed
+            else ""
+        )
         record_change(
             actor=actor,
             obj=dataset,
             action=AuditEvent.DATASET_IMPORTED,
             message=(
                 f"{outcome.created} created, {outcome.updated} updated, {outcome.deleted} deleted, "
-                f"{outcome.unchanged} unchanged"
+                f"{outcome.unchanged} unchanged{aggregates_note}"
             ),
         )
         # Only the nations whose rows changed (and the aggregates) go stale until the recompute.
@@ -389,10 +454,13 @@ _INPUT_COLUMNS = (
     "equipment_pct",
     "core_defence_usd_constant_m",
     "security_related_usd_constant_m",
+    "published_pct_gdp",
 )
 
 
-def _year_inputs(rows: Iterable[tuple]) -> list[dip.YearInputs]:
+def _year_inputs(rows: Iterable[tuple], *, published: bool) -> list[dip.YearInputs]:
+    """The metrics' inputs; with ``published`` (a NATO edition), NATO's published ratios too: its
+    % of GDP, and its equipment share, which is the equipment input itself."""
     return [
         dip.YearInputs(
             subject=code,
@@ -405,8 +473,10 @@ def _year_inputs(rows: Iterable[tuple]) -> list[dip.YearInputs]:
             related_constant=related,
             nation_id=nation_id,
             accession_year=accession,
+            published_pct_gdp=pct if published else None,
+            published_equipment_pct=eq if published else None,
         )
-        for nation_id, code, accession, year, estimate, def_c, gdp_c, eq, core, related in rows
+        for nation_id, code, accession, year, estimate, def_c, gdp_c, eq, core, related, pct in rows
     ]
 
 
@@ -426,8 +496,17 @@ def dip_recompute(*, dataset_id: int, nation_id: int | None = None, year: int | 
     with_aggregates = dataset.source == DatasetSource.NATO_EDITION
     if nation_id is not None and not with_aggregates:
         records = records.filter(nation_id=nation_id)
-    inputs = _year_inputs(records.order_by().values_list(*_INPUT_COLUMNS))
-    computed = dip.dataset_metrics(inputs, with_aggregates=with_aggregates)
+    # Only a NATO edition publishes figures; a national return is computed, whatever it holds.
+    inputs = _year_inputs(records.order_by().values_list(*_INPUT_COLUMNS), published=with_aggregates)
+    published = {}
+    if with_aggregates:
+        published = {
+            (subject, year): (pct, equipment)
+            for subject, year, pct, equipment in PublishedAggregate.objects.filter(dataset=dataset)
+            .order_by()
+            .values_list("subject", "year", "pct_gdp", "equipment_pct")
+        }
+    computed = dip.dataset_metrics(inputs, with_aggregates=with_aggregates, published_aggregates=published)
     if nation_id is not None:
         subjects = set(Aggregate.values) | {i.subject for i in inputs if i.nation_id == nation_id}
         computed = [m for m in computed if m.subject in subjects]

@@ -18,8 +18,10 @@ from portal.models import Nation
 
 
 def import_nato_2026(actor) -> ExpenditureDataset:
-    rows = read_edition(SHIPPED_DATA, edition=2026, price_base=2021)
-    outcome = nato_edition_import(actor=actor, edition_year=2026, price_base_year=2021, rows=rows)
+    edition = read_edition(SHIPPED_DATA, edition=2026, price_base=2021)
+    outcome = nato_edition_import(
+        actor=actor, edition_year=2026, price_base_year=2021, rows=edition.rows, aggregates=edition.aggregates
+    )
     with transaction.atomic():
         dip_recompute(dataset_id=outcome.dataset.pk)
     return outcome.dataset

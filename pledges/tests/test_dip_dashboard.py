@@ -344,29 +344,36 @@ def test_csv_has_one_row_per_subject_year_of_the_selection(client, secretariat, 
     assert len(rows) == (31 + 2) * 2
     assert {(r["nation_code"], r["year"]) for r in rows} >= {("NATO", "2023"), ("NATO_EU_CA", "2024")}
     poland = next(r for r in rows if r["nation_code"] == "POL" and r["year"] == "2024")
-    # 100 x 28,155 / 751,117 (constant 2021 USD, Tables 2 and 5) = 3.74841...; Table 8a: 42.9.
-    assert Decimal(poland["pct_gdp"]) == Decimal("3.7484")
+    # The figure is NATO's Table 3 (3.75); recomputed, 100 x 28,155 / 751,117 (constant 2021 USD,
+    # Tables 2 and 5) = 3.74841...; Table 8a: 42.9.
+    assert Decimal(poland["pct_gdp"]) == Decimal("3.75")
+    assert Decimal(poland["published_pct_gdp"]) == Decimal("3.75")
+    assert Decimal(poland["computed_pct_gdp"]) == Decimal("3.7484")
+    assert poland["reconcile"] == "False"
     assert Decimal(poland["equipment_pct"]) == Decimal("42.9")
     assert poland["dataset"] == nato2026.title
     assert poland["price_base_year"] == "2021"
     assert (poland["meets_2pct"], poland["meets_20pct"]) == ("True", "True")
     assert poland["nation_name"] == "Poland"
     assert poland["estimate"] == "False"
-    # Czechia 2024: 100 x 6,017 / 303,075 = 1.98532... (printed 1.99, below 2%); 39.7 on equipment.
+    # Czechia 2024: Table 3 1.99 (100 x 6,017 / 303,075 = 1.98532...), below 2%; 39.7 on equipment.
     czechia = next(r for r in rows if r["nation_code"] == "CZE" and r["year"] == "2024")
-    assert Decimal(czechia["pct_gdp"]) == Decimal("1.9853")
+    assert Decimal(czechia["pct_gdp"]) == Decimal("1.99")
+    assert Decimal(czechia["computed_pct_gdp"]) == Decimal("1.9853")
     assert (czechia["meets_2pct"], czechia["meets_20pct"]) == ("False", "True")
     germany = next(r for r in rows if r["nation_code"] == "DEU" and r["year"] == "2024")
-    assert germany["meets_2pct"] == "True"  # 100 x 87,583 / 4,378,673 = 2.00022..., printed 2.00
-    # The Netherlands 2024 at constant prices: 100 x 22,439 / 1,112,830 = 2.01639... (the nominal
-    # ratio would be 1.80); 19.82 on equipment misses 20%.
+    assert germany["meets_2pct"] == "True"  # Table 3: 2.00 (100 x 87,583 / 4,378,673 = 2.00022...)
+    # The Netherlands 2024: Table 3 2.02; at constant prices 100 x 22,439 / 1,112,830 = 2.01639...
+    # (the nominal ratio would be 1.80); 19.82 on equipment misses 20%.
     netherlands = next(r for r in rows if r["nation_code"] == "NLD" and r["year"] == "2024")
-    assert Decimal(netherlands["pct_gdp"]) == Decimal("2.0164")
+    assert Decimal(netherlands["pct_gdp"]) == Decimal("2.02")
+    assert Decimal(netherlands["computed_pct_gdp"]) == Decimal("2.0164")
     assert (netherlands["meets_2pct"], netherlands["meets_20pct"]) == ("True", "False")
     assert set(rows[0]) == {
         "dataset", "edition_year", "price_base_year", "nation_code", "nation_name", "year", "estimate",
         "pct_gdp", "equipment_pct", "real_change_pct", "meets_2pct", "meets_20pct", "hague_core_pct",
-        "hague_gap_pct", "path_pct", "on_track", "stale", "computed_at",
+        "hague_gap_pct", "path_pct", "on_track", "stale", "computed_at", "published_pct_gdp",
+        "computed_pct_gdp", "published_equipment_pct", "computed_equipment_pct", "reconcile",
     }  # fmt: skip
 
 

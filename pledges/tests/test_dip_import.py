@@ -83,7 +83,11 @@ def test_a_rerun_changes_nothing_and_a_changed_file_updates_only_its_edition(
     metric = DipMetric.objects.get(dataset=dataset, subject="POL", year=2024)
     assert not metric.stale
     expected = 100 * record.def_usd_constant_m / record.gdp_usd_constant_m
-    assert abs(metric.pct_gdp - expected) < Decimal("0.0001")
+    assert abs(metric.computed_pct_gdp - expected) < Decimal("0.0001")
+    # The figure shown stays the one NATO published (the file's Table 3 column was not corrected),
+    # and the recomputation from the corrected input no longer gives it: it is to reconcile.
+    assert metric.pct_gdp == Decimal("3.75")
+    assert metric.reconcile is True
     # The other edition was not touched.
     assert list(other_records.values_list("pk", "version", "updated_at")) == other_state
 

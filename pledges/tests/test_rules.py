@@ -35,6 +35,7 @@ EXPECTED = {
         },
         "pledges.expenditurerecord": {"view": "published_or_own_nation"},
         "pledges.dipmetric": {"view": "published_or_own_nation"},
+        "pledges.publishedaggregate": {"view": "published_or_own_nation"},
     },
     "secretariat": {
         "pledges.plancycle": {"view": "all", "add": "all", "change": "all"},
@@ -53,6 +54,7 @@ EXPECTED = {
         },
         "pledges.expenditurerecord": {"view": "published_or_submitted"},
         "pledges.dipmetric": {"view": "published_or_submitted"},
+        "pledges.publishedaggregate": {"view": "published_or_submitted"},
     },
     "nspa": {
         "pledges.plancycle": {"view": "all"},
@@ -65,6 +67,7 @@ EXPECTED = {
         "pledges.expendituredataset": {"view": "published"},
         "pledges.expenditurerecord": {"view": "published"},
         "pledges.dipmetric": {"view": "published"},
+        "pledges.publishedaggregate": {"view": "published"},
     },
     "partner": {},
     "no_role": {},

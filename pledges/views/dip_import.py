@@ -34,14 +34,15 @@ def edition_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                rows = read_edition_texts(form.texts, price_base=data["price_base_year"])
+                edition = read_edition_texts(form.texts, price_base=data["price_base_year"])
                 names = ", ".join(name for name, _text in form.texts.values())
                 with scope_errors():
                     outcome = nato_edition_import(
                         actor=request.user,
                         edition_year=data["edition_year"],
                         price_base_year=data["price_base_year"],
-                        rows=rows,
+                        rows=edition.rows,
+                        aggregates=edition.aggregates,
                         published_on=data["published_on"],
                         notes=_("Uploaded: %(files)s.") % {"files": names},
                     )

@@ -14,6 +14,7 @@ from pledges.api.serializers.plans import StateConflictSerializer, _enum, userna
 from pledges.choices import DatasetSource, DatasetStatus
 from pledges.models import (
     AMOUNT_FIELDS,
+    PUBLISHED_FIELDS,
     SHARE_FIELDS,
     YEAR_MAX,
     YEAR_MIN,
@@ -87,7 +88,7 @@ class ExpenditureRecordSerializer(serializers.ModelSerializer):
         model = ExpenditureRecord
         fields = [
             "id", "dataset", "nation", "year", "is_estimate", "currency", *AMOUNT_FIELDS, *SHARE_FIELDS,
-            "version", "updated_at", "updated_by",
+            *PUBLISHED_FIELDS, "version", "updated_at", "updated_by",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -160,6 +161,7 @@ class DipMetricSerializer(serializers.ModelSerializer):
             "dataset", "subject", "nation", "year", "is_estimate", "nations_count", "pct_gdp",
             "equipment_pct", "real_change_pct", "meets_2pct", "meets_20pct", "hague_core_pct",
             "hague_gap_pct", "hague_related_pct", "path_base_year", "path_pct", "on_track", "stale",
-            "computed_at", "input_watermark",
+            "computed_at", "input_watermark", "published_pct_gdp", "computed_pct_gdp",
+            "published_equipment_pct", "computed_equipment_pct", "reconcile",
         ]  # fmt: skip
         read_only_fields = fields

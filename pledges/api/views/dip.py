@@ -36,6 +36,9 @@ class DipMetricViewSet(mixins.ListModelMixin, PledgesViewSet):
 
     ``?dataset=`` picks the dataset (default: the reference dataset); figures of two datasets are
     never mixed in one answer. ``stale`` marks figures whose inputs changed since they were computed.
+    ``pct_gdp`` and ``equipment_pct`` are NATO's published figures where the dataset publishes them
+    (and ``meets_2pct``/``meets_20pct`` follow them), else computed; ``computed_*`` and
+    ``published_*`` give both, and ``?reconcile=true`` lists the figures where they differ.
     """
 
     serializer_class = s.DipMetricSerializer

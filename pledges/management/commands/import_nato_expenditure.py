@@ -58,12 +58,13 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, edition: int, price_base: int, published, username, **options):
         actor = self._actor(username)
         try:
-            rows = read_edition(path, edition=edition, price_base=price_base)
+            read = read_edition(path, edition=edition, price_base=price_base)
             outcome = nato_edition_import(
                 actor=actor,
                 edition_year=edition,
                 price_base_year=price_base,
-                rows=rows,
+                rows=read.rows,
+                aggregates=read.aggregates,
                 published_on=published,
                 notes=f"Imported from {path.name} (constant {price_base} prices).",
             )
@@ -81,5 +82,10 @@ class Command(BaseCommand):
         verdict = "updated" if outcome.changed else "unchanged"
         self.stdout.write(
             f"{outcome.dataset.title} (dataset {outcome.dataset.pk}) {verdict}: {outcome.created} created, "
-            f"{outcome.updated} updated, {outcome.deleted} deleted, {outcome.unchanged} unchanged."
+            f"{outcome.updated} updated, {outcome.deleted} deleted, {outcome.unchanged} unchanged"
+            + (
+                f"; {outcome.aggregates_changed} of NATO's published aggregates written."
+                if outcome.aggregates_changed
+                else "."
+            )
         )
