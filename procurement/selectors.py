@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
 from portal import aggregates
+from portal.audit import last_change
 from portal.permissions import VIEW, restrict, restricted_prefetch
 from procurement.models import (
     Amendment,
@@ -79,11 +80,8 @@ def framework_list(*, user) -> QuerySet[FrameworkContract]:
     )
 
 
-def framework_get(*, user, pk) -> FrameworkContract:
-    """One framework with its lines, participants, amendments and suppliers; 404 if not visible."""
-    from django.shortcuts import get_object_or_404
-
-    queryset = framework_list(user=user).prefetch_related(
+def _framework_detail(*, user) -> QuerySet[FrameworkContract]:
+    return framework_list(user=user).prefetch_related(
         Prefetch("lines", queryset=FrameworkLine.objects.select_related("item").order_by("item__name", "pk")),
         Prefetch(
             "participations",
@@ -95,7 +93,53 @@ def framework_get(*, user, pk) -> FrameworkContract:
             "amendments", queryset=Amendment.objects.select_related("created_by").order_by("date", "pk")
         ),
     )
+
+
+def framework_get(*, user, pk) -> FrameworkContract:
+    """One framework with its lines, participants, amendments and suppliers; 404 if not visible."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(_framework_detail(user=user), pk=pk)
+
+
+def ocds_framework_get(*, user, pk) -> FrameworkContract:
+    """``framework_get`` for the OCDS feed, which dates each release by the last change to what it
+    is built from. Besides the framework's own ``updated_at``, the times of the latest audit rows
+    about its lines, their items, its participants and its suppliers (``lines_changed_at``,
+    ``items_changed_at``, ``participants_changed_at``, ``suppliers_changed_at``): subqueries of
+    the same query, so the feed's query count stays put."""
+    from django.shortcuts import get_object_or_404
+
+    framework = OuterRef(OuterRef("pk"))
+    suppliers = last_change(Supplier.objects.filter(frameworks=framework))
+    queryset = _framework_detail(user=user).annotate(
+        lines_changed_at=last_change(FrameworkLine.objects.filter(framework=framework)),
+        items_changed_at=last_change(Item.objects.filter(framework_lines__framework=framework)),
+        participants_changed_at=last_change(FrameworkParticipant.objects.filter(framework=framework)),
+        suppliers_changed_at=suppliers,
+    )
     return get_object_or_404(queryset, pk=pk)
+
+
+def ocds_calloff_list(*, user, framework: FrameworkContract) -> QuerySet[CallOff]:
+    """The call-offs under ``framework`` that ``user`` may see, for the OCDS feed: with their lines
+    (``calloff_lines_prefetch``) and ``deliveries_changed_at`` and ``items_changed_at``, the
+    times of the latest audit rows about their deliveries (a correction) and the items they
+    order. A call-off's deliveries are scoped by its nation like the call-off itself, so the
+    subquery needs no scope of its own."""
+    call_off = OuterRef(OuterRef("pk"))
+    return (
+        calloff_list(user=user)
+        .filter(framework=framework)
+        .prefetch_related(calloff_lines_prefetch(user=user))
+        .annotate(
+            deliveries_changed_at=last_change(Delivery.objects.filter(call_off_line__call_off=call_off)),
+            items_changed_at=last_change(
+                Item.objects.filter(framework_lines__call_off_lines__call_off=call_off)
+            ),
+        )
+        .order_by("order_date", "reference", "pk")
+    )
 
 
 def calloff_list(*, user) -> QuerySet[CallOff]:

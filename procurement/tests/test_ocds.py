@@ -29,6 +29,20 @@ def url(framework) -> str:
     return f"/api/procurement/frameworks/{framework.pk}/ocds/"
 
 
+def framework_process(package, framework) -> list[dict]:
+    """The framework's releases: its amendment releases, oldest first, then its current one."""
+    return [r for r in package["releases"] if r["ocid"] == f"{OCID_PREFIX}-framework-{framework.pk}"]
+
+
+def calloff_releases(package) -> list[dict]:
+    return [r for r in package["releases"] if r["ocid"].startswith(f"{OCID_PREFIX}-calloff-")]
+
+
+def calloff_release(package, reference) -> dict:
+    (release,) = [r for r in calloff_releases(package) if r["contracts"][0]["id"] == reference]
+    return release
+
+
 def place(framework, actor, *, nation, reference, lines, order_date=dt.date(2024, 6, 1)):
     return services.calloff_create(
         actor=actor,
@@ -114,7 +128,8 @@ def test_release_package_shape(api, setup):
     assert package["version"] == "1.1"
     assert dt.datetime.fromisoformat(package["publishedDate"])
 
-    release, *call_offs = package["releases"]
+    *history, release = framework_process(package, framework)
+    call_offs = calloff_releases(package)
     ocid = f"{OCID_PREFIX}-framework-{framework.pk}"
     assert release["ocid"] == ocid
     assert release["id"].startswith(ocid)
@@ -149,19 +164,29 @@ def test_release_package_shape(api, setup):
         "unit": {"name": "round", "value": {"amount": 4500.5, "currency": "EUR"}},
     }
     (contract,) = release["contracts"]
-    assert contract["value"] == {"amount": 2000000, "currency": "EUR"}
+    # The ceiling is the framework's maximum, never a contract value (issue 11: summing contract
+    # values must not count the call-offs twice); the award keeps the ceiling it was awarded with.
+    assert "value" not in contract
+    assert "value" not in award
+    assert contract["maximumValue"] == {"amount": 2000000, "currency": "EUR"}
+    assert award["maximumValue"] == {"amount": 1000000, "currency": "EUR"}
     assert contract["status"] == "active"
     assert contract["period"]["endDate"] == "2027-12-31T00:00:00Z"
     (amendment,) = contract["amendments"]
     assert amendment["date"] == "2025-02-01T00:00:00Z"
     assert amendment["rationaleCode"] == "ceiling_change"
+    assert amendment["rationale"] == "Ceiling changed"
     assert amendment["description"] == "Ceiling raised."
-    assert amendment["changes"] == [
-        {"property": "ceiling_value", "former_value": "1000000.00", "new_value": "2000000.00"}
-    ]
+    # No deprecated ``changes`` (with the portal's field names): the releases before and after.
+    assert "changes" not in amendment
+    before, after = history
+    assert (amendment["amendsReleaseID"], amendment["releaseID"]) == (before["id"], after["id"])
+    assert before["contracts"][0]["maximumValue"] == {"amount": 1000000, "currency": "EUR"}
+    assert after["contracts"][0]["maximumValue"] == {"amount": 2000000, "currency": "EUR"}
+    assert after["tag"] == ["contractAmendment"]
 
     assert [c["contracts"][0]["id"] for c in call_offs] == ["CO-FRA", "CO-POL"]
-    polish_release = call_offs[1]
+    polish_release = calloff_release(package, "CO-POL")
     assert polish_release["ocid"] == f"{OCID_PREFIX}-calloff-{polish.pk}"
     assert polish_release["tag"] == ["award", "contract", "implementation"]
     assert polish_release["relatedProcesses"] == [
@@ -201,7 +226,8 @@ def test_delivery_due_dates_come_from_the_schedule(api, setup):
     """Scheduled: 50 by 2024-12-31, 50 by 2025-06-30. Delivered 30, 40, 30: the second delivery
     completes units 31-70, so it falls due with the second scheduled part."""
     api.force_authenticate(setup["nspa"])
-    polish_release = api.get(url(setup["framework"])).json()["releases"][2]
+    package = api.get(url(setup["framework"])).json()
+    polish_release = calloff_release(package, "CO-POL")
     milestones = polish_release["contracts"][0]["implementation"]["milestones"]
     assert [(m["lotNumber"], m["dueDate"]) for m in milestones] == [
         ("P-1", "2024-12-31T00:00:00Z"),
@@ -209,7 +235,7 @@ def test_delivery_due_dates_come_from_the_schedule(api, setup):
         ("P-3", "2025-06-30T00:00:00Z"),
     ]
     # Without a schedule there is no due date to report.
-    french_release = api.get(url(setup["framework"])).json()["releases"][1]
+    french_release = calloff_release(package, "CO-FRA")
     (milestone,) = french_release["contracts"][0]["implementation"]["milestones"]
     assert "dueDate" not in milestone
 
@@ -219,10 +245,9 @@ def test_a_director_sees_only_their_own_nations_call_offs(api, setup, owner, oth
     response = api.get(url(setup["framework"]))
     assert response.status_code == 200
     assert_matches_schema(response, SCHEMA_PATH)
-    releases = response.json()["releases"]
-    assert [r["contracts"][0]["id"] for r in releases[1:]] == ["CO-POL"]
+    assert [r["contracts"][0]["id"] for r in calloff_releases(response.json())] == ["CO-POL"]
     api.force_authenticate(other)
-    assert [r["contracts"][0]["id"] for r in api.get(url(setup["framework"])).json()["releases"][1:]] == [
+    assert [r["contracts"][0]["id"] for r in calloff_releases(api.get(url(setup["framework"])).json())] == [
         "CO-FRA"
     ]
 
@@ -242,7 +267,7 @@ def test_who_may_read_the_ocds_export(api, setup, make_user, role, code, expecte
     response = api.get(url(setup["framework"]))
     assert response.status_code == expected
     if expected == 200:
-        assert len(response.json()["releases"]) == 3
+        assert len(calloff_releases(response.json())) == 2
 
 
 def test_unknown_framework_is_404(api, nspa):
@@ -283,4 +308,4 @@ def test_query_count_does_not_grow_with_call_offs_and_deliveries(api, setup, use
     # Framework, suppliers, lines, participants, amendments; call-offs, their lines, schedules,
     # deliveries.
     assert small == large == 9
-    assert len(api.get(url(framework)).json()["releases"]) == (7 if role == "nspa" else 6)
+    assert len(calloff_releases(api.get(url(framework)).json())) == (6 if role == "nspa" else 5)
