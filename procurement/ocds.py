@@ -236,10 +236,16 @@ def _amendment_releases(framework: FrameworkContract) -> tuple[list[dict], dict[
     amendments = sorted(framework.amendments.all(), key=lambda a: (a.created_at, a.pk))
     if not amendments:
         return [], {}, {}
-    original: dict = {}
+    # Each field as it was before any amendment changed it: the first value recorded, else the
+    # current one (status, period and ceiling change only by amendment), so that a later
+    # amendment leaves this release, and the ids that name it, as they were. The title is also
+    # edited without an amendment, so it is here only once an amendment changed it.
+    original = {field: getattr(framework, field) for field in RECORDED if field != "title"}
+    first: dict = {}
     for amendment in amendments:
         for field, value in _recorded(amendment, "old").items():
-            original.setdefault(field, value)
+            first.setdefault(field, value)
+    original.update(first)
     releases = [
         _terms_release(
             framework, date=framework.created_at, tag=["award", "contract"], values=original, parties=[]

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from portal.models import Nation
+from portal.models import Nation, ObjectChange
 from portal.tests.openapi import assert_matches_schema
 from procurement import services
+from procurement.models import Amendment, CallOff, Delivery, FrameworkContract
 from procurement.ocds import OCID_PREFIX
 from procurement.tests.factories import ItemFactory, make_framework, nspa_user
 
@@ -309,3 +310,151 @@ def test_query_count_does_not_grow_with_call_offs_and_deliveries(api, setup, use
     # deliveries.
     assert small == large == 9
     assert len(calloff_releases(api.get(url(framework)).json())) == (6 if role == "nspa" else 5)
+
+
+# --- Release ids and dates ---------------------------------------------------------------------
+
+PAST = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def age_everything() -> None:
+    """Date every row and audit row the feed reads at ``PAST``, so that a change made now is
+    seen to move a release's date whatever the clock's resolution."""
+    ObjectChange.objects.update(time=PAST)
+    FrameworkContract.objects.update(created_at=PAST, updated_at=PAST)
+    Amendment.objects.update(created_at=PAST)
+    CallOff.objects.update(created_at=PAST)
+    Delivery.objects.update(created_at=PAST)
+
+
+def stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def latest_audit(obj) -> dt.datetime:
+    return ObjectChange.objects.filter(object_id=str(obj.pk)).order_by("-time")[0].time
+
+
+def test_reading_twice_gives_the_same_package_and_every_reader_the_same_releases(api, setup, owner):
+    api.force_authenticate(setup["nspa"])
+    first = api.get(url(setup["framework"])).json()
+    assert api.get(url(setup["framework"])).json() == first
+    # The date of an on-demand package is that of the last change to its contents (OCDS).
+    assert first["publishedDate"] == max(r["date"] for r in first["releases"])
+    api.force_authenticate(owner)  # Poland's director, in French: the feed is in English for all
+    seen = api.get(url(setup["framework"]), HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert framework_process(seen, setup["framework"]) == framework_process(first, setup["framework"])
+    assert calloff_releases(seen) == [calloff_release(first, "CO-POL")]
+    assert len({r["id"] for r in first["releases"]}) == len(first["releases"])
+
+
+def test_adding_a_framework_line_gives_the_framework_release_a_new_id_and_date(api, setup):
+    framework, nspa = setup["framework"], setup["nspa"]
+    api.force_authenticate(nspa)
+    age_everything()
+    before = api.get(url(framework)).json()
+    *history, current = framework_process(before, framework)
+    assert current["date"] == stamp(PAST)
+    line = services.framework_line_add(
+        actor=nspa, framework=framework, item=ItemFactory(), unit_price=Decimal("9.99"), max_quantity=7
+    )
+    after = api.get(url(framework)).json()
+    *history_after, current_after = framework_process(after, framework)
+    assert current_after["id"] != current["id"]
+    assert current_after["date"] == stamp(latest_audit(line)) > stamp(PAST)
+    assert len(current_after["awards"][0]["items"]) == len(current["awards"][0]["items"]) + 1
+    # Nothing else changed: the amendment releases and the call-offs' keep their ids and dates.
+    assert history_after == history
+    assert calloff_releases(after) == calloff_releases(before)
+
+
+def test_correcting_a_delivery_gives_its_call_off_release_a_new_id_and_date(api, setup):
+    framework, nspa = setup["framework"], setup["nspa"]
+    api.force_authenticate(nspa)
+    age_everything()
+    before = api.get(url(framework)).json()
+    delivery = Delivery.objects.filter(call_off_line__call_off=setup["polish"]).order_by("pk")[0]
+    services.delivery_correct(actor=nspa, delivery=delivery, location="Warsaw depot")
+    after = api.get(url(framework)).json()
+    polish, polish_after = calloff_release(before, "CO-POL"), calloff_release(after, "CO-POL")
+    assert polish_after["id"] != polish["id"]
+    assert polish_after["date"] == stamp(latest_audit(delivery)) > polish["date"] == stamp(PAST)
+    milestone = polish_after["contracts"][0]["implementation"]["milestones"][0]
+    assert milestone["location"] == "Warsaw depot"
+    assert calloff_release(after, "CO-FRA") == calloff_release(before, "CO-FRA")
+    assert framework_process(after, framework) == framework_process(before, framework)
+
+
+def test_an_imported_delivery_moves_its_call_off_release(api, setup):
+    """Imported deliveries have no audit row each: their own created_at dates the release."""
+    framework, nspa = setup["framework"], setup["nspa"]
+    api.force_authenticate(nspa)
+    age_everything()
+    before = calloff_release(api.get(url(framework)).json(), "CO-POL")
+    line = setup["polish"].lines.order_by("pk")[1]  # the shells: none delivered yet
+    services.deliveries_import(
+        actor=nspa,
+        rows=[
+            services.DeliveryInput(
+                call_off_line_id=line.pk,
+                delivered_on=dt.date(2024, 9, 1),
+                quantity_delivered=1,
+                quantity_accepted=1,
+                quantity_rejected=0,
+                rejection_reason="",
+                lot_number="F-IMPORTED",
+                location="",
+            )
+        ],
+        file_name="deliveries.csv",
+        sha256="0" * 64,
+    )
+    after = calloff_release(api.get(url(framework)).json(), "CO-POL")
+    assert after["id"] != before["id"]
+    assert after["date"] == stamp(Delivery.objects.get(lot_number="F-IMPORTED").created_at) > before["date"]
+
+
+def test_renaming_an_item_changes_every_release_that_shows_it(api, setup):
+    framework, nspa = setup["framework"], setup["nspa"]
+    api.force_authenticate(nspa)
+    age_everything()
+    before = api.get(url(framework)).json()
+    shells = framework.lines.order_by("pk")[1].item  # ordered by Poland only
+    services.item_update(actor=nspa, item=shells, name="155mm shell, renamed")
+    after = api.get(url(framework)).json()
+    assert framework_process(after, framework)[-1]["id"] != framework_process(before, framework)[-1]["id"]
+    assert framework_process(after, framework)[-1]["date"] == stamp(latest_audit(shells))
+    assert calloff_release(after, "CO-POL")["id"] != calloff_release(before, "CO-POL")["id"]
+    assert calloff_release(after, "CO-FRA") == calloff_release(before, "CO-FRA")
+
+
+def test_a_new_amendment_adds_a_release_and_keeps_the_earlier_ones(api, setup):
+    framework, nspa = setup["framework"], setup["nspa"]
+    api.force_authenticate(nspa)
+    before = framework_process(api.get(url(framework)).json(), framework)
+    services.framework_amend(
+        actor=nspa,
+        framework=framework,
+        expected_version=None,
+        date=dt.date(2025, 3, 1),
+        rationale="period_extension",
+        description="One more year.",
+        changes={"period_end": dt.date(2028, 12, 31)},
+    )
+    *history, current = framework_process(api.get(url(framework)).json(), framework)
+    assert history[:-1] == before[:-1]  # what was published before keeps its ids
+    first, second = current["contracts"][0]["amendments"]
+    assert first["releaseID"] == second["amendsReleaseID"] == history[1]["id"]
+    assert second["releaseID"] == history[2]["id"]
+    assert history[2]["contracts"][0]["period"] == {"endDate": "2028-12-31T00:00:00Z"}
+    assert history[2]["tender"]["techniques"]["frameworkAgreement"] == {
+        "period": {"endDate": "2028-12-31T00:00:00Z"}
+    }
+    # Before the first amendment: the contract terms as they were, the ceiling before it was raised.
+    assert history[0]["contracts"][0]["period"] == {
+        "startDate": "2024-01-01T00:00:00Z",
+        "endDate": "2027-12-31T00:00:00Z",
+    }
+    assert history[0]["contracts"][0]["status"] == "active"
+    assert history[0]["contracts"][0]["maximumValue"] == {"amount": 1000000, "currency": "EUR"}
+    assert current["contracts"][0]["period"]["endDate"] == "2028-12-31T00:00:00Z"
