@@ -16,7 +16,7 @@ from portal.tests.openapi import assert_matches_schema
 from procurement import services
 from procurement.models import Amendment, CallOff, Delivery, FrameworkContract
 from procurement.ocds import OCID_PREFIX
-from procurement.tests.factories import ItemFactory, make_framework, nspa_user
+from procurement.tests.factories import ItemFactory, amend, make_framework, nspa_user
 
 SCHEMA_PATH = "/api/procurement/frameworks/{id}/ocds/"
 
@@ -85,14 +85,12 @@ def setup(db):
     )
     supplier = services.supplier_create(actor=nspa, name="Nexter Munitions", country="FRA")
     services.framework_update(actor=nspa, framework=framework, expected_version=None, suppliers=[supplier])
-    services.framework_amend(
+    amend(
+        framework,
         actor=nspa,
-        framework=framework,
-        expected_version=None,
-        date=dt.date(2025, 2, 1),
         rationale="ceiling_change",
         description="Ceiling raised.",
-        changes={"ceiling_value": Decimal("2000000.00")},
+        ceiling_value=Decimal("2000000.00"),
     )
     rounds, shells = framework.lines.order_by("pk")
     polish = place(
@@ -432,14 +430,13 @@ def test_a_new_amendment_adds_a_release_and_keeps_the_earlier_ones(api, setup):
     framework, nspa = setup["framework"], setup["nspa"]
     api.force_authenticate(nspa)
     before = framework_process(api.get(url(framework)).json(), framework)
-    services.framework_amend(
+    amend(
+        framework,
         actor=nspa,
-        framework=framework,
-        expected_version=None,
         date=dt.date(2025, 3, 1),
         rationale="period_extension",
         description="One more year.",
-        changes={"period_end": dt.date(2028, 12, 31)},
+        period_end=dt.date(2028, 12, 31),
     )
     *history, current = framework_process(api.get(url(framework)).json(), framework)
     assert history[:-1] == before[:-1]  # what was published before keeps its ids

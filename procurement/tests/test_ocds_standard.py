@@ -22,6 +22,7 @@ from portal.models import Nation, User
 from procurement import services
 from procurement.choices import AmendmentRationale
 from procurement.models import FrameworkContract
+from procurement.tests import factories
 from procurement.tests import ocds_standard as standard
 
 pytestmark = pytest.mark.django_db
@@ -48,14 +49,14 @@ def demo(db):
     nspa = User.objects.get(username="nspa")
 
     def amend(reference, rationale, description, **changes):
-        services.framework_amend(
+        framework = FrameworkContract.objects.get(reference=reference)
+        factories.amend(
+            framework,
             actor=nspa,
-            framework=FrameworkContract.objects.get(reference=reference),
-            expected_version=None,
             date=dt.date(2026, 1, 15),
             rationale=rationale,
             description=description,
-            changes=changes,
+            **changes,
         )
 
     amend("NSPA-LBDM-2023", "ceiling_change", "Ceiling raised.", ceiling_value=Decimal("2600000000.00"))
