@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Max, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 
 from portal.models import ObjectChange
@@ -122,3 +122,17 @@ def last_change(rows: QuerySet) -> Subquery:
         .annotate(latest=Max("time"))
         .values("latest")
     )
+
+
+def row_last_change(model: type[models.Model], *, actions: Iterable[str] = ()) -> Subquery:
+    """The time of the latest audit row (of one of ``actions``, if given) about the outer query's
+    own row: one index lookup per row, for a table too large for ``last_change``'s ``IN``."""
+    meta = model._meta.concrete_model._meta
+    changes = ObjectChange.objects.filter(
+        content_type__app_label=meta.app_label,
+        content_type__model=meta.model_name,
+        object_id=Cast(OuterRef("pk"), models.CharField(max_length=64)),
+    )
+    if actions:
+        changes = changes.filter(action__in=list(actions))
+    return Subquery(changes.order_by("-time").values("time")[:1])

@@ -28,6 +28,8 @@ same id, whoever reads. Its ``date`` is the time of the last recorded change to 
 built from: their own ``created_at``/``updated_at`` where they have one, and the latest audit row
 about the others (lines, participants, suppliers, items; a delivery's correction), read as
 subqueries of the feed's own queries (``selectors.ocds_framework_get``/``ocds_calloff_list``).
+A row written without an audit row and without a timestamp of its own (a nation's name, from the
+reference data) changes the id but not the date.
 
 Scope: the framework comes from ``ocds_framework_get`` (404 if not visible) and the call-offs from
 ``calloff_list``, so a director sees their own nation's call-offs inside a framework they take part
@@ -403,7 +405,7 @@ def calloff_release(call_off: CallOff, framework: FrameworkContract) -> dict:
         due_dates += [s.due_date for s in line.schedule.all()]
         for delivery in deliveries:
             milestones.append(_milestone(delivery, line, due.get(delivery.pk)))
-            created.append(delivery.created_at)
+            created += [delivery.created_at, getattr(delivery, "corrected_at", None)]
     items = [
         _item(str(line.pk), line.framework_line.item, line.quantity, line.unit_price, currency)
         for line in lines
@@ -422,7 +424,6 @@ def calloff_release(call_off: CallOff, framework: FrameworkContract) -> dict:
             call_off.created_at,
             framework.updated_at,
             getattr(framework, "suppliers_changed_at", None),
-            getattr(call_off, "deliveries_changed_at", None),
             getattr(call_off, "items_changed_at", None),
             *created,
         ),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
 from portal import aggregates
-from portal.audit import last_change
+from portal.audit import last_change, row_last_change
 from portal.permissions import VIEW, restrict, restricted_prefetch
+from procurement.choices import AuditEvent
 from procurement.models import (
     Amendment,
     CallOff,
@@ -123,17 +124,18 @@ def ocds_framework_get(*, user, pk) -> FrameworkContract:
 
 def ocds_calloff_list(*, user, framework: FrameworkContract) -> QuerySet[CallOff]:
     """The call-offs under ``framework`` that ``user`` may see, for the OCDS feed: with their lines
-    (``calloff_lines_prefetch``) and ``deliveries_changed_at`` and ``items_changed_at``, the
-    times of the latest audit rows about their deliveries (a correction) and the items they
-    order. A call-off's deliveries are scoped by its nation like the call-off itself, so the
-    subquery needs no scope of its own."""
+    (``calloff_lines_prefetch``), ``items_changed_at`` (the latest audit row about the items they
+    order) and, on each delivery, ``corrected_at`` (its latest correction; a delivery is otherwise
+    written once, at its ``created_at``). Subqueries of the same queries: the count stays put."""
     call_off = OuterRef(OuterRef("pk"))
+    deliveries = Delivery.objects.annotate(
+        corrected_at=row_last_change(Delivery, actions=[AuditEvent.DELIVERY_CORRECTED])
+    )
     return (
         calloff_list(user=user)
         .filter(framework=framework)
-        .prefetch_related(calloff_lines_prefetch(user=user))
+        .prefetch_related(calloff_lines_prefetch(user=user, deliveries=deliveries))
         .annotate(
-            deliveries_changed_at=last_change(Delivery.objects.filter(call_off_line__call_off=call_off)),
             items_changed_at=last_change(
                 Item.objects.filter(framework_lines__call_off_lines__call_off=call_off)
             ),
@@ -158,10 +160,13 @@ def calloff_get(*, user, pk) -> CallOff:
     )
 
 
-def calloff_lines_prefetch(*, user):
-    """A call-off's lines with their items, schedules and deliveries, the lines and the deliveries
-    scoped by ``restrict`` like any other read of them."""
-    deliveries = restricted_prefetch("deliveries", Delivery.objects.all(), user)
+def calloff_lines_prefetch(*, user, deliveries: QuerySet[Delivery] | None = None):
+    """A call-off's lines with their items, schedules and deliveries (``deliveries``, if given,
+    says how they are read), the lines and the deliveries scoped by ``restrict`` like any other
+    read of them."""
+    deliveries = restricted_prefetch(
+        "deliveries", Delivery.objects.all() if deliveries is None else deliveries, user
+    )
     lines = CallOffLine.objects.select_related("framework_line__item").prefetch_related(
         "schedule", deliveries
     )
