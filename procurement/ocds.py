@@ -1,18 +1,37 @@
 """A framework and its call-offs as an OCDS 1.1 release package (Open Contracting Data Standard).
 
 The framework is one contracting process: a release tagged ``award`` and ``contract`` with
-``tender.techniques.frameworkAgreement`` (OCDS 1.1 techniques extension). Each call-off is its own
+``tender.techniques.frameworkAgreement`` (the Techniques extension). Each call-off is its own
 contracting process, linked back with ``relatedProcesses`` (relationship ``framework``, scheme
 ``ocid``); its deliveries are ``implementation.milestones`` of type ``delivery``.
 
-``implementation.transactions`` is present and empty: OCDS transactions are payments, and the
-portal does not record payments; line values are in ``contracts[].items[].unit.value``.
+Extensions: the package lists the Techniques extension and the portal's own
+(``procurement/ocds_extension/``, served at ``procurement:ocds-extension``), which documents every
+other field outside the standard: ``maximumValue`` on the framework's award and contract,
+``parties[].details.joinedOn``, an amendment's ``rationaleCode``, and a delivery milestone's
+``relatedItem``, ``lotNumber``, ``location`` and ``quantity*``.
 
-Fields outside the standard are extensions and say so by their names: ``quantityDelivered``,
-``quantityAccepted``, ``quantityRejected``, ``lotNumber``, ``relatedItem`` (the contract item a
-delivery is for), ``rationaleCode`` and an amendment change's ``new_value``.
+Values: the framework's ceiling is a maximum, not a contract value. As in OCDS 1.2 it is the
+framework's ``maximumValue`` (and the Techniques extension's ``frameworkAgreement.value``); the
+framework's award and contract carry no ``value``, so that summing contract values sums the
+call-offs once. ``implementation.transactions`` is present and empty: OCDS transactions are
+payments, and the portal does not record payments.
 
-Scope: the framework comes from ``framework_get`` (404 if not visible) and the call-offs from
+Amendments: the framework's process also holds one release with the amended fields as they were
+before the first amendment and one per amendment with their values after it; each of the current
+release's ``amendments`` names the two with ``amendsReleaseID`` and ``releaseID`` (the deprecated
+``changes`` array is gone, and with it the portal's field names).
+
+Release ids and dates: a release's ``id`` is its ocid and a digest of everything else in it, so it
+changes whenever the release's content (or date) does, and two reads of unchanged data give the
+same id, whoever reads. Its ``date`` is the time of the last recorded change to the rows it is
+built from: their own ``created_at``/``updated_at`` where they have one, and the latest audit row
+about the others (lines, participants, suppliers, items; a delivery's correction), read as
+subqueries of the feed's own queries (``selectors.ocds_framework_get``/``ocds_calloff_list``).
+A row written without an audit row and without a timestamp of its own (a nation's name, from the
+reference data) changes the id but not the date.
+
+Scope: the framework comes from ``ocds_framework_get`` (404 if not visible) and the call-offs from
 ``calloff_list``, so a director sees their own nation's call-offs inside a framework they take part
 in. The number of queries does not depend on the number of lines, call-offs or deliveries.
 """
@@ -20,19 +39,28 @@ in. The number of queries does not depend on the number of lines, call-offs or d
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
+from pathlib import Path
 
-from django.utils import timezone
+from django.utils import translation
 
 from procurement import selectors
 from procurement.choices import FrameworkStatus
-from procurement.models import CallOff, CallOffLine, Delivery, FrameworkContract
+from procurement.models import Amendment, CallOff, CallOffLine, Delivery, FrameworkContract
 
 OCDS_VERSION = "1.1"
 # The ocid prefix an OCDS publisher registers; this portal's own, until NSPA registers one.
 OCID_PREFIX = "ocds-nspapo"
 PUBLISHER = {"name": "NSPA (portal)"}
 NSPA_PARTY = {"id": "NSPA", "name": "NATO Support and Procurement Agency"}
+# The extension registry's URL for the Techniques extension (its only published version).
+TECHNIQUES_EXTENSION = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/"
+    "ocds_techniques_extension/master/extension.json"
+)
+EXTENSION_DIR = Path(__file__).resolve().parent / "ocds_extension"
 
 # OCDS contractStatus: an expired framework ran its course, which OCDS calls terminated.
 CONTRACT_STATUS = {
@@ -57,6 +85,16 @@ def calloff_ocid(call_off: CallOff) -> str:
     return f"{OCID_PREFIX}-calloff-{call_off.pk}"
 
 
+def extension_files() -> dict[str, str]:
+    """The files of the portal's extension a data user may fetch, with their content types: the
+    ones its ``extension.json`` lists, itself and its documentation."""
+    metadata = json.loads((EXTENSION_DIR / "extension.json").read_text())
+    files = {"extension.json": "application/json", "README.md": "text/markdown; charset=utf-8"}
+    files.update(dict.fromkeys(metadata["schemas"], "application/json"))
+    files.update({f"codelists/{name}": "text/csv; charset=utf-8" for name in metadata["codelists"]})
+    return files
+
+
 def _amount(value: Decimal) -> int | float:
     """OCDS amounts are JSON numbers; whole amounts stay integers so nothing is rounded."""
     return int(value) if value == value.to_integral_value() else float(value)
@@ -72,6 +110,17 @@ def _datetime(day: dt.date | None) -> str | None:
 
 def _timestamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _latest(*moments: dt.datetime | None) -> str:
+    return _timestamp(max(m for m in moments if m is not None))
+
+
+def _with_id(release: dict) -> dict:
+    """``release`` with its id: the ocid and a digest of everything else in it, key order aside."""
+    body = json.dumps(release, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+    return {"ocid": release["ocid"], "id": f"{release['ocid']}-{digest}", **release}
 
 
 def _supplier_party_id(supplier) -> str:
@@ -95,6 +144,16 @@ def _suppliers(framework: FrameworkContract) -> list:
     return list(framework.suppliers.all())
 
 
+def _payer(participation) -> dict:
+    """A participating nation: it orders and pays under the framework."""
+    return {
+        "id": participation.nation.code,
+        "name": participation.nation.name,
+        "roles": ["payer"],
+        "details": {"joinedOn": _datetime(participation.joined_on)},
+    }
+
+
 def _framework_parties(framework: FrameworkContract) -> list[dict]:
     parties = [{**NSPA_PARTY, "roles": ["buyer", "procuringEntity"]}]
     parties += [
@@ -106,38 +165,128 @@ def _framework_parties(framework: FrameworkContract) -> list[dict]:
         }
         for s in _suppliers(framework)
     ]
-    # Participating nations order and pay under the framework.
-    parties += [
-        {
-            "id": p.nation.code,
-            "name": p.nation.name,
-            "roles": ["payer"],
-            "details": {"joinedOn": p.joined_on.isoformat()},
-        }
-        for p in framework.participations.all()
-    ]
+    parties += [_payer(p) for p in framework.participations.all()]
     return parties
 
 
-def _amendment(amendment) -> dict:
-    return {
-        "id": str(amendment.pk),
-        "date": _datetime(amendment.date),
-        "rationale": amendment.get_rationale_display(),
-        "rationaleCode": amendment.rationale,
-        "description": amendment.description,
-        "changes": [
-            {"property": field, "former_value": values.get("old"), "new_value": values.get("new")}
-            if isinstance(values, dict) and "old" in values
-            else {"property": field, "value": values}
-            for field, values in sorted(amendment.changes.items())
-        ],
-    }
+# --- Amendments -------------------------------------------------------------------------------
+
+# The amendable fields the release shows, and how their recorded values (strings) are read back.
+RECORDED = {
+    "title": str,
+    "status": FrameworkStatus,
+    "period_start": dt.date.fromisoformat,
+    "period_end": dt.date.fromisoformat,
+    "ceiling_value": Decimal,
+}
 
 
-def framework_release(framework: FrameworkContract) -> dict:
+def _recorded(amendment: Amendment, side: str) -> dict:
+    """The values an amendment recorded on ``side`` (``old`` or ``new``) for the fields the release
+    shows, read back; a value that does not read back is left out rather than break the feed."""
+    values = {}
+    for field, change in amendment.changes.items():
+        if field in RECORDED and isinstance(change, dict) and side in change:
+            try:
+                values[field] = RECORDED[field](change[side])
+            except (TypeError, ValueError, ArithmeticError):
+                continue
+    return values
+
+
+def _contract_terms(values: dict, currency: str) -> tuple[dict, dict]:
+    """What the given framework values fill in the framework's contract and in its
+    ``frameworkAgreement``: the contract's title, status, period and maximum value, the
+    agreement's value and period."""
+    contract, agreement = {}, {}
+    if "title" in values:
+        contract["title"] = values["title"]
+    if "status" in values:
+        contract["status"] = CONTRACT_STATUS[values["status"]]
+    period = {}
+    if "period_start" in values:
+        period["startDate"] = _datetime(values["period_start"])
+    if "period_end" in values:
+        period["endDate"] = _datetime(values["period_end"])
+    if period:
+        contract["period"], agreement["period"] = period, dict(period)
+    if "ceiling_value" in values:
+        contract["maximumValue"] = _value(values["ceiling_value"], currency)
+        agreement["value"] = _value(values["ceiling_value"], currency)
+    return contract, agreement
+
+
+def _terms_release(framework, *, date, tag, values: dict, parties: list[dict]) -> dict:
+    """A release of the framework's process holding only the given values: the state before the
+    first amendment, or what one amendment changed. Compiled with the others, the record's
+    versioned release shows each value's history."""
+    ocid = framework_ocid(framework)
+    contract, agreement = _contract_terms(values, framework.currency)
+    release = {"ocid": ocid, "date": _timestamp(date), "tag": tag, "initiationType": "tender"}
+    if parties:
+        release["parties"] = parties
+    if agreement:
+        release["tender"] = {"id": framework.reference, "techniques": {"frameworkAgreement": agreement}}
+    release["contracts"] = [{"id": framework.reference, "awardID": f"{ocid}-award", **contract}]
+    return _with_id(release)
+
+
+def _amendment_releases(framework: FrameworkContract) -> tuple[list[dict], dict[int, dict], dict]:
+    """The releases before and after each amendment (in the order the amendments were made), the
+    current release's ``amendments`` entries by amendment pk, and the values as they were before
+    the first amendment."""
+    amendments = sorted(framework.amendments.all(), key=lambda a: (a.created_at, a.pk))
+    if not amendments:
+        return [], {}, {}
+    # Each field as it was before any amendment changed it: the first value recorded, else the
+    # current one (status, period and ceiling change only by amendment), so that a later
+    # amendment leaves this release, and the ids that name it, as they were. The title is also
+    # edited without an amendment, so it is here only once an amendment changed it.
+    original = {field: getattr(framework, field) for field in RECORDED if field != "title"}
+    first: dict = {}
+    for amendment in amendments:
+        for field, value in _recorded(amendment, "old").items():
+            first.setdefault(field, value)
+    original.update(first)
+    releases = [
+        _terms_release(
+            framework, date=framework.created_at, tag=["award", "contract"], values=original, parties=[]
+        )
+    ]
+    payers = {p.nation.code: p for p in framework.participations.all()}
+    entries = {}
+    for amendment in amendments:
+        # A nation joining a running framework: {"participants": {"added": "DEU"}}.
+        added = amendment.changes.get("participants")
+        joined = payers.get(added.get("added")) if isinstance(added, dict) else None
+        after = _terms_release(
+            framework,
+            date=amendment.created_at,
+            tag=["contractAmendment"],
+            values=_recorded(amendment, "new"),
+            parties=[_payer(joined)] if joined else [],
+        )
+        entries[amendment.pk] = {
+            "id": str(amendment.pk),
+            "date": _datetime(amendment.date),
+            "rationale": amendment.get_rationale_display(),
+            "rationaleCode": amendment.rationale,
+            "description": amendment.description,
+            "amendsReleaseID": releases[-1]["id"],
+            "releaseID": after["id"],
+        }
+        releases.append(after)
+    return releases, entries, original
+
+
+# --- Releases -----------------------------------------------------------------------------------
+
+
+def framework_releases(framework: FrameworkContract) -> list[dict]:
+    """The framework's process: its amendment releases, oldest first, then its current release."""
     ocid = framework_ocid(framework)
     currency = framework.currency
+    history, amendment_entries, original = _amendment_releases(framework)
     period = {"startDate": _datetime(framework.period_start), "endDate": _datetime(framework.period_end)}
     items = [
         _item(str(line.pk), line.item, line.max_quantity, line.unit_price, currency)
@@ -145,10 +294,18 @@ def framework_release(framework: FrameworkContract) -> dict:
     ]
     suppliers = [{"id": _supplier_party_id(s), "name": s.name} for s in _suppliers(framework)]
     award_id = f"{ocid}-award"
-    return {
+    contract, agreement = _contract_terms({field: getattr(framework, field) for field in RECORDED}, currency)
+    amendments = list(framework.amendments.all())
+    release = {
         "ocid": ocid,
-        "id": f"{ocid}-{_timestamp(framework.updated_at)}",
-        "date": _timestamp(framework.updated_at),
+        "date": _latest(
+            framework.updated_at,
+            getattr(framework, "lines_changed_at", None),
+            getattr(framework, "items_changed_at", None),
+            getattr(framework, "participants_changed_at", None),
+            getattr(framework, "suppliers_changed_at", None),
+            *(a.created_at for a in amendments),
+        ),
         "tag": ["award", "contract"],
         "initiationType": "tender",
         "language": "en",
@@ -162,13 +319,7 @@ def framework_release(framework: FrameworkContract) -> dict:
             "contractPeriod": period,
             "techniques": {
                 "hasFrameworkAgreement": True,
-                "frameworkAgreement": {
-                    "method": "withoutReopeningCompetition",
-                    "value": _value(framework.ceiling_value, currency),
-                    "periodRationale": (
-                        f"Framework period {framework.period_start} to {framework.period_end}."
-                    ),
-                },
+                "frameworkAgreement": {"method": "withoutReopeningCompetition", **agreement},
             },
         },
         "awards": [
@@ -177,7 +328,8 @@ def framework_release(framework: FrameworkContract) -> dict:
                 "title": framework.title,
                 "status": AWARD_STATUS[framework.status],
                 "date": _datetime(framework.period_start),
-                "value": _value(framework.ceiling_value, currency),
+                # The ceiling it was awarded with: the value before any amendment changed it.
+                "maximumValue": _value(original.get("ceiling_value", framework.ceiling_value), currency),
                 "suppliers": suppliers,
                 "items": items,
                 "contractPeriod": period,
@@ -187,15 +339,13 @@ def framework_release(framework: FrameworkContract) -> dict:
             {
                 "id": framework.reference,
                 "awardID": award_id,
-                "title": framework.title,
-                "status": CONTRACT_STATUS[framework.status],
-                "period": period,
-                "value": _value(framework.ceiling_value, currency),
+                **contract,
                 "items": items,
-                "amendments": [_amendment(a) for a in framework.amendments.all()],
+                "amendments": [amendment_entries[a.pk] for a in amendments],
             }
         ],
     }
+    return [*history, _with_id(release)]
 
 
 def _due_dates(line: CallOffLine, deliveries: list[Delivery]) -> dict[int, dt.date]:
@@ -248,14 +398,14 @@ def calloff_release(call_off: CallOff, framework: FrameworkContract) -> dict:
     currency = framework.currency
     nation = call_off.nation
     lines = list(call_off.lines.all())
-    milestones, due_dates, last_change = [], [], call_off.created_at
+    milestones, due_dates, created = [], [], []
     for line in lines:
         deliveries = sorted(line.deliveries.all(), key=lambda d: (d.delivered_on, d.pk))
         due = _due_dates(line, deliveries)
         due_dates += [s.due_date for s in line.schedule.all()]
         for delivery in deliveries:
             milestones.append(_milestone(delivery, line, due.get(delivery.pk)))
-            last_change = max(last_change, delivery.created_at)
+            created += [delivery.created_at, getattr(delivery, "corrected_at", None)]
     items = [
         _item(str(line.pk), line.framework_line.item, line.quantity, line.unit_price, currency)
         for line in lines
@@ -266,10 +416,17 @@ def calloff_release(call_off: CallOff, framework: FrameworkContract) -> dict:
         period["endDate"] = _datetime(max(due_dates))
     award_id = f"{ocid}-award"
     buyer = {"id": nation.code, "name": nation.name}
-    return {
+    release = {
         "ocid": ocid,
-        "id": f"{ocid}-{_timestamp(last_change)}",
-        "date": _timestamp(last_change),
+        # The call-off's lines and schedule are written once, with it; what changes later is its
+        # deliveries, and the framework's title, suppliers and items it shows.
+        "date": _latest(
+            call_off.created_at,
+            framework.updated_at,
+            getattr(framework, "suppliers_changed_at", None),
+            getattr(call_off, "items_changed_at", None),
+            *created,
+        ),
         "tag": ["award", "contract", "implementation"] if milestones else ["award", "contract"],
         "initiationType": "tender",
         "language": "en",
@@ -328,23 +485,25 @@ def calloff_release(call_off: CallOff, framework: FrameworkContract) -> dict:
             }
         ],
     }
+    return _with_id(release)
 
 
-def framework_release_package(*, user, pk, uri: str) -> dict:
-    """The framework and the call-offs ``user`` may see under it, as an OCDS release package."""
-    framework = selectors.framework_get(user=user, pk=pk)
-    call_offs = (
-        selectors.calloff_list(user=user)
-        .filter(framework=framework)
-        .prefetch_related(selectors.calloff_lines_prefetch(user=user))
-        .order_by("order_date", "reference", "pk")
-    )
-    releases = [framework_release(framework)]
-    releases += [calloff_release(call_off, framework) for call_off in call_offs]
+def framework_release_package(*, user, pk, uri: str, extension_url: str) -> dict:
+    """The framework and the call-offs ``user`` may see under it, as an OCDS release package.
+
+    Built in English whatever the reader's language, as its ``language`` says: the content, and
+    so every release id, is the same for every reader who may see it."""
+    framework = selectors.ocds_framework_get(user=user, pk=pk)
+    call_offs = selectors.ocds_calloff_list(user=user, framework=framework)
+    with translation.override("en"):
+        releases = framework_releases(framework)
+        releases += [calloff_release(call_off, framework) for call_off in call_offs]
     return {
         "uri": uri,
         "version": OCDS_VERSION,
-        "publishedDate": _timestamp(timezone.now()),
+        "extensions": [TECHNIQUES_EXTENSION, extension_url],
+        # Generated on demand, so the date of the last change to its contents (the OCDS rule).
+        "publishedDate": max(r["date"] for r in releases),
         "publisher": dict(PUBLISHER),
         "releases": releases,
     }

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
 from portal import aggregates
+from portal.audit import last_change, row_last_change
 from portal.permissions import VIEW, restrict, restricted_prefetch
+from procurement.choices import AuditEvent
 from procurement.models import (
     Amendment,
     CallOff,
@@ -79,11 +81,8 @@ def framework_list(*, user) -> QuerySet[FrameworkContract]:
     )
 
 
-def framework_get(*, user, pk) -> FrameworkContract:
-    """One framework with its lines, participants, amendments and suppliers; 404 if not visible."""
-    from django.shortcuts import get_object_or_404
-
-    queryset = framework_list(user=user).prefetch_related(
+def _framework_detail(*, user) -> QuerySet[FrameworkContract]:
+    return framework_list(user=user).prefetch_related(
         Prefetch("lines", queryset=FrameworkLine.objects.select_related("item").order_by("item__name", "pk")),
         Prefetch(
             "participations",
@@ -95,7 +94,54 @@ def framework_get(*, user, pk) -> FrameworkContract:
             "amendments", queryset=Amendment.objects.select_related("created_by").order_by("date", "pk")
         ),
     )
+
+
+def framework_get(*, user, pk) -> FrameworkContract:
+    """One framework with its lines, participants, amendments and suppliers; 404 if not visible."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(_framework_detail(user=user), pk=pk)
+
+
+def ocds_framework_get(*, user, pk) -> FrameworkContract:
+    """``framework_get`` for the OCDS feed, which dates each release by the last change to what it
+    is built from. Besides the framework's own ``updated_at``, the times of the latest audit rows
+    about its lines, their items, its participants and its suppliers (``lines_changed_at``,
+    ``items_changed_at``, ``participants_changed_at``, ``suppliers_changed_at``): subqueries of
+    the same query, so the feed's query count stays put."""
+    from django.shortcuts import get_object_or_404
+
+    framework = OuterRef(OuterRef("pk"))
+    suppliers = last_change(Supplier.objects.filter(frameworks=framework))
+    queryset = _framework_detail(user=user).annotate(
+        lines_changed_at=last_change(FrameworkLine.objects.filter(framework=framework)),
+        items_changed_at=last_change(Item.objects.filter(framework_lines__framework=framework)),
+        participants_changed_at=last_change(FrameworkParticipant.objects.filter(framework=framework)),
+        suppliers_changed_at=suppliers,
+    )
     return get_object_or_404(queryset, pk=pk)
+
+
+def ocds_calloff_list(*, user, framework: FrameworkContract) -> QuerySet[CallOff]:
+    """The call-offs under ``framework`` that ``user`` may see, for the OCDS feed: with their lines
+    (``calloff_lines_prefetch``), ``items_changed_at`` (the latest audit row about the items they
+    order) and, on each delivery, ``corrected_at`` (its latest correction; a delivery is otherwise
+    written once, at its ``created_at``). Subqueries of the same queries: the count stays put."""
+    call_off = OuterRef(OuterRef("pk"))
+    deliveries = Delivery.objects.annotate(
+        corrected_at=row_last_change(Delivery, actions=[AuditEvent.DELIVERY_CORRECTED])
+    )
+    return (
+        calloff_list(user=user)
+        .filter(framework=framework)
+        .prefetch_related(calloff_lines_prefetch(user=user, deliveries=deliveries))
+        .annotate(
+            items_changed_at=last_change(
+                Item.objects.filter(framework_lines__call_off_lines__call_off=call_off)
+            ),
+        )
+        .order_by("order_date", "reference", "pk")
+    )
 
 
 def calloff_list(*, user) -> QuerySet[CallOff]:
@@ -114,10 +160,13 @@ def calloff_get(*, user, pk) -> CallOff:
     )
 
 
-def calloff_lines_prefetch(*, user):
-    """A call-off's lines with their items, schedules and deliveries, the lines and the deliveries
-    scoped by ``restrict`` like any other read of them."""
-    deliveries = restricted_prefetch("deliveries", Delivery.objects.all(), user)
+def calloff_lines_prefetch(*, user, deliveries: QuerySet[Delivery] | None = None):
+    """A call-off's lines with their items, schedules and deliveries (``deliveries``, if given,
+    says how they are read), the lines and the deliveries scoped by ``restrict`` like any other
+    read of them."""
+    deliveries = restricted_prefetch(
+        "deliveries", Delivery.objects.all() if deliveries is None else deliveries, user
+    )
     lines = CallOffLine.objects.select_related("framework_line__item").prefetch_related(
         "schedule", deliveries
     )

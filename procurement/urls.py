@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from procurement.views import analytics, calloffs, catalogue, deliveries, demand, frameworks, imports
+from procurement.views import analytics, calloffs, catalogue, deliveries, demand, frameworks, imports, ocds
 
 app_name = "procurement"
 urlpatterns: list = [
@@ -42,4 +42,6 @@ urlpatterns: list = [
     path("deliveries/performance/", analytics.delivery_performance, name="delivery-performance"),
     path("deliveries/<int:pk>/", deliveries.delivery_detail, name="delivery-detail"),
     path("deliveries/<int:pk>/correct/", deliveries.delivery_correct, name="delivery-correct"),
+    # The extension the OCDS feed lists (procurement/ocds_extension/): public, fetched by tools.
+    path("ocds/extension/<path:name>", ocds.extension_file, name="ocds-extension"),
 ]

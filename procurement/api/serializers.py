@@ -538,17 +538,18 @@ class OcdsPublisherSerializer(serializers.Serializer):
 
 
 class OcdsReleaseSerializer(serializers.Serializer):
-    """The release fields every release here carries; the rest follow OCDS 1.1 (see procurement/ocds.py)."""
+    """A release's fields; the rest follow OCDS 1.1 and the extensions (see procurement/ocds.py). A
+    framework's amendment releases hold only what the amendment changed."""
 
     ocid = serializers.CharField()
     id = serializers.CharField()
     date = serializers.DateTimeField()
     tag = serializers.ListField(child=serializers.CharField())
     initiationType = serializers.CharField()
-    parties = serializers.ListField(child=serializers.DictField())
-    buyer = serializers.DictField()
-    tender = serializers.DictField()
-    awards = serializers.ListField(child=serializers.DictField())
+    parties = serializers.ListField(child=serializers.DictField(), required=False)
+    buyer = serializers.DictField(required=False)
+    tender = serializers.DictField(required=False)
+    awards = serializers.ListField(child=serializers.DictField(), required=False)
     contracts = serializers.ListField(child=serializers.DictField())
     relatedProcesses = serializers.ListField(child=serializers.DictField(), required=False)
 
@@ -556,6 +557,9 @@ class OcdsReleaseSerializer(serializers.Serializer):
 class OcdsReleasePackageSerializer(serializers.Serializer):
     uri = serializers.CharField()
     version = serializers.CharField()
+    extensions = serializers.ListField(
+        child=serializers.URLField(), help_text="The extensions' extension.json URLs."
+    )
     publishedDate = serializers.DateTimeField()
     publisher = OcdsPublisherSerializer()
     releases = OcdsReleaseSerializer(many=True)

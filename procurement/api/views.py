@@ -10,6 +10,7 @@ the row-level scope inside their transaction. Service ``ValidationError``s, ``Fo
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -307,7 +308,13 @@ class FrameworkViewSet(mixins.ListModelMixin, ProcurementViewSet):
     @action(detail=True, methods=["get"], url_path="ocds")
     def ocds(self, request, pk=None):
         """The framework and its call-offs (those the user may see) as an OCDS release package."""
-        package = ocds.framework_release_package(user=request.user, pk=pk, uri=request.build_absolute_uri())
+        extension = reverse("procurement:ocds-extension", kwargs={"name": "extension.json"})
+        package = ocds.framework_release_package(
+            user=request.user,
+            pk=pk,
+            uri=request.build_absolute_uri(),
+            extension_url=request.build_absolute_uri(extension),
+        )
         return Response(package)
 
 

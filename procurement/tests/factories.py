@@ -65,6 +65,19 @@ def make_framework(
     return framework
 
 
+def amend(framework, *, actor, rationale, description, date=dt.date(2025, 2, 1), **changes):
+    """An amendment of ``framework``'s contract values, at whatever version it is."""
+    return services.framework_amend(
+        actor=actor,
+        framework=framework,
+        expected_version=None,
+        date=date,
+        rationale=rationale,
+        description=description,
+        changes=changes,
+    )
+
+
 def make_calloff(
     framework, *, nation="POL", quantity=100, order_date=dt.date(2024, 6, 1), actor=None, line=None
 ):

@@ -180,6 +180,28 @@ ROWS = [
         variant="nation",
         queries={"nspa": 5},
     ),
+    # The OCDS feed's extension (procurement/ocds_extension/): public, as tools fetch it. No query
+    # of its own: the session and the user (2) for whoever is signed in.
+    Row(
+        "procurement:ocds-extension",
+        "GET",
+        {"anonymous": 200, **dict.fromkeys(ROLES, 200)},
+        kwargs=lambda ctx: {"name": "extension.json"},
+        queries={"anonymous": 0, "director": 2, "nspa": 2},
+    ),
+    Row(
+        "procurement:ocds-extension",
+        "GET",
+        {"anonymous": 404, **dict.fromkeys(ROLES, 404)},
+        kwargs=lambda ctx: {"name": "../ocds.py"},
+        variant="not-an-extension-file",
+    ),
+    Row(
+        "procurement:ocds-extension",
+        "POST",
+        {"anonymous": 405, **dict.fromkeys(ROLES, 405)},
+        kwargs=lambda ctx: {"name": "extension.json"},
+    ),
 ]
 
 # An empty form is invalid: 400 where the form shows (200), nothing written; the same refusals.
