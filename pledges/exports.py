@@ -9,7 +9,7 @@ that HTML never reaches a browser). WeasyPrint fetches the stylesheets, images a
 names; here it may fetch only the portal's own static files
 (found through the staticfiles finders, as in development), and nothing else: no network, no
 ``file://``, no ``data:``. The classification banner is on every page, top and bottom, from
-``@page`` margin boxes.
+``@page`` margin boxes, and nowhere else. The PDF is tagged (PDF/UA-1), in the reader's language.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from portal.permissions import VIEW, may
 # are joined to it, and the fetcher maps it onto the static files, never onto the network.
 STATIC_ORIGIN = "https://portal-static.invalid"
 DEFAULT_CLASSIFICATION = "NATO UNCLASSIFIED"
+PDF_VARIANT = "pdf/ua-1"
 
 
 class ResourceRefused(ValueError):
@@ -174,7 +175,9 @@ def render_html_pdf(html: str) -> bytes:
     export is unavailable on this machine, which ``pledges.views.export.pdf_download`` reports."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher())
+    # PDF/UA-1: tagged (headings, tables, lists), with the document's language and title.
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

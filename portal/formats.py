@@ -3,25 +3,27 @@
 An amount is written with two decimals and the active language's separators, grouped by thousands
 whatever ``USE_THOUSAND_SEPARATOR`` says (it is off, so that years and ids print as ``2026``):
 ``300,000,000.00 EUR`` in English, ``300 000 000,00 EUR`` in French, where Django's ``fr`` formats
-group with a no-break space (U+00A0). The amount and its currency are joined by a no-break space too,
-so a narrow table column never leaves the currency alone on a line. Exports never use this: they
-write numbers as numbers (``portal.exports``).
+group with a no-break space (U+00A0), so an amount never breaks across lines; the currency follows
+after a plain space (a PDF's money cells do not wrap). Exports never use this: they write numbers
+as numbers (``portal.exports``).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
-NO_BREAK_SPACE = "\xa0"
+CENT = Decimal("0.01")
 
 
 def amount(value: Decimal | int | None) -> str:
-    """``value`` with two decimals, grouped by thousands, in the active language; "" for None."""
+    """``value`` rounded half up to the cent (Django's formatting would cut the digits off), grouped
+    by thousands, in the active language; "" for None."""
     if value is None:
         return ""
-    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    cents = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return number_format(cents, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def money(value: Decimal | int | None, currency: str = "") -> str:
@@ -29,4 +31,4 @@ def money(value: Decimal | int | None, currency: str = "") -> str:
     if value is None:
         return ""
     shown = amount(value)
-    return f"{shown}{NO_BREAK_SPACE}{currency}" if currency else shown
+    return f"{shown} {currency}" if currency else shown

@@ -118,6 +118,6 @@ def export(request: HttpRequest) -> HttpResponse:
         lambda: exports.render_html_pdf(
             render_to_string("pledges/dip/report_pdf.html", context, request=request)
         ),
-        f"{stem}.pdf",
+        stem,
         _("Download CSV or XLSX instead."),
     )
