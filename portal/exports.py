@@ -136,58 +136,61 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence], header: str =
 
 
 class _SheetWriter:
-    """Appends typed rows to a write-only worksheet. A plain value goes in as itself (openpyxl
-    reuses one cell for those); a value that needs a style (a number format, bold, quotePrefix) or
-    must not be read as a formula gets its own cell, sharing one style per kind."""
+    """Appends typed rows to a write-only worksheet. A plain value goes in as itself; a value that
+    needs a style (a number format, bold, quotePrefix) or must not be read as a formula goes in a
+    styled cell. A write-only worksheet writes each row out as it is appended, so one styled cell
+    per column and style serves every row (as openpyxl itself reuses one cell for plain values):
+    a cell object per value would make a large export a third slower."""
 
     def __init__(self, workbook: Workbook, sheet: Sheet, header: str):
         self.worksheet = workbook.create_sheet(_sheet_title(sheet.title))
         self.columns = list(sheet.columns)
-        self._styles: dict[tuple, Cell] = {}
+        self._cells: dict[tuple, Cell] = {}
         labels = header_row(self.columns, header)
         for index, (column, label) in enumerate(zip(self.columns, labels, strict=True), 1):
             width = max(len(label) + 2, WIDTHS.get(column.kind, 0))
             self.worksheet.column_dimensions[get_column_letter(index)].width = min(width, 60)
         self.worksheet.freeze_panes = "A2"  # the header row stays in view
-        self.worksheet.append([self._styled(_xlsx_text(label), bold=True) for label in labels])
+        self.worksheet.append(
+            [self._styled(index, _xlsx_text(label), bold=True) for index, label in enumerate(labels)]
+        )
         self.rows = 1
 
-    def _styled(self, value, *, number_format: str = "General", bold=False, quote=False) -> Cell:
-        key = (number_format, bold, quote)
-        template = self._styles.get(key)
-        if template is None:
-            template = Cell(self.worksheet, row=1, column=1)
-            template.number_format = number_format
-            template.font = Font(bold=bold)
-            template.quotePrefix = quote
-            self._styles[key] = template
-        cell = Cell(self.worksheet, row=1, column=1, value=value)  # placed by append()
+    def _styled(self, index: int, value, *, number_format: str = "General", bold=False, quote=False) -> Cell:
+        key = (index, number_format, bold, quote)
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = Cell(self.worksheet, row=1, column=1)  # placed by append()
+            cell.number_format = number_format
+            cell.font = Font(bold=bold)
+            cell.quotePrefix = quote
+        cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # text, even when it starts with "=": never a formula
-        cell._style = template._style  # shared and never changed after: the cells are written once
         return cell
 
-    def _cell(self, column: Column, value):
+    def _cell(self, index: int, column: Column, value):
         if value is None or isinstance(value, bool):
             return value
         if isinstance(value, dt.datetime):
             if value.tzinfo is not None:
                 # Excel has no time zones: write UTC, the portal's storage zone, without the offset.
                 value = value.astimezone(dt.UTC).replace(tzinfo=None)
-            return self._styled(value, number_format=NUMBER_FORMATS[Kind.DATETIME])
+            return self._styled(index, value, number_format=NUMBER_FORMATS[Kind.DATETIME])
         if isinstance(value, dt.date):
-            return self._styled(value, number_format=NUMBER_FORMATS[Kind.DATE])
+            return self._styled(index, value, number_format=NUMBER_FORMATS[Kind.DATE])
         if isinstance(value, int | float | Decimal):
             if column.kind in NUMERIC:
-                return self._styled(value, number_format=NUMBER_FORMATS[column.kind])
+                return self._styled(index, value, number_format=NUMBER_FORMATS[column.kind])
             return value
         text = _xlsx_text(str(value))
         if text.startswith(FORMULA_PREFIXES):
-            return self._styled(text, quote=True)
+            return self._styled(index, text, quote=True)
         return text
 
     def append(self, row: Sequence) -> None:
-        self.worksheet.append([self._cell(c, v) for c, v in zip(self.columns, row, strict=True)])
+        cells = zip(self.columns, row, strict=True)
+        self.worksheet.append([self._cell(index, c, v) for index, (c, v) in enumerate(cells)])
         self.rows += 1
 
     def close(self) -> None:
