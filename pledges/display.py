@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from pledges import dip
 from pledges.models import DipMetric
 from pledges.selectors.dashboard import RECONCILED, Dashboard, NationDetail, Row, Selection
+from portal.exports import Column, Kind
 
 # The rules as stated on the pages and in the PDF: the arithmetic's own, and how the table marks.
 RULES = [
@@ -174,15 +175,38 @@ def _charts(board: Dashboard, index: int) -> dict:
     }
 
 
-EXPORT_HEADERS = [
-    "dataset", "edition_year", "price_base_year", "nation_code", "nation_name", "year", "estimate",
-    "pct_gdp", "equipment_pct", "real_change_pct", "meets_2pct", "meets_20pct", "hague_core_pct",
-    "hague_gap_pct", "path_pct", "on_track", "stale", "computed_at",
-    # The reconciliation: pct_gdp and equipment_pct are NATO's published figures where there are
-    # any; beside them, what NATO published and what the inputs give, and whether they differ.
-    "published_pct_gdp", "computed_pct_gdp", "published_equipment_pct", "computed_equipment_pct",
-    "reconcile",
-]  # fmt: skip
+# The export's columns, in ``export_rows``' order: the stable machine names (``?header=names``,
+# listed in the README) and the labels the pages use for them.
+EXPORT_COLUMNS = [
+    Column(name, label, kind)
+    for name, label, kind in [
+        ("dataset", gettext_lazy("Dataset"), Kind.AUTO),
+        ("edition_year", gettext_lazy("Edition"), Kind.YEAR),
+        ("price_base_year", gettext_lazy("Price base"), Kind.YEAR),
+        ("nation_code", gettext_lazy("Nation code"), Kind.AUTO),
+        ("nation_name", gettext_lazy("Nation"), Kind.AUTO),
+        ("year", gettext_lazy("Year"), Kind.YEAR),
+        ("estimate", gettext_lazy("Estimate"), Kind.BOOLEAN),
+        ("pct_gdp", gettext_lazy("% of GDP"), Kind.DECIMAL),
+        ("equipment_pct", gettext_lazy("Equipment %"), Kind.DECIMAL),
+        ("real_change_pct", gettext_lazy("Real change %"), Kind.DECIMAL),
+        ("meets_2pct", gettext_lazy("Meets 2% of GDP"), Kind.BOOLEAN),
+        ("meets_20pct", gettext_lazy("Meets 20% on major equipment"), Kind.BOOLEAN),
+        ("hague_core_pct", gettext_lazy("Hague core %"), Kind.DECIMAL),
+        ("hague_gap_pct", gettext_lazy("Gap to 3.5%"), Kind.DECIMAL),
+        ("path_pct", gettext_lazy("2035 path %"), Kind.DECIMAL),
+        ("on_track", gettext_lazy("On track"), Kind.BOOLEAN),
+        ("stale", gettext_lazy("Awaiting recompute"), Kind.BOOLEAN),
+        ("computed_at", gettext_lazy("Computed at"), Kind.DATETIME),
+        # The reconciliation: pct_gdp and equipment_pct are NATO's published figures where there
+        # are any; beside them, what NATO published and what the inputs give, and whether they differ.
+        ("published_pct_gdp", gettext_lazy("Published % of GDP"), Kind.DECIMAL),
+        ("computed_pct_gdp", gettext_lazy("Computed % of GDP"), Kind.DECIMAL),
+        ("published_equipment_pct", gettext_lazy("Published equipment %"), Kind.DECIMAL),
+        ("computed_equipment_pct", gettext_lazy("Computed equipment %"), Kind.DECIMAL),
+        ("reconcile", gettext_lazy("To reconcile"), Kind.BOOLEAN),
+    ]
+]
 
 
 def export_rows(board: Dashboard):

@@ -9,12 +9,11 @@ that HTML never reaches a browser). WeasyPrint fetches the stylesheets, images a
 names; here it may fetch only the portal's own static files
 (found through the staticfiles finders, as in development), and nothing else: no network, no
 ``file://``, no ``data:``. The classification banner is on every page, top and bottom, from
-``@page`` margin boxes.
+``@page`` margin boxes, and nowhere else. The PDF is tagged (PDF/UA-1), in the reader's language.
 """
 
 from __future__ import annotations
 
-import io
 import mimetypes
 import posixpath
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from openpyxl import Workbook
 
 from pledges import selectors
 from pledges.choices import Commitment
@@ -36,14 +34,14 @@ from pledges.models import (
     PlanVersion,
     ReviewComment,
 )
-from portal.exports import _cell as _safe_cell
-from portal.exports import _xlsx_value
+from portal.exports import Column, Kind, Sheet, workbook_bytes
 from portal.permissions import VIEW, may
 
 # An origin that never resolves (.invalid is reserved, RFC 2606): relative links in the PDF's HTML
 # are joined to it, and the fetcher maps it onto the static files, never onto the network.
 STATIC_ORIGIN = "https://portal-static.invalid"
 DEFAULT_CLASSIFICATION = "NATO UNCLASSIFIED"
+PDF_VARIANT = "pdf/ua-1"
 
 
 class ResourceRefused(ValueError):
@@ -177,81 +175,103 @@ def render_html_pdf(html: str) -> bytes:
     export is unavailable on this machine, which ``pledges.views.export.pdf_download`` reports."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher())
+    # PDF/UA-1: tagged (headings, tables, lists), with the document's language and title.
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
-CAPACITY_HEADERS = ["Item code", "Item", "Site", "Baseline output", "Baseline year", "Current output",
-                    "Target output", "Target year", "Surge capacity", "Lead time (months)", "Section",
-                    "Illustrative"]  # fmt: skip
-INVESTMENT_HEADERS = ["Description", "Kind", "Value", "Currency", "Year", "Section", "Illustrative"]
-MEASURE_HEADERS = ["Title", "Status", "Due date", "Section", "Illustrative"]
+
+def _columns(*spec: tuple[str, str, Kind]) -> list[Column]:
+    return [Column(name, label, kind) for name, label, kind in spec]
 
 
-def _cell(value):
-    """Numbers and dates stay numbers and dates; text is escaped so it can never be a formula."""
-    return _xlsx_value(_safe_cell(value))
+A, INT, YEAR = Kind.AUTO, Kind.INTEGER, Kind.YEAR
+PLAN_COLUMNS = _columns(("field", "Field", A), ("value", "Value", A))
+SECTION_COLUMNS = _columns(
+    ("section", "Section", A), ("commitment", "Commitment", A), ("narrative", "Narrative", A),
+    ("review_comments", "Review comments", A),
+)  # fmt: skip
+CAPACITY_COLUMNS = _columns(
+    ("item_code", "Item code", A), ("item", "Item", A), ("site", "Site", A),
+    ("baseline_output", "Baseline output", INT), ("baseline_year", "Baseline year", YEAR),
+    ("current_output", "Current output", INT), ("target_output", "Target output", INT),
+    ("target_year", "Target year", YEAR), ("surge_capacity", "Surge capacity", INT),
+    ("lead_time_months", "Lead time (months)", INT), ("section", "Section", A),
+    ("illustrative", "Illustrative", Kind.BOOLEAN),
+)  # fmt: skip
+INVESTMENT_COLUMNS = _columns(
+    ("description", "Description", A), ("kind", "Kind", A), ("value", "Value", Kind.MONEY),
+    ("currency", "Currency", A), ("year", "Year", YEAR), ("section", "Section", A),
+    ("illustrative", "Illustrative", Kind.BOOLEAN),
+)  # fmt: skip
+MEASURE_COLUMNS = _columns(
+    ("title", "Title", A), ("status", "Status", A), ("due_date", "Due date", Kind.DATE),
+    ("section", "Section", A), ("illustrative", "Illustrative", Kind.BOOLEAN),
+)  # fmt: skip
 
 
 def render_plan_xlsx(export: PlanExport) -> bytes:
-    """A workbook: a summary sheet, the narratives (one row a section), then one sheet per entry type."""
+    """A workbook: a summary sheet, the narratives (one row a section), then one sheet per entry
+    type; typed, with a bold frozen header and an autofilter on each sheet (``portal.exports``)."""
     plan, version = export.plan, export.version
-    workbook = Workbook(write_only=True)
-
-    def sheet(title: str, headers: list[str], rows) -> None:
-        worksheet = workbook.create_sheet(title)
-        worksheet.append([_cell(h) for h in headers])
-        for row in rows:
-            worksheet.append([_cell(v) for v in row])
-
-    sheet(
-        "Plan",
-        ["Field", "Value"],
-        [
-            ("Classification", export.classification),
-            ("Nation", plan.nation.name),
-            ("Cycle", plan.cycle.year),
-            ("Status", plan.get_status_display()),
-            ("Version", version.number),
-            ("Submitted", version.submitted_at.date() if version.submitted_at else None),
-        ],
-    )
-    if export.sections:
-        sheet(
-            "Sections",
-            ["Section", "Commitment", "Narrative", "Review comments"],
+    sheets = [
+        Sheet(
+            "Plan",
+            PLAN_COLUMNS,
             [
-                (s.commitment, s.title, s.narrative, "\n".join(c.text for c in s.comments))
-                for s in export.sections
+                ("Classification", export.classification),
+                ("Nation", plan.nation.name),
+                ("Cycle", plan.cycle.year),
+                ("Status", plan.get_status_display()),
+                ("Version", version.number),
+                ("Submitted", version.submitted_at.date() if version.submitted_at else None),
             ],
         )
-    sheet(
-        "Capacity lines",
-        CAPACITY_HEADERS,
-        [
-            (e.item.code, e.item.name, e.site, e.baseline_output, e.baseline_year, e.current_output,
-             e.target_output, e.target_year, e.surge_capacity, e.lead_time_months, e.commitment,
-             e.illustrative)
-            for e in export.capacity_lines
-        ],
+    ]
+    if export.sections:
+        sheets.append(
+            Sheet(
+                "Sections",
+                SECTION_COLUMNS,
+                [
+                    (s.commitment, s.title, s.narrative, "\n".join(c.text for c in s.comments))
+                    for s in export.sections
+                ],
+            )
+        )
+    sheets.append(
+        Sheet(
+            "Capacity lines",
+            CAPACITY_COLUMNS,
+            [
+                (e.item.code, e.item.name, e.site, e.baseline_output, e.baseline_year, e.current_output,
+                 e.target_output, e.target_year, e.surge_capacity, e.lead_time_months, e.commitment,
+                 e.illustrative)
+                for e in export.capacity_lines
+            ],
+        )
     )  # fmt: skip
-    sheet(
-        "Investments",
-        INVESTMENT_HEADERS,
-        [
-            (e.description, e.get_kind_display(), e.value, e.currency, e.year, e.commitment, e.illustrative)
-            for e in export.investments
-        ],
+    sheets.append(
+        Sheet(
+            "Investments",
+            INVESTMENT_COLUMNS,
+            [
+                (e.description, e.get_kind_display(), e.value, e.currency, e.year, e.commitment,
+                 e.illustrative)
+                for e in export.investments
+            ],
+        )
+    )  # fmt: skip
+    sheets.append(
+        Sheet(
+            "Measures",
+            MEASURE_COLUMNS,
+            [
+                (e.title, e.get_status_display(), e.due_date, e.commitment, e.illustrative)
+                for e in export.measures
+            ],
+        )
     )
-    sheet(
-        "Measures",
-        MEASURE_HEADERS,
-        [
-            (e.title, e.get_status_display(), e.due_date, e.commitment, e.illustrative)
-            for e in export.measures
-        ],
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(sheets)

@@ -22,11 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2.rows import BoundRow
 
 from portal import aggregates
 from portal.exceptions import Conflict, Forbidden, NotFound
-from portal.exports import FORMATS, MAX_EXPORT_ROWS, export_response
+from portal.exports import FORMATS, HEADERS, LABELS, MAX_EXPORT_ROWS, export_response, table_export
 from portal.permissions import ADD, VIEW, may
 
 PAGE_SIZE = 25
@@ -126,19 +125,6 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
-def _export_rows(table) -> tuple[list[str], object]:
-    """The table's columns and every row of its (filtered, sorted) queryset, streamed in chunks."""
-    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
-    headers = [str(c.header) for c in columns]
-
-    def rows():
-        for record in table.data.data.iterator(chunk_size=2000):
-            row = BoundRow(record, table=table)
-            yield [row.get_cell_value(c.name) for c in columns]
-
-    return headers, rows()
-
-
 def list_page(
     request: HttpRequest,
     *,
@@ -152,7 +138,8 @@ def list_page(
     links: tuple[tuple[str, str], ...] = (),
     template: str = "portal/list.html",
 ) -> HttpResponse:
-    """A filtered, sortable, paginated list; ``?export=csv|xlsx`` downloads every filtered row.
+    """A filtered, sortable, paginated list; ``?export=csv|xlsx`` downloads every filtered row
+    (``portal.exports``), headed by the columns' labels or, with ``&header=names``, their names.
     ``links`` are ``(url, label)`` pairs shown beside the ``create_url`` button."""
     require(request.user, model, VIEW)
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -163,9 +150,13 @@ def list_page(
         table.order_by = order_by
     fmt = request.GET.get("export")
     if fmt:
-        back = f"{request.path}?{_query_without(request, 'export')}"
+        back = f"{request.path}?{_query_without(request, 'export', 'header')}"
         if fmt not in FORMATS:
             messages.error(request, _("Choose CSV or XLSX to export."))
+            return redirect(back)
+        header = request.GET.get("header", LABELS)
+        if header not in HEADERS:
+            messages.error(request, _("Choose labels or names for the export's header row."))
             return redirect(back)
         if filterset.is_bound and not filterset.is_valid():
             messages.error(request, _("Correct the filters before exporting."))
@@ -178,8 +169,10 @@ def list_page(
                 % {"count": f"{count:,}", "max": f"{MAX_EXPORT_ROWS:,}"},
             )
             return redirect(back)
-        headers, rows = _export_rows(table)
-        return export_response(f"{export_stem}-{timezone.now():%Y%m%d}", headers, rows, fmt)
+        columns, rows = table_export(table)
+        return export_response(
+            f"{export_stem}-{timezone.now():%Y%m%d}", columns, rows, fmt, header=header, title=title
+        )
     try:
         table.paginate(per_page=PAGE_SIZE, page=request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -193,7 +186,7 @@ def list_page(
             "title": title,
             "filter": filterset,
             "table": table,
-            "export_query": _query_without(request, "export", "page"),
+            "export_query": _query_without(request, "export", "header", "page"),
             "create_url": create_url,
             "links": links,
             # Rows whose aggregate figures the selector withheld from this reader (portal.aggregates).

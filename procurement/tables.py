@@ -6,6 +6,8 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableQuerysetData
 
+from portal.exports import Kind
+from portal.formats import amount
 from procurement.models import CallOff, Delivery, DemandSignal, FrameworkContract, Item, Programme, Supplier
 
 TIE_BREAKERS = {"pk", "-pk", "id", "-id"}
@@ -37,6 +39,26 @@ class PlainManyToManyColumn(tables.ManyToManyColumn):
 
     def value(self, value):
         return ", ".join(str(item) for item in self.filter(value))
+
+
+class MoneyColumn(tables.Column):
+    """An amount (its currency is another column): grouped, two decimals, in the reader's language
+    on the page (``portal.formats.amount``); a number with a money format in the export."""
+
+    export_kind = Kind.MONEY
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"th": {"class": "num"}, "td": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return amount(value)
+
+
+class YearColumn(tables.Column):
+    """A year: exported as a number that never takes a thousands separator."""
+
+    export_kind = Kind.YEAR
 
 
 def link(name: str, accessor: str = "pk"):
@@ -86,6 +108,7 @@ class DemandSignalTable(PortalTable):
         linkify=link("item-detail", "item_id"),
     )
     filed_by = tables.Column(accessor="filed_by__username", verbose_name=_("Filed by"))
+    year = YearColumn()
 
     class Meta(PortalTable.Meta):
         model = DemandSignal
@@ -99,10 +122,12 @@ class FrameworkTable(PortalTable):
     )
     suppliers = PlainManyToManyColumn(orderable=False)
     # What the reader is shown: empty where the figure would reveal too few nations' orders.
-    committed_value = tables.Column(
+    ceiling_value = MoneyColumn()
+    firm_order_value = MoneyColumn()
+    committed_value = MoneyColumn(
         accessor="committed_shown", order_by=("committed_value",), verbose_name=_("Committed value")
     )
-    remaining_value = tables.Column(accessor="remaining_shown", verbose_name=_("Remaining"), orderable=False)
+    remaining_value = MoneyColumn(accessor="remaining_shown", verbose_name=_("Remaining"), orderable=False)
 
     class Meta(PortalTable.Meta):
         model = FrameworkContract
@@ -132,6 +157,7 @@ class CallOffTable(PortalTable):
     )
     nation = tables.Column(accessor="nation__code", order_by=("nation__code",), verbose_name=_("Nation"))
     currency = tables.Column(accessor="framework__currency", orderable=False, verbose_name=_("Currency"))
+    total_value = MoneyColumn()
 
     class Meta(PortalTable.Meta):
         model = CallOff

@@ -336,7 +336,8 @@ def test_nation_page_shows_every_series_and_every_edition_side_by_side(client, s
 
 def test_csv_has_one_row_per_subject_year_of_the_selection(client, secretariat, nato2026):
     client.force_login(secretariat)
-    response = client.get(EXPORT, {"format": "csv", "year_from": 2023, "year_to": 2024})
+    # The stable machine names head the columns with ?header=names (the labels are tested below).
+    response = client.get(EXPORT, {"format": "csv", "year_from": 2023, "year_to": 2024, "header": "names"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -390,10 +391,12 @@ def test_xlsx_opens_and_escapes_formulas(client, secretariat):
     client.force_login(secretariat)
     response = client.get(EXPORT, {"format": "xlsx", "dataset": outcome.dataset.pk})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "dataset"
-    assert rows[1][0] == '\'=HYPERLINK("http://evil.invalid","x")'
+    assert rows[0][0] == "Dataset"
+    # A text cell, exactly as the title was typed: no apostrophe, and not a formula.
+    assert rows[1][0] == '=HYPERLINK("http://evil.invalid","x")'
+    assert sheet["A2"].data_type == "s"
     assert len(rows) == 1 + DipMetric.objects.filter(dataset=outcome.dataset).count()
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from pledges import exports, services
@@ -185,15 +186,38 @@ def test_xlsx_has_every_part_and_no_cell_is_a_formula(client, owner, plan):
     assert sections[3][:3] == (3, sections[3][1], "Triple 155 mm output.")
     header, line = list(book["Capacity lines"].values)
     assert header[2] == "Site"
-    assert line[2] == '\'=HYPERLINK("http://evil")'
+    # Text that looks like a formula is a text cell, as typed: no apostrophe, never a formula.
+    assert line[2] == '=HYPERLINK("http://evil")'
     assert line[3:10] == (30000, 2023, 60000, 150000, 2027, 20000, 18)
     investment = list(book["Investments"].values)[1]
-    assert investment[0] == "'+New filling line"
+    assert investment[0] == "+New filling line"
     assert float(investment[2]) == 12500000.5
-    assert list(book["Measures"].values)[1][0] == "'@Framework call-off"
+    assert list(book["Measures"].values)[1][0] == "@Framework call-off"
     # No cell anywhere is stored as a formula.
     formulas = load_workbook(io.BytesIO(response.content))
     assert not [c for ws in formulas for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas["Capacity lines"]["C2"].data_type == "s"
+
+
+def test_xlsx_cells_are_typed_and_every_sheet_has_a_bold_frozen_filtered_header(client, owner, plan):
+    services.plan_submit(actor=owner, plan=plan)
+    client.force_login(owner)
+    book = load_workbook(io.BytesIO(client.get(reverse("pledges:plan-xlsx", kwargs={"pk": plan.pk})).content))
+    for sheet in book:
+        assert all(cell.font.b for cell in sheet[1]), sheet.title
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    submitted = book["Plan"]["B7"]
+    assert submitted.is_date
+    assert submitted.value.date() == timezone.now().date()
+    lines = book["Capacity lines"]
+    assert (lines["D2"].value, lines["D2"].number_format) == (30000, "#,##0")  # baseline output
+    assert (lines["E2"].value, lines["E2"].number_format) == (2023, "0")  # baseline year
+    assert (lines["L2"].value, lines["L2"].data_type) == (False, "b")  # illustrative
+    value = book["Investments"]["C2"]
+    assert (value.value, value.number_format) == (12500000.5, "#,##0.00")
+    due = book["Measures"]["C2"]
+    assert (due.value, due.data_type) == (None, "n")  # no due date: an empty cell
 
 
 def test_nspa_xlsx_has_only_the_capacity_lines(client, owner, nspa, plan):

@@ -22,7 +22,7 @@ from pledges.forms.dashboard import DashboardFilter, DatasetForm, selection_from
 from pledges.models import DipMetric
 from pledges.selectors import dashboard as dashboards
 from pledges.views.export import pdf_download
-from portal.exports import FORMATS, export_response
+from portal.exports import FORMATS, HEADERS, LABELS, export_response
 from portal.permissions import VIEW
 from portal.web import require, scope_errors
 
@@ -90,6 +90,9 @@ def export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in (*FORMATS, PDF):
         return HttpResponseBadRequest(_("Unknown format: use csv, xlsx or pdf."), content_type="text/plain")
+    header = request.GET.get("header", LABELS)
+    if header not in HEADERS:
+        return HttpResponseBadRequest(_("Unknown header: use labels or names."), content_type="text/plain")
     _datasets, form, selection = _load(request)
     if form.errors:
         # A download is not a page: refuse rather than export a selection the user did not ask for.
@@ -100,7 +103,9 @@ def export(request: HttpRequest) -> HttpResponse:
     board = dashboards.dashboard(user=request.user, selection=selection)
     stem = display.export_stem(selection)
     if fmt != PDF:
-        return export_response(stem, display.EXPORT_HEADERS, display.export_rows(board), fmt)
+        return export_response(
+            stem, display.EXPORT_COLUMNS, display.export_rows(board), fmt, header=header, title="DIP"
+        )
     display.show_dashboard(board)
     context = {
         "board": board,
@@ -113,6 +118,6 @@ def export(request: HttpRequest) -> HttpResponse:
         lambda: exports.render_html_pdf(
             render_to_string("pledges/dip/report_pdf.html", context, request=request)
         ),
-        f"{stem}.pdf",
+        stem,
         _("Download CSV or XLSX instead."),
     )

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pledges import forms, selectors, services
 from pledges.choices import Commitment
 from pledges.models import ENTRY_KINDS, CapacityLine, Investment, Measure, NationalPlan, PlanVersion
+from portal import formats
 from portal.exceptions import Conflict
 from portal.permissions import ADD, CHANGE, may
 from portal.web import add_service_errors, get_for, scope_errors
@@ -109,7 +110,7 @@ def _display(entry, name: str) -> str:
     if getter is not None:
         return str(getter())
     if isinstance(value, Decimal):
-        return number_format(value, decimal_pos=2, force_grouping=True)
+        return formats.amount(value)  # the one money format of pages and PDFs
     if isinstance(value, int):
         return number_format(value, force_grouping=True)
     return str(value)

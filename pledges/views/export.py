@@ -20,7 +20,7 @@ from pledges import capacity_upload, exports, selectors
 from pledges.forms.uploads import CapacityUploadForm
 from pledges.models import NationalPlan
 from portal.exceptions import Conflict
-from portal.exports import CONTENT_TYPES
+from portal.exports import CONTENT_TYPES, download
 from portal.permissions import CHANGE, is_allowed
 from portal.uploads import ImportRejected, RowError, read_upload
 from portal.web import get_for, scope_errors
@@ -39,16 +39,9 @@ def _message_page(request: HttpRequest, status: int, title: str, message: str) -
     )
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def pdf_download(request: HttpRequest, render_pdf: Callable[[], bytes], filename: str, instead: str):
-    """The PDF ``render_pdf()`` makes, as a download; a 503 page suggesting ``instead`` when this
-    server cannot load WeasyPrint (it needs the Pango library)."""
+def pdf_download(request: HttpRequest, render_pdf: Callable[[], bytes], stem: str, instead: str):
+    """The PDF ``render_pdf()`` makes, as the download ``stem.pdf``; a 503 page suggesting
+    ``instead`` when this server cannot load WeasyPrint (it needs the Pango library)."""
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError):
@@ -56,7 +49,7 @@ def pdf_download(request: HttpRequest, render_pdf: Callable[[], bytes], filename
             "PDF export is not available on this server (WeasyPrint or its Pango library is missing)."
         )
         return _message_page(request, 503, _("PDF export unavailable"), f"{message} {instead}")
-    return _download(render_pdf(), "application/pdf", filename)
+    return download(render_pdf(), "application/pdf", stem, "pdf")
 
 
 @require_GET
@@ -65,7 +58,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_download(
         request,
         lambda: exports.render_plan_pdf(export),
-        f"{exports.export_stem(export)}.pdf",
+        exports.export_stem(export),
         _("Download the plan as XLSX instead, or ask the administrators to install it."),
     )
 
@@ -73,8 +66,8 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     export = _visible_export(request, pk)
-    return _download(
-        exports.render_plan_xlsx(export), CONTENT_TYPES["xlsx"], f"{exports.export_stem(export)}.xlsx"
+    return download(
+        exports.render_plan_xlsx(export), CONTENT_TYPES["xlsx"], exports.export_stem(export), "xlsx"
     )
 
 

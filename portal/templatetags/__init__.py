@@ -1,0 +1,1 @@
+"""Template filters every app's templates may load (``{% load portal_formats %}``)."""
