@@ -141,18 +141,24 @@ def test_lists_frameworks(api, live_server, make_user):
     ]
 
 
+def delivery_request(api, line, **fields):
+    """The generated model of a delivery's body: 40 delivered on ``line``, 2 of them rejected."""
+    values = {
+        "call_off_line": line.pk,
+        "delivered_on": dt.date(2024, 9, 2),
+        "quantity_delivered": 40,
+        "quantity_accepted": 38,
+        "quantity_rejected": 2,
+        "rejection_reason": "Damaged crates",
+        "lot_number": "LOT-CLIENT-1",
+    }
+    return model(api, "DeliveryWriteRequest")(**{**values, **fields})
+
+
 def test_creates_a_delivery_with_an_idempotency_key_and_replays_it(api, live_server, nspa):
     line = make_calloff(make_framework(), quantity=100).lines.get()
     create = endpoint(api, "procurement.procurement_deliveries_create")
-    body = model(api, "DeliveryWriteRequest")(
-        call_off_line=line.pk,
-        delivered_on=dt.date(2024, 9, 2),
-        quantity_delivered=40,
-        quantity_accepted=38,
-        quantity_rejected=2,
-        rejection_reason="Damaged crates",
-        lot_number="LOT-CLIENT-1",
-    )
+    body = delivery_request(api, line)
     client = client_for(api, live_server, nspa)
 
     first = create.sync_detailed(client=client, body=body, idempotency_key="client-key-1")
@@ -201,32 +207,20 @@ def test_errors_are_parsed_into_their_documented_types(api, live_server, owner, 
     assert isinstance(missing.parsed, error)
     assert missing.parsed.code == "not_found"
 
-    # 400: more delivered than the call-off line has outstanding; a lot number left blank.
-    invalid = endpoint(api, "procurement.procurement_deliveries_create").sync_detailed(
-        client=client_for(api, live_server, nspa),
-        body=model(api, "DeliveryWriteRequest")(
-            call_off_line=line.pk,
-            delivered_on=dt.date(2024, 9, 2),
-            quantity_delivered=500,
-            quantity_accepted=500,
-            lot_number="",
-        ),
-    )
-    assert invalid.status_code == 400
-    assert isinstance(invalid.parsed, validation_error)
-    assert set(invalid.parsed.additional_properties) == {"lot_number"}
-    assert invalid.parsed.additional_properties["lot_number"] == ["This field may not be blank."]
-    over = endpoint(api, "procurement.procurement_deliveries_create").sync_detailed(
-        client=client_for(api, live_server, nspa),
-        body=model(api, "DeliveryWriteRequest")(
-            call_off_line=line.pk,
-            delivered_on=dt.date(2024, 9, 2),
-            quantity_delivered=500,
-            quantity_accepted=500,
-            lot_number="LOT-OVER",
-        ),
-    )
-    assert over.status_code == 400
-    assert isinstance(over.parsed, validation_error)
-    assert list(over.parsed.additional_properties) == ["quantity_delivered"]
+    # 400: the field's messages under its name, whether the serializer (a blank lot number) or
+    # the service (more delivered than the call-off line has outstanding) found the fault.
+    create = endpoint(api, "procurement.procurement_deliveries_create")
+    for fields, field in [
+        ({"lot_number": ""}, "lot_number"),
+        ({"quantity_delivered": 500, "quantity_accepted": 498}, "quantity_delivered"),
+    ]:
+        invalid = create.sync_detailed(
+            client=client_for(api, live_server, nspa), body=delivery_request(api, line, **fields)
+        )
+        assert invalid.status_code == 400
+        assert isinstance(invalid.parsed, validation_error)
+        assert list(invalid.parsed.additional_properties) == [field]
+        [message] = invalid.parsed.additional_properties[field]
+        assert isinstance(message, str)
+        assert message
     assert not Delivery.objects.exists()
