@@ -1,14 +1,15 @@
 """``Idempotency-Key`` for API writes: a retried request replays the first response.
 
-The core's mechanism, for any app's API. A view's write handler returns
-``idempotent(request, scope=..., perform=...)``: ``perform`` parses the body, calls the service and
-returns the response, and runs at most once per (user, scope, key); without the header it simply
-runs. The scope names the operation (``"<app>.<model>.<verb>"``, such as
+The core's mechanism, for any app's API. A view's write handler is decorated with
+``@idempotent_action(scope)``: the handler parses the body, calls the service and returns the
+response, and runs at most once per (user, scope, key); without the header it simply runs. (The
+decorator calls ``idempotent(request, scope=..., perform=...)``, which other code may call too.)
+The scope names the operation (``"<app>.<model>.<verb>"``, such as
 ``"procurement.delivery.create"``) and must not change once clients use it: a new scope forgets
-the keys stored under the old one, so a retry would write again. The view documents the header with
-``KEY_PARAMETER`` and the errors with ``error_responses()``. Records are
-``portal.models.IdempotencyRecord`` rows; nothing expires them, so a key is remembered until its
-user is deleted.
+the keys stored under the old one, so a retry would write again. The API's schema
+(``portal.api.schema``) documents a decorated handler's header (``KEY_PARAMETER``) and its 409 and
+422 by itself. Records are ``portal.models.IdempotencyRecord`` rows; nothing expires them, so a key
+is remembered until its user is deleted.
 
 How it holds under retries and races:
 
@@ -26,6 +27,7 @@ How it holds under retries and races:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -33,7 +35,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -64,7 +66,7 @@ class IdempotencyKeyInFlight(Conflict):
     code = "idempotency_key_in_flight"
 
 
-# --- Schema: what a view that calls ``idempotent`` documents ------------------------------------
+# --- Schema: the header of an idempotent operation (``portal.api.schema`` documents it) -------
 
 KEY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -78,14 +80,6 @@ KEY_PARAMETER = OpenApiParameter(
         "with the same key."
     ),
 )
-
-
-def error_responses(error_serializer) -> dict[int, OpenApiResponse]:
-    """The 409 and 422 that ``idempotent`` adds to an operation, in the app's error schema."""
-    return {
-        409: OpenApiResponse(error_serializer, description="A request with this key is in flight."),
-        422: OpenApiResponse(error_serializer, description="The key was used for a different body."),
-    }
 
 
 # --- The mechanism ------------------------------------------------------------------------------
@@ -159,3 +153,23 @@ def idempotent(request, *, scope: str, perform: Callable[[], Response]) -> Respo
         record.response = json.loads(JSONRenderer().render(response.data))
         record.save(update_fields=["status_code", "response"])
         return response
+
+
+def idempotent_action(scope: str):
+    """Make a view's write handler ``(self, request, *args, **kwargs)`` idempotent under ``scope``
+    (see the module docstring); the schema then documents the header, the 409 and the 422."""
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def wrapper(self, request, *args, **kwargs):
+            return idempotent(request, scope=scope, perform=lambda: handler(self, request, *args, **kwargs))
+
+        wrapper.idempotency_scope = scope
+        return wrapper
+
+    return decorate
+
+
+def is_idempotent(handler) -> bool:
+    """Whether a view's handler is decorated with ``idempotent_action``."""
+    return getattr(handler, "idempotency_scope", None) is not None

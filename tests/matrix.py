@@ -170,6 +170,10 @@ def send(client, row: Row, url: str, context: dict):
     body = row.body(context)
     if row.query:
         url = f"{url}?{row.query}"
+    if body is None and url.startswith("/api/") and row.method in WRITE_METHODS:
+        # Truly no body: ``client.post(url)`` would send an empty multipart form, which the API
+        # (JSON only) refuses with 415 before the view sees the request.
+        return client.generic(row.method, url)
     if body is None:
         return call(url)
     if url.startswith("/api/"):
@@ -204,35 +208,18 @@ def schema_problems(response, method: str) -> list[str]:
     operation = spec["paths"][template].get(method.lower())
     if operation is None:
         return [f"{method} {template} is not in the schema"]
+    # Every status, errors too: a client generated from the schema types only what it documents.
     declared = operation["responses"].get(str(response.status_code))
-    if declared is None and (response.status_code < 400 or DOCUMENTED_ERRORS_ONLY):
-        return [f"{response.status_code} is not documented for {method} {template}"]
     if declared is None:
-        schema = UNDOCUMENTED_ERROR
-    else:
-        content = declared.get("content", {}).get("application/json")
-        if content is None:
-            return [] if not response.content else [f"{response.status_code} documents no JSON body"]
-        schema = _to_json_schema(content["schema"], spec["components"]["schemas"])
+        return [f"{response.status_code} is not documented for {method} {template}"]
+    content = declared.get("content", {}).get("application/json")
+    if content is None:
+        return [] if not response.content else [f"{response.status_code} documents no JSON body"]
+    schema = _to_json_schema(content["schema"], spec["components"]["schemas"])
     if not response.content:
-        return [] if declared is not None else [f"{response.status_code} without a body"]
+        return []
     try:
         jsonschema.validate(response.json(), schema)
     except jsonschema.ValidationError as error:
         return [f"{response.status_code} body does not match the schema: {error.message[:200]}"]
     return []
-
-
-# The schema documents only some error responses of each operation (429 everywhere, 409 and 400 on
-# some writes), not the 400/401/403/404 DESIGN asks every operation to document: an app gap,
-# reported. Until it is closed, an undocumented error must still have DRF's error shape (a
-# ``detail`` message, or messages per field); True requires every status to be documented.
-DOCUMENTED_ERRORS_ONLY = False
-UNDOCUMENTED_ERROR = {
-    "type": "object",
-    "minProperties": 1,
-    "anyOf": [
-        {"required": ["detail"], "properties": {"detail": {"type": "string"}}},
-        {"additionalProperties": {"type": ["array", "object", "string"]}},
-    ],
-}

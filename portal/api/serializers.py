@@ -5,6 +5,17 @@ from portal.models import JobRun, Nation, User
 from portal.permissions import permissions_for
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every error but a validation error: a message and a stable code (``portal.api.errors``).
+    An operation's own error serializers (a conflict's, say) extend it with what they add."""
+
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    code = serializers.CharField(
+        help_text="What went wrong, for a program: not_authenticated, permission_denied, not_found, "
+        "conflict, throttled, ..."
+    )
+
+
 class NationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Nation

@@ -43,11 +43,6 @@ class DeliveryImportErrorsSerializer(serializers.Serializer):
     errors = DeliveryImportErrorSerializer(many=True)
 
 
-class DeliveryImportRefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class MayImportDeliveries(BasePermission):
     message = "Only NSPA staff may import deliveries."
 
@@ -80,8 +75,6 @@ class DeliveryImportView(APIView):
             400: OpenApiResponse(
                 DeliveryImportErrorsSerializer, description="Rejected; nothing was imported."
             ),
-            401: OpenApiResponse(DeliveryImportRefusalSerializer, description="Not signed in."),
-            403: OpenApiResponse(DeliveryImportRefusalSerializer, description="Not NSPA staff."),
         },
     )
     def post(self, request):

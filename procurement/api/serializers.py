@@ -13,6 +13,7 @@ import re
 
 from rest_framework import serializers
 
+from portal.api.serializers import ErrorSerializer
 from portal.models import Nation
 from portal.selectors import nation_list
 from procurement import selectors
@@ -90,11 +91,6 @@ def scoped(model, selector, **kwargs) -> ScopedPrimaryKeyRelatedField:
 
 
 # --- Errors (for the schema) ------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
 
 
 class ConflictSerializer(ErrorSerializer):

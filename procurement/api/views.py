@@ -369,21 +369,15 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Procurem
     def get_queryset(self):
         return selectors.delivery_list(user=self.request.user)
 
-    @extend_schema(
-        request=s.DeliveryWriteSerializer,
-        parameters=[idempotency.KEY_PARAMETER],
-        responses={201: s.DeliverySerializer, **idempotency.error_responses(s.ErrorSerializer)},
-    )
+    @extend_schema(request=s.DeliveryWriteSerializer, responses={201: s.DeliverySerializer})
+    @idempotency.idempotent_action(DELIVERY_SCOPE)
     def create(self, request):
         """Record a delivery. Delivered may not exceed what is outstanding on the line; accepted
         plus rejected must equal delivered; a lot number is recorded once per call-off line."""
-        return idempotency.idempotent(request, scope=DELIVERY_SCOPE, perform=self._record)
-
-    def _record(self) -> Response:
         data = self.parse(s.DeliveryWriteSerializer)
         line = data.pop("call_off_line")
         delivery = services.delivery_record(
-            actor=self.request.user, data=services.DeliveryInput(call_off_line_id=line.pk, **data)
+            actor=request.user, data=services.DeliveryInput(call_off_line_id=line.pk, **data)
         )
-        delivery = selectors.delivery_get(user=self.request.user, pk=delivery.pk)
+        delivery = selectors.delivery_get(user=request.user, pk=delivery.pk)
         return self.respond(s.DeliverySerializer, delivery, status.HTTP_201_CREATED)

@@ -25,6 +25,7 @@ from pledges.models import (
     PlanVersion,
     ReviewComment,
 )
+from portal.api.serializers import ErrorSerializer
 from portal.permissions import VIEW, may
 from procurement import selectors as procurement_selectors
 from procurement.models import Item
@@ -63,11 +64,9 @@ def username_field() -> serializers.SlugRelatedField:
 # --- Errors (for the schema) ------------------------------------------------------------------
 
 
-class StateConflictSerializer(serializers.Serializer):
+class StateConflictSerializer(ErrorSerializer):
     """A transition or edit refused because of the plan's state (or a lost race)."""
 
-    detail = serializers.CharField()
-    code = serializers.CharField()
     status = serializers.CharField(required=False, help_text="The plan's state now.")
     allowed_from = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="The states this action starts from."
