@@ -1,10 +1,39 @@
-"""Fixtures shared by the analytics test modules (``test_analytics_*.py``)."""
+"""Fixtures shared by several test modules: the analytics data (``test_analytics_*.py``), the API
+client and the framework the API tests place call-offs and deliveries under (``test_api*.py``)."""
+
+import datetime as dt
+from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
 
+from procurement import services
 from procurement.tests.analytics_data import build_data
+from procurement.tests.api_helpers import nspa_nation
+from procurement.tests.factories import make_framework
 
 
 @pytest.fixture
 def data():
     return build_data()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def framework(nspa):
+    """Active 2024-2027, ceiling 550,000; POL joined 2024-01-01, FRA on 2025-01-01; one line of
+    5,000 at 100.00 and one of 100 at 1,000.00."""
+    framework = make_framework(
+        actor=nspa,
+        nations=("POL",),
+        ceiling=Decimal("550000.00"),
+        lines=((Decimal("100.00"), 5000), (Decimal("1000.00"), 100)),
+    )
+    services.framework_participant_add(
+        actor=nspa, framework=framework, nation=nspa_nation("FRA"), joined_on=dt.date(2025, 1, 1)
+    )
+    return framework
