@@ -1,5 +1,6 @@
 """Fixtures shared by several test modules: the analytics data (``test_analytics_*.py``), the API
-client and the framework the API tests place call-offs and deliveries under (``test_api*.py``)."""
+client and the framework the API tests place call-offs and deliveries under (``test_api*.py``), and
+the delivery import's call-off line (``test_import_*.py``)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,7 +11,7 @@ from rest_framework.test import APIClient
 from procurement import services
 from procurement.tests.analytics_data import build_data
 from procurement.tests.api_helpers import nspa_nation
-from procurement.tests.factories import make_framework
+from procurement.tests.factories import make_calloff, make_framework
 
 
 @pytest.fixture
@@ -37,3 +38,11 @@ def framework(nspa):
         actor=nspa, framework=framework, nation=nspa_nation("FRA"), joined_on=dt.date(2025, 1, 1)
     )
     return framework
+
+
+@pytest.fixture
+def line(nspa):
+    """A call-off line of 1,000 rounds ordered on 2024-06-01 by Poland."""
+    framework = make_framework(actor=nspa, lines=[(1, 50_000)])
+    call_off = make_calloff(framework, quantity=1000, actor=nspa)
+    return call_off.lines.get()

@@ -25,7 +25,7 @@ from procurement.importers import ImportRejected
 from procurement.models import CallOffLine, Delivery
 from procurement.services import deliveries
 from procurement.tests.factories import make_calloff, make_framework, nspa_user
-from procurement.tests.test_import import csv_bytes, row
+from procurement.tests.import_helpers import csv_bytes, row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ from portal.tests.workbooks import count_work, row, xlsx
 from procurement.importers import ImportRejected, import_deliveries, reader
 from procurement.models import Delivery
 from procurement.tests.factories import make_calloff, make_framework
-from procurement.tests.test_import import HEADER
+from procurement.tests.import_helpers import HEADER
 
 pytestmark = pytest.mark.django_db
 
