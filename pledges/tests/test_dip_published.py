@@ -90,7 +90,7 @@ def test_the_dashboard_prints_table_3_for_all_403_ally_years_and_natos_aggregate
 def test_the_csv_export_and_the_api_serve_the_published_figures(client, secretariat, nato2026):
     published = table_3()
     client.force_login(secretariat)
-    response = client.get(EXPORT, {"format": "csv"})
+    response = client.get(EXPORT, {"format": "csv", "header": "names"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == len(published)
     for row in rows:
@@ -218,7 +218,7 @@ def test_every_reader_of_the_figures_reads_their_reconciliation(client, owner, m
 
 def test_the_exports_carry_the_reconciliation(client, secretariat, nato2026, monkeypatch):
     client.force_login(secretariat)
-    response = client.get(EXPORT, {"format": "csv"})
+    response = client.get(EXPORT, {"format": "csv", "header": "names"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     reconciled = {(r["nation_code"], int(r["year"])): r for r in rows if r["reconcile"] == "True"}
     assert len(reconciled) == 18
