@@ -1,6 +1,7 @@
 """Checking the OCDS feed against the official OCDS 1.1.5 schemas and codelists, offline.
 
-The official files are in ``../shared/data/ocds/`` beside the repository (never copied into it).
+The official files are unmodified copies in ``ocds_official/`` (see its README), so the suite
+validates offline wherever the repository is cloned.
 A package's ``extensions`` are resolved without the network: the Techniques extension's registry
 URL to its copy there, and the portal's own extension through the test client, at the URL the
 package lists (so the route a data user fetches is the one tested). Each extension's release
@@ -31,7 +32,7 @@ from referencing.jsonschema import DRAFT4
 
 from procurement.ocds import TECHNIQUES_EXTENSION
 
-OCDS_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ocds"
+OCDS_DATA = Path(__file__).resolve().parent / "ocds_official"
 CORE = OCDS_DATA / "1.1.5"
 SCHEMA_BASE = "https://standard.open-contracting.org/schema/1__1__5/"
 TECHNIQUES_SCHEMA = OCDS_DATA / "extensions" / "techniques" / "release-schema.json"
@@ -66,7 +67,7 @@ class Extensions:
         self.codelists: dict[str, set[str]] = {}
         for url in urls:
             if url == TECHNIQUES_EXTENSION:
-                # Its codelists are not in shared/; its schema's enums carry the same codes.
+                # Its codelists are not among the copies; its schema's enums carry the same codes.
                 self.patches.append(_read_json(TECHNIQUES_SCHEMA))
                 continue
             metadata = json.loads(self._get(client, url))

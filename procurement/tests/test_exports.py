@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from portal.exports import table_export
 from procurement import tables
 from procurement.tests.factories import make_calloff, make_delivery, make_framework
-from procurement.tests.test_views import body, populate, url
+from procurement.tests.views_helpers import body, populate, url
 
 pytestmark = pytest.mark.django_db
 
