@@ -1,0 +1,1 @@
+"""Demo data for the standards app (loaded by ``manage.py demo``)."""
