@@ -25,6 +25,8 @@ urlpatterns = [
     path("procurement/", include("procurement.urls")),
     path("pledges/", include("pledges.urls")),
     path("api/pledges/", include("pledges.api.urls")),
+    path("standards/", include("standards.urls")),
+    path("api/standards/", include("standards.api.urls")),
     # The import endpoint comes before the router, whose detail routes would swallow "import/".
     path("api/procurement/deliveries/import/", include("procurement.api.import_urls")),
     path("api/procurement/", include("procurement.api.urls")),

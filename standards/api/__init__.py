@@ -1,0 +1,1 @@
+"""Standards' API: serializers and views (thin: input -> service -> output)."""

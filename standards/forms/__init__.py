@@ -1,0 +1,1 @@
+"""Standards' forms (input only; the services decide), one module per subject."""

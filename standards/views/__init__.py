@@ -1,0 +1,1 @@
+"""Standards' pages, one module per subject."""
