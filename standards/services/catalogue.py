@@ -80,7 +80,7 @@ def _check_supersedes(standard: Standard, old: Standard | None) -> None:
                 % {"doc": standard.designation}
             }
         )
-    if old.status != StandardStatus.PROMULGATED and old.superseded_by_id != standard.pk:
+    if old.status != StandardStatus.PROMULGATED:
         raise ValidationError(
             {
                 "supersedes": _("Only a promulgated edition can be superseded; %(old)s is %(status)s.")
