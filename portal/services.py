@@ -15,9 +15,28 @@ from portal.audit import record_change, snapshot
 from portal.choices import AuditAction, AuditEvent, Role
 from portal.exceptions import Forbidden, NotFound
 from portal.models import Nation, User
+from portal.permissions import ADD, CHANGE, ensure_allowed, may
 from portal.selectors import token_list
 
-# --- Generic writes: every app's create and update services build on these two --------------
+# --- Generic writes: every app's create and update services build on these -------------------
+
+
+def ensure_may(actor, model: type[models.Model], action: str = ADD) -> None:
+    """Raise ``Forbidden`` unless ``actor`` holds some grant for ``action`` on ``model`` (a create
+    service's first check; ``ensure_added`` then checks the saved row against the scope)."""
+    if not may(actor, model, action):
+        name = model._meta.verbose_name
+        if action == ADD:
+            raise Forbidden(_("You may not create a %(model)s.") % {"model": name})
+        raise Forbidden(_("You may not do this to a %(model)s.") % {"model": name})
+
+
+def locked_for(obj: models.Model, *, actor, action: str = CHANGE) -> models.Model:
+    """``obj``'s row, locked for this transaction, after checking the actor may ``action`` it
+    (NotFound if they may not even see it, Forbidden if they may only read it)."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    ensure_allowed(actor, action, locked)
+    return locked
 
 
 def model_create(

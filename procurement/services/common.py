@@ -8,18 +8,13 @@ running total is checked after taking the row lock of the row that holds the tot
 
 from __future__ import annotations
 
-from portal.exceptions import Forbidden
-from portal.permissions import ADD, CHANGE, ensure_allowed, may
+from portal.services import ensure_may, locked_for
 
 
 def ensure_may_add(actor, model) -> None:
-    if not may(actor, model, ADD):
-        raise Forbidden(f"You may not create a {model._meta.verbose_name}.")
+    ensure_may(actor, model)
 
 
 def locked_for_change(obj, *, actor):
-    """``obj``'s row, locked for this transaction, after checking the actor may change it
-    (NotFound if they may not even see it, Forbidden if they may only read it)."""
-    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-    ensure_allowed(actor, CHANGE, locked)
-    return locked
+    """``obj``'s row, locked for this transaction, after checking the actor may change it."""
+    return locked_for(obj, actor=actor)

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from portal.audit import record_change, snapshot
 from portal.choices import AuditAction
 from portal.concurrency import check_version
-from portal.exceptions import Forbidden
-from portal.permissions import ADD, CHANGE, DELETE, ensure_allowed, may
-from portal.services import model_create, model_update
+from portal.permissions import ADD, DELETE
+from portal.services import ensure_may, model_create, model_update
+from portal.services import locked_for as locked
 from procurement.models import Item
 from standards.choices import AuditEvent, StandardStatus
 from standards.models import Domain, ItemRequirement, Standard, UnmatchedDesignation
@@ -41,17 +41,6 @@ STANDARD_FIELDS = frozenset(
         "notes",
     }
 )
-
-
-def ensure_may(actor, model, action: str) -> None:
-    if not may(actor, model, action):
-        raise Forbidden(_("You may not do this to a %(model)s.") % {"model": model._meta.verbose_name})
-
-
-def locked(obj, *, actor, action: str = CHANGE):
-    row = type(obj).objects.select_for_update().get(pk=obj.pk)
-    ensure_allowed(actor, action, row)
-    return row
 
 
 @transaction.atomic

@@ -19,7 +19,8 @@ from portal.concurrency import check_version
 from portal.exceptions import Conflict
 from portal.models import Nation
 from portal.permissions import ADD, ensure_added
-from portal.services import model_create, model_update
+from portal.services import ensure_may, model_create, model_update
+from portal.services import locked_for as locked
 from standards.choices import (
     PROPOSAL_DECISIONS,
     PROPOSAL_OPEN,
@@ -30,7 +31,7 @@ from standards.choices import (
     StandardStatus,
 )
 from standards.models import ChangeProposal, ReviewCycle, Standard
-from standards.services.catalogue import ensure_may, locked, standard_create
+from standards.services.catalogue import standard_create
 
 # What a new edition takes over from the one it replaces, unless the review says otherwise.
 CARRIED_OVER = (
