@@ -13,22 +13,6 @@ from standards import models as m
 ALLIES = (Role.DIRECTOR, Role.NSPA, Role.SECRETARIAT, Role.BOARD_MEMBER)
 
 
-def _signed_in(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def may_record_on_behalf(user) -> bool:
-    """Whether the user records responses for nations other than their own (audited as such)."""
-    from portal.permissions import scope_label
-
-    return scope_label(user, m.NationalResponse, CHANGE) == ALL.label
-
-
-def may_read_alerts_list(user) -> bool:
-    """The Alliance-wide alert list: the secretariat's (and staff's) working view."""
-    return _signed_in(user) and (user.is_superuser or user.role == Role.SECRETARIAT)
-
-
 def register_rules() -> None:
     everyone = dict.fromkeys(Role.values, ALL)
     allies = dict.fromkeys(ALLIES, ALL)

@@ -172,14 +172,6 @@ def _save_one(
     action, message = _event(actor, nation)
     values = row.values()
     if existing is None:
-        if row.expected_version:
-            # The editor saw a response that is gone: responses are never deleted, so this is a
-            # version from another nation's form or a made-up one.
-            raise Conflict(
-                _("There is no recorded response to %(standard)s at that version.")
-                % {"standard": row.standard},
-                detail={"current_version": 0, "changed_fields": [], "changed_by": []},
-            )
         response = NationalResponse(
             nation=nation, standard=row.standard, updated_by=actor_or_none(actor), **values
         )
@@ -199,9 +191,9 @@ def _save_one(
         if row.services:
             _replace_services(actor, response, row.services)
         return response
-    check_version(existing, row.expected_version)
     touched = row.services is not None and _replace_services(actor, existing, row.services)
     changes = {**values, "updated_by": actor_or_none(actor)}
+    # "Updated by" alone is no change: the same values saved again by someone else leave no trace.
     if not touched and all(getattr(existing, name) == value for name, value in values.items()):
         return existing
     return model_update(existing, actor=actor, changes=changes, action=action, message=message)
@@ -253,13 +245,21 @@ def responses_save(*, actor, nation: Nation, rows: Sequence[ResponseInput]) -> l
     stale = []
     for row in rows:
         current = existing.get(row.standard.pk)
-        try:
-            if current is not None:
+        if current is None:
+            # Responses are never deleted: a version for a row that has none was made up.
+            conflict = (
+                {"current_version": 0, "changed_fields": [], "changed_by": []}
+                if row.expected_version
+                else None
+            )
+        else:
+            try:
                 check_version(current, row.expected_version)
-            elif row.expected_version:
-                raise Conflict("gone", detail={"current_version": 0, "changed_fields": [], "changed_by": []})
-        except Conflict as conflict:
-            stale.append({"standard": row.standard.pk, "designation": str(row.standard), **conflict.detail})
+                conflict = None
+            except Conflict as error:
+                conflict = error.detail
+        if conflict is not None:
+            stale.append({"standard": row.standard.pk, "designation": str(row.standard), **conflict})
     if stale:
         raise Conflict(
             _(
@@ -270,9 +270,9 @@ def responses_save(*, actor, nation: Nation, rows: Sequence[ResponseInput]) -> l
             detail={"rows": stale},
         )
     saved = []
-    for row in rows:
+    for index, row in enumerate(rows):
         try:
             saved.append(_save_one(actor, nation, row, existing.get(row.standard.pk)))
         except ValidationError as error:
-            raise RowsRejected({rows.index(row): error.message_dict}) from None
+            raise RowsRejected({index: error.message_dict}) from None
     return saved
