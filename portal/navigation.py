@@ -24,6 +24,20 @@ def register(item: NavItem) -> None:
     _items.append(item)
 
 
+def granted(model_label: str, action: str) -> Callable[[object], bool]:
+    """A visibility test: the user holds ``action`` on ``model_label`` ("app.Model"). The model
+    is looked up when the menu is drawn, since menus are registered before models load."""
+
+    def visible(user) -> bool:
+        from django.apps import apps
+
+        from portal.permissions import may
+
+        return may(user, apps.get_model(model_label), action)
+
+    return visible
+
+
 def menu_for(user) -> list[dict]:
     return [
         {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}

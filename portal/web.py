@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal import aggregates
 from portal.exceptions import Conflict, Forbidden, NotFound
 from portal.exports import FORMATS, HEADERS, LABELS, MAX_EXPORT_ROWS, export_response, table_export
-from portal.permissions import ADD, VIEW, may
+from portal.permissions import ADD, VIEW, may, scope_label
+from portal.selectors import nation_list
 
 PAGE_SIZE = 25
 FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -100,6 +101,21 @@ def require(user, model: type[Model], action: str) -> None:
         raise PermissionDenied
 
 
+def acting_nation(request: HttpRequest, model: type[Model], action: str):
+    """The nation a page files for: the user's own when their ``action`` on ``model`` covers only
+    their own nation (a director; another nation in ``?nation=`` is a 403); else the one they pick
+    by code in ``?nation=`` (404 when they may not see it), or None until they pick."""
+    user = request.user
+    code = request.GET.get("nation", "").strip().upper()
+    if scope_label(user, model, action) == "own_nation":
+        if code and code != user.nation.code:
+            raise PermissionDenied
+        return user.nation
+    if not code:
+        return None
+    return get_object_or_404(nation_list(user=user), code=code)
+
+
 def post_data(request: HttpRequest):
     """The data to bind a form to: the POST on a POST, else nothing (an unbound form)."""
     return request.POST if request.method == "POST" else None
@@ -118,11 +134,35 @@ def initial_from(obj: Model, form_class) -> dict:
 # --- Lists and exports ----------------------------------------------------------------------
 
 
-def _query_without(request: HttpRequest, *names: str) -> str:
+def query_without(request: HttpRequest, *names: str) -> str:
     query = request.GET.copy()
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+def export_refusal(request: HttpRequest, *, valid: bool, count: Callable[[], int]) -> HttpResponse | None:
+    """Why ``?export=`` cannot be served, as a redirect back with a message (an unknown format or
+    header, invalid filters, more rows than an export holds), or None when it can."""
+    back = f"{request.path}?{query_without(request, 'export', 'header')}"
+    if request.GET.get("export") not in FORMATS:
+        messages.error(request, _("Choose CSV or XLSX to export."))
+        return redirect(back)
+    if request.GET.get("header", LABELS) not in HEADERS:
+        messages.error(request, _("Choose labels or names for the export's header row."))
+        return redirect(back)
+    if not valid:
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(back)
+    rows = count()
+    if rows > MAX_EXPORT_ROWS:
+        messages.error(
+            request,
+            _("%(count)s rows match; an export holds at most %(max)s. Narrow the filters and try again.")
+            % {"count": f"{rows:,}", "max": f"{MAX_EXPORT_ROWS:,}"},
+        )
+        return redirect(back)
+    return None
 
 
 def list_page(
@@ -150,25 +190,12 @@ def list_page(
         table.order_by = order_by
     fmt = request.GET.get("export")
     if fmt:
-        back = f"{request.path}?{_query_without(request, 'export', 'header')}"
-        if fmt not in FORMATS:
-            messages.error(request, _("Choose CSV or XLSX to export."))
-            return redirect(back)
+        refused = export_refusal(
+            request, valid=not (filterset.is_bound and not filterset.is_valid()), count=table.data.data.count
+        )
+        if refused is not None:
+            return refused
         header = request.GET.get("header", LABELS)
-        if header not in HEADERS:
-            messages.error(request, _("Choose labels or names for the export's header row."))
-            return redirect(back)
-        if filterset.is_bound and not filterset.is_valid():
-            messages.error(request, _("Correct the filters before exporting."))
-            return redirect(back)
-        count = table.data.data.count()
-        if count > MAX_EXPORT_ROWS:
-            messages.error(
-                request,
-                _("%(count)s rows match; an export holds at most %(max)s. Narrow the filters and try again.")
-                % {"count": f"{count:,}", "max": f"{MAX_EXPORT_ROWS:,}"},
-            )
-            return redirect(back)
         columns, rows = table_export(table)
         return export_response(
             f"{export_stem}-{timezone.now():%Y%m%d}", columns, rows, fmt, header=header, title=title
@@ -186,7 +213,7 @@ def list_page(
             "title": title,
             "filter": filterset,
             "table": table,
-            "export_query": _query_without(request, "export", "header", "page"),
+            "export_query": query_without(request, "export", "header", "page"),
             "create_url": create_url,
             "links": links,
             # Rows whose aggregate figures the selector withheld from this reader (portal.aggregates).

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ServiceForm, VersionedForm, date_field
 from portal.models import Nation
 from procurement import analytics
 from procurement.choices import AmendmentRationale, Firmness, FrameworkStatus
@@ -18,11 +19,6 @@ from procurement.selectors import item_list, supplier_list
 from procurement.services import AMENDABLE_FIELDS
 
 MAX_QUANTITY = 2**63 - 1
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def date_field(**kwargs) -> forms.DateField:
-    return forms.DateField(widget=DATE_INPUT, **kwargs)
 
 
 def money_field(**kwargs) -> forms.DecimalField:
@@ -39,25 +35,7 @@ def nation_choices():
     return Nation.objects.order_by("name", "pk")
 
 
-class ServiceForm(forms.Form):
-    """A form whose cleaned data becomes a service call; ``service_kwargs`` is what the service takes."""
-
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
-
-
 # --- Catalogue, programmes, suppliers ---------------------------------------------------------
-
-
-class StanagListField(forms.CharField):
-    """STANAG designations typed as a comma-separated list, e.g. "4425, 2895"."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list | tuple) else value
 
 
 class ItemForm(ServiceForm):
@@ -66,7 +44,6 @@ class ItemForm(ServiceForm):
     capability_area = forms.ChoiceField(choices=Item._meta.get_field("capability_area").choices)
     unit = forms.CharField(max_length=30, help_text=_("Unit of measure, e.g. round, missile, fuze."))
     nato_stock_number = forms.CharField(max_length=16, required=False, label=_("NATO stock number"))
-    stanags = StanagListField(required=False, label=_("STANAGs"), help_text=_("Separate with commas."))
 
     @classmethod
     def initial_from(cls, item: Item) -> dict:
@@ -125,17 +102,6 @@ class FrameworkCreateForm(FrameworkChoicesMixin, ServiceForm):
 
     def clean_currency(self):
         return self.cleaned_data["currency"].strip().upper()
-
-
-class VersionedForm(ServiceForm):
-    """Carries the version the editor started from: a stale save is a 409, not a silent overwrite."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
-
-    def service_kwargs(self) -> dict:
-        data = super().service_kwargs()
-        data["expected_version"] = data.pop("version")
-        return data
 
 
 class FrameworkEditForm(FrameworkChoicesMixin, VersionedForm):

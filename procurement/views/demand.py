@@ -4,17 +4,15 @@ its behalf) enters demand per item and year."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import Nation
-from portal.permissions import ADD, scope_label
+from portal.permissions import ADD
 from portal.selectors import nation_list
-from portal.web import FORM_METHODS, list_view, post_data, require, scope_errors
+from portal.web import FORM_METHODS, acting_nation, list_view, post_data, require, scope_errors
 from procurement import filtersets, forms, selectors, services, tables
 from procurement.models import DemandSignal
 
@@ -31,26 +29,12 @@ demand_list = list_view(
 )
 
 
-def _demand_nation(request) -> Nation | None:
-    """The nation whose demand is entered: the user's own when they may file only their own nation's
-    (a director); else (NSPA, admins) the one they pick."""
-    user = request.user
-    code = request.GET.get("nation", "").strip().upper()
-    if scope_label(user, DemandSignal, ADD) == "own_nation":
-        if code and code != user.nation.code:
-            raise PermissionDenied
-        return user.nation
-    if not code:
-        return None
-    return get_object_or_404(nation_list(user=user), code=code)
-
-
 @FORM_METHODS
 def demand_entry(request):
     """The grid of item x year (this year and the next four) for one nation's demand."""
     user = request.user
     require(user, DemandSignal, ADD)
-    nation = _demand_nation(request)
+    nation = acting_nation(request, DemandSignal, ADD)
     if nation is None:
         return render(
             request,
