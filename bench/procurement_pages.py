@@ -61,8 +61,8 @@ def generate(deliveries: int) -> None:
     per_line = max(1, deliveries // CALL_OFFS)
     statements = [
         f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE",
-        f"""INSERT INTO procurement_item (code, name, capability_area, unit, nato_stock_number, stanags)
-            SELECT 'bench-item-' || i, 'Bench item ' || i, 'lbdm', 'round', '', '[]'::jsonb
+        f"""INSERT INTO procurement_item (code, name, capability_area, unit, nato_stock_number)
+            SELECT 'bench-item-' || i, 'Bench item ' || i, 'lbdm', 'round', ''
             FROM generate_series(1, {ITEMS}) i""",
         """INSERT INTO procurement_supplier (name, country)
             SELECT 'Bench supplier ' || s, 'DEU' FROM generate_series(1, 6) s""",

@@ -14,14 +14,14 @@ from decimal import Decimal
 from portal.demo import register
 
 ITEMS = [
-    # code, name, capability area, unit, STANAGs (see shared/data/nato/stanags.md for confidence)
-    ("155mm-round", "155 mm artillery round", "lbdm", "round", ["STANAG 4425", "STANAG 2459", "STANAG 4439"]),
-    ("155mm-fuze", "155 mm artillery fuze", "lbdm", "fuze", ["STANAG 4187", "STANAG 4369"]),
-    ("120mm-mortar", "120 mm mortar round", "lbdm", "round", ["STANAG 4425"]),
-    ("120mm-tank", "120 mm tank round", "armour", "round", ["STANAG 2459"]),
-    ("atgm", "Anti-tank guided missile", "anti_tank", "missile", []),
-    ("patriot-gem-t", "Patriot GEM-T missile", "iamd", "missile", []),
-    ("stinger-fim-92k", "Stinger FIM-92K missile", "iamd", "missile", []),
+    # code, name, capability area, unit; the standards each requires are set by standards/demo.py
+    ("155mm-round", "155 mm artillery round", "lbdm", "round"),
+    ("155mm-fuze", "155 mm artillery fuze", "lbdm", "fuze"),
+    ("120mm-mortar", "120 mm mortar round", "lbdm", "round"),
+    ("120mm-tank", "120 mm tank round", "armour", "round"),
+    ("atgm", "Anti-tank guided missile", "anti_tank", "missile"),
+    ("patriot-gem-t", "Patriot GEM-T missile", "iamd", "missile"),
+    ("stinger-fim-92k", "Stinger FIM-92K missile", "iamd", "missile"),
 ]
 
 PROGRAMMES = [
@@ -324,10 +324,10 @@ def load_procurement() -> list[str]:
     counts = dict.fromkeys(["items", "programmes", "frameworks", "call-offs", "deliveries", "demand"], 0)
 
     items = {i.code: i for i in Item.objects.all()}
-    for code, name, area, unit, stanags in ITEMS:
+    for code, name, area, unit in ITEMS:
         if code not in items:
             items[code] = services.item_create(
-                actor=nspa, code=code, name=name, capability_area=area, unit=unit, stanags=stanags
+                actor=nspa, code=code, name=name, capability_area=area, unit=unit
             )
             counts["items"] += 1
 

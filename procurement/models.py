@@ -34,8 +34,8 @@ class Item(models.Model):
     capability_area = models.CharField(max_length=20, choices=CapabilityArea.choices, db_index=True)
     unit = models.CharField(max_length=30, help_text=_("Unit of measure, e.g. round, missile, fuze."))
     nato_stock_number = models.CharField(max_length=16, blank=True, validators=[nsn_validator])
-    # STANAG designations the item must meet; the standards app will turn these into links.
-    stanags = models.JSONField(default=list, blank=True)
+    # The standard editions an item must meet are standards.ItemRequirement rows
+    # (``item.standard_requirements``); they replaced a free list of STANAG designations.
 
     class Meta:
         ordering = ["name", "pk"]

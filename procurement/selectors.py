@@ -28,6 +28,19 @@ def item_list(*, user) -> QuerySet[Item]:
     return restrict(Item.objects.all(), user, VIEW).order_by("name", "pk")
 
 
+def item_list_with_standards(*, user) -> QuerySet[Item]:
+    """Items with the standard editions each must meet (``standard_requirements``, edition
+    joined), for the pages and API answers that show them."""
+    from standards.models import ItemRequirement  # standards builds on procurement's models
+
+    requirements = ItemRequirement.objects.select_related("standard").order_by(
+        "standard__doc_type", "standard__number", "standard__edition", "pk"
+    )
+    return item_list(user=user).prefetch_related(
+        restricted_prefetch("standard_requirements", requirements, user)
+    )
+
+
 def supplier_list(*, user) -> QuerySet[Supplier]:
     return restrict(Supplier.objects.all(), user, VIEW).order_by("name", "pk")
 

@@ -104,12 +104,29 @@ class ConflictSerializer(ErrorSerializer):
 # --- Catalogue, programmes, suppliers ---------------------------------------------------------
 
 
+class RequiredStandardSerializer(serializers.Serializer):
+    """A standard edition an item must meet (``standards.ItemRequirement``)."""
+
+    id = serializers.IntegerField(
+        source="standard_id", read_only=True, help_text="The edition's id in /api/standards/standards/."
+    )
+    designation = serializers.CharField(
+        source="standard.designation", read_only=True, help_text='As cited, e.g. "STANAG 4425".'
+    )
+    edition = serializers.CharField(source="standard.edition", read_only=True)
+
+
 class ItemSerializer(serializers.ModelSerializer):
-    stanags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    required_standards = RequiredStandardSerializer(
+        source="standard_requirements",
+        many=True,
+        read_only=True,
+        help_text="The standard editions the item must meet.",
+    )
 
     class Meta:
         model = Item
-        fields = ["id", "code", "name", "capability_area", "unit", "nato_stock_number", "stanags"]
+        fields = ["id", "code", "name", "capability_area", "unit", "nato_stock_number", "required_standards"]
         read_only_fields = fields
 
 
@@ -126,7 +143,6 @@ class ItemWriteSerializer(serializers.Serializer):
     capability_area = serializers.ChoiceField(choices=CapabilityArea.choices)
     unit = serializers.CharField(max_length=30)
     nato_stock_number = serializers.CharField(max_length=16, allow_blank=True, required=False)
-    stanags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=50, required=False)
 
 
 class ProgrammeMemberSerializer(serializers.ModelSerializer):

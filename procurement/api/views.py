@@ -56,7 +56,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProcurementV
     write_grants = {"create": (Item, ADD), "partial_update": (Item, CHANGE)}
 
     def get_queryset(self):
-        return selectors.item_list(user=self.request.user)
+        return selectors.item_list_with_standards(user=self.request.user)
 
     @extend_schema(request=s.ItemWriteSerializer, responses={201: s.ItemSerializer})
     def create(self, request):

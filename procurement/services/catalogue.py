@@ -4,7 +4,6 @@ member nations."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,7 +28,6 @@ def item_create(
     capability_area: str,
     unit: str,
     nato_stock_number: str = "",
-    stanags: Sequence[str] = (),
 ) -> Item:
     ensure_may_add(actor, Item)
     item = Item(
@@ -38,7 +36,6 @@ def item_create(
         capability_area=capability_area,
         unit=unit,
         nato_stock_number=nato_stock_number,
-        stanags=list(stanags),
     )
     return model_create(item, actor=actor)
 

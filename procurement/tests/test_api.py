@@ -15,9 +15,12 @@ from procurement.models import (
     CallOff,
     DemandSignal,
     FrameworkContract,
+    Item,
 )
 from procurement.tests.api_helpers import BASE, as_user, count_queries, deliver, nspa_nation
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework
+from standards import services as standards_services
+from standards.tests.factories import make_standard
 
 # --- Catalogue, programmes, suppliers ---------------------------------------------------------
 
@@ -31,7 +34,6 @@ def test_nspa_creates_and_edits_an_item(api, nspa, owner):
             "capability_area": "lbdm",
             "unit": "round",
             "nato_stock_number": "1320-12-345-6789",
-            "stanags": ["STANAG 4425"],
         },
     )
     assert response.status_code == 201, response.content
@@ -41,7 +43,15 @@ def test_nspa_creates_and_edits_an_item(api, nspa, owner):
     assert response.status_code == 200
     assert_matches_schema(response, "/api/procurement/items/{id}/", "patch")
     assert response.json()["name"] == "155 mm HE round"
-    assert response.json()["stanags"] == ["STANAG 4425"]
+    assert response.json()["required_standards"] == []
+    # The editions it must meet are the standards app's requirements, listed on the item.
+    edition = make_standard(number="4425", edition="2")
+    standards_services.requirement_add(actor=nspa, item=Item.objects.get(pk=item_id), standard=edition)
+    response = api.get(f"{BASE}/items/{item_id}/")
+    assert_matches_schema(response, "/api/procurement/items/{id}/", "get")
+    assert response.json()["required_standards"] == [
+        {"id": edition.pk, "designation": "STANAG 4425", "edition": "2"}
+    ]
     assert ObjectChange.objects.filter(object_id=str(item_id), action="update").count() == 1
 
     # A director reads the catalogue but may not change it.
@@ -49,6 +59,22 @@ def test_nspa_creates_and_edits_an_item(api, nspa, owner):
     assert api.get(f"{BASE}/items/{item_id}/").status_code == 200
     assert api.patch(f"{BASE}/items/{item_id}/", {"name": "x"}).status_code == 403
     assert api.post(f"{BASE}/items/", {"code": "x"}).status_code == 403
+
+
+def test_items_list_their_required_editions_in_a_constant_number_of_queries(api, nspa):
+    as_user(api, nspa)
+    first = ItemFactory()
+    standards_services.requirement_add(actor=nspa, item=first, standard=make_standard())
+    small = count_queries(api, f"{BASE}/items/")
+    items = [first, ItemFactory(), ItemFactory()]
+    for item in items:
+        for _ in range(2):
+            standards_services.requirement_add(actor=nspa, item=item, standard=make_standard())
+    response = api.get(f"{BASE}/items/")
+    assert_matches_schema(response, "/api/procurement/items/")
+    listed = {row["id"]: len(row["required_standards"]) for row in response.json()["results"]}
+    assert listed == {items[0].pk: 3, items[1].pk: 2, items[2].pk: 2}
+    assert count_queries(api, f"{BASE}/items/") == small
 
 
 def test_item_model_rules_are_field_errors(api, nspa):

@@ -7,12 +7,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from portal.models import Nation, ObjectChange
 from procurement import services
 from procurement.models import Amendment, CallOff, Delivery, FrameworkContract, Item
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework
 from procurement.tests.views_helpers import JUNK, _seq, body, populate, url
+from standards import services as standards_services
+from standards.tests.factories import make_standard
 
 # --- Forms ----------------------------------------------------------------------------------
 
@@ -45,19 +48,30 @@ def test_nspa_creates_an_item_and_a_duplicate_code_keeps_the_input(client, nspa)
         "name": "Patriot GEM-T",
         "capability_area": "iamd",
         "unit": "missile",
-        "stanags": "4425, 2895",
     }
     response = client.post(url("item-create"), data)
     item = Item.objects.get(code="gem-t")
     assert response.status_code == 302
     assert response["Location"] == url("item-detail", pk=item.pk)
-    assert item.stanags == ["4425", "2895"]
     assert ObjectChange.objects.filter(object_id=str(item.pk), action="create", actor=nspa).exists()
 
     response = client.post(url("item-create"), {**data, "name": "Second try"})
     assert response.status_code == 400
     assert "Item with this Code already exists." in body(response)
     assert 'value="Second try"' in body(response)
+
+
+def test_the_item_page_lists_the_editions_it_must_meet(client, nspa):
+    item = ItemFactory()
+    client.force_login(nspa)
+    assert "None recorded" in body(client.get(url("item-detail", pk=item.pk)))
+    edition = make_standard(number="4425", edition="2", title="Ballistic data for indirect fire")
+    standards_services.requirement_add(actor=nspa, item=item, standard=edition)
+    page = body(client.get(url("item-detail", pk=item.pk)))
+    assert "None recorded" not in page
+    link = f'<a href="{reverse("standards:standard-detail", args=[edition.pk])}">STANAG 4425</a>'
+    assert link in page
+    assert "<td>2</td><td>Ballistic data for indirect fire</td>" in page
 
 
 def test_item_edit_goes_through_the_service(client, nspa):
