@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from portal.permissions import VIEW, restrict, restricted_prefetch
-from portal.web import get_for
 from standards.models import (
     ChangeProposal,
     Domain,
@@ -28,11 +27,6 @@ def standard_list(*, user) -> QuerySet[Standard]:
         .select_related("domain", "supersedes", "superseded_by")
         .order_by("doc_type", "number", "edition", "pk")
     )
-
-
-def standard_get(*, user, pk) -> Standard:
-    """One edition, or the same NotFound whether it is missing or hidden."""
-    return get_for(standard_list(user=user), pk)
 
 
 def response_list(*, user) -> QuerySet[NationalResponse]:
