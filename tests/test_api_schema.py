@@ -68,7 +68,9 @@ def test_415_exactly_on_operations_with_a_body_and_every_body_is_json_but_the_up
         if "requestBody" in operation:
             bodies[name] = sorted(operation["requestBody"]["content"])
     assert {name: media for name, media in bodies.items() if media != ["application/json"]} == {
-        "POST /api/procurement/deliveries/import/": ["multipart/form-data"]
+        "POST /api/procurement/deliveries/import/": ["multipart/form-data"],
+        "POST /api/standards/import/catalogue/": ["multipart/form-data"],
+        "POST /api/standards/import/responses/": ["multipart/form-data"],
     }
 
 
@@ -92,6 +94,14 @@ CONFLICTS = {
     "PATCH /api/pledges/expenditure-datasets/{id}/records/{record_id}/",
     "DELETE /api/pledges/expenditure-datasets/{id}/records/{record_id}/",
     "POST /api/pledges/expenditure-datasets/{id}/submit/",
+    "PATCH /api/standards/domains/{id}/",
+    "PATCH /api/standards/standards/{id}/",
+    "POST /api/standards/responses/",  # a response recorded meanwhile
+    "PATCH /api/standards/responses/{id}/",
+    "POST /api/standards/responses/bulk/",  # the stale rows, by edition
+    "POST /api/standards/reviews/{id}/start/",
+    "POST /api/standards/reviews/{id}/complete/",
+    "POST /api/standards/proposals/{id}/decide/",
 }
 
 

@@ -26,6 +26,7 @@ from pledges.tests.dip_data import import_nato_2026
 from portal.tests.factories import api_token
 from procurement.models import Delivery
 from procurement.tests.factories import make_calloff, make_framework
+from standards.tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,8 +125,32 @@ def test_every_request_body_is_json_but_the_file_upload(api):
     }
     assert bodies
     assert {key: media for key, media in bodies.items() if media != ["application/json"]} == {
-        "POST /api/procurement/deliveries/import/": ["multipart/form-data"]
+        "POST /api/procurement/deliveries/import/": ["multipart/form-data"],
+        "POST /api/standards/import/catalogue/": ["multipart/form-data"],
+        "POST /api/standards/import/responses/": ["multipart/form-data"],
     }
+
+
+def test_records_a_response_and_reads_the_conflict(api, live_server, owner):
+    standard = make_standard(number="4425", edition="2")
+    client = client_for(api, live_server, owner)
+    create = endpoint(api, "standards.standards_responses_create")
+    body = model(api, "ResponseWriteRequest")(
+        standard=standard.pk,
+        ratification=model(api, "RatificationEnum")("reservations"),
+        reservations="Right to deviate on the fuze well",
+    )
+    created = create.sync_detailed(client=client, body=body)
+    assert created.status_code == 201
+    assert isinstance(created.parsed, model(api, "NationalResponse"))
+    assert (created.parsed.nation, created.parsed.version) == ("POL", 1)
+    # The same create again: a response is recorded already, and the 409 says which version.
+    again = create.sync_detailed(client=client, body=body)
+    assert again.status_code == 409
+    assert isinstance(again.parsed, model(api, "Conflict"))
+    assert again.parsed.current_version == 1
+    listed = endpoint(api, "standards.standards_responses_list").sync(client=client, nation="POL")
+    assert [response.designation for response in listed.results] == ["STANAG 4425 Ed. 2"]
 
 
 def test_lists_frameworks(api, live_server, make_user):

@@ -1,1 +1,1 @@
-"""Standards' API: serializers and views (thin: input -> service -> output)."""
+"""Standards' API: serializers, views and imports (thin: input -> service -> output)."""
