@@ -5,6 +5,7 @@ parameters in both; nations by code, editions and domains by id; see procurement
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import django_filters
 from django.db.models import Q
@@ -22,7 +23,15 @@ from standards.choices import (
     ReviewStatus,
     StandardStatus,
 )
-from standards.models import ChangeProposal, NationalResponse, ReviewCycle, Standard
+from standards.models import (
+    ChangeProposal,
+    Domain,
+    ItemRequirement,
+    NationalResponse,
+    ReviewCycle,
+    Standard,
+    UnmatchedDesignation,
+)
 
 # "Review due within N days": up to ten years ahead, so the date stays in every backend's range.
 MAX_DAYS = 3660
@@ -30,6 +39,9 @@ MAX_DAYS = 3660
 
 def visible_domains(request):
     return selectors.domain_list(user=getattr(request, "user", None))
+
+
+DESIGNATION_PREFIX = re.compile(r"^(STANAG|STANREC)\s*", re.IGNORECASE)
 
 
 class StandardFilterSet(django_filters.FilterSet):
@@ -49,8 +61,10 @@ class StandardFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value: str):
         value = value.strip()
+        # "STANAG 4425" is how people cite it; the number field holds "4425".
+        number = DESIGNATION_PREFIX.sub("", value)
         return queryset.filter(
-            Q(number__icontains=value)
+            Q(number__icontains=number)
             | Q(title__icontains=value)
             | Q(title_fr__icontains=value)
             | Q(domain__name__icontains=value)
@@ -103,3 +117,44 @@ class ChangeProposalFilterSet(django_filters.FilterSet):
     class Meta:
         model = ChangeProposal
         fields = ["standard", "nation", "status"]
+
+
+# Domains and unmatched designations have no API list: only their pages filter them.
+
+
+class DomainFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Code or name"))
+
+    class Meta:
+        model = Domain
+        fields = ["q"]
+
+    def search(self, queryset, name, value: str):
+        value = value.strip()
+        return queryset.filter(
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(name_fr__icontains=value)
+        )
+
+
+class UnmatchedDesignationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Item or designation"))
+
+    class Meta:
+        model = UnmatchedDesignation
+        fields = ["q"]
+
+    def search(self, queryset, name, value: str):
+        value = value.strip()
+        return queryset.filter(
+            Q(designation__icontains=value) | Q(item__name__icontains=value) | Q(item__code__icontains=value)
+        )
+
+
+class RequirementFilterSet(django_filters.FilterSet):
+    # Only the API lists requirements on their own; the pages show them on the item and the edition.
+    item = WholeNumberFilter(field_name="item", label=_("Item (id)"))
+    standard = WholeNumberFilter(field_name="standard", label=_("Edition (id)"))
+
+    class Meta:
+        model = ItemRequirement
+        fields = ["item", "standard"]
