@@ -75,3 +75,22 @@ def browser_page(name: str):
 
 def csp_violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations")
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one line each. The script is evaluated
+    through the DevTools protocol, which the page's CSP does not govern, so the CSP stays on for
+    what the page itself loads."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => v.id + ': ' + v.help + ' @ '"
+        " + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))",
+        WCAG_21_AA,
+    )
+    return list(result)

@@ -10,6 +10,8 @@ from django.urls import resolve
 from pledges import display
 from portal.exports import table_export
 from procurement import tables
+from standards import tables as standards_tables
+from standards.views.alerts import EXPORT_COLUMNS as ALERT_COLUMNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 TABLES = {
@@ -20,6 +22,11 @@ TABLES = {
     "procurement:framework-list": tables.FrameworkTable,
     "procurement:call-off-list": tables.CallOffTable,
     "procurement:delivery-list": tables.DeliveryTable,
+    "standards:standard-list": standards_tables.StandardTable,
+    "standards:domain-list": standards_tables.DomainTable,
+    "standards:review-list": standards_tables.ReviewTable,
+    "standards:proposal-list": standards_tables.ProposalTable,
+    "standards:unmatched-list": standards_tables.UnmatchedTable,
 }
 
 
@@ -35,6 +42,8 @@ def documented() -> dict[str, list[str]]:
 def exported(view_name: str) -> list[str]:
     if view_name == "pledges:dip-export":
         return [c.name for c in display.EXPORT_COLUMNS]
+    if view_name == "standards:alert-list":
+        return [c.name for c in ALERT_COLUMNS]
     table_class = TABLES[view_name]
     columns, _rows = table_export(table_class(table_class._meta.model.objects.none()))
     return [c.name for c in columns]
@@ -43,6 +52,6 @@ def exported(view_name: str) -> list[str]:
 @pytest.mark.django_db
 def test_every_exported_list_is_documented_with_its_machine_names():
     docs = documented()
-    assert set(docs) == {*TABLES, "pledges:dip-export"}
+    assert set(docs) == {*TABLES, "pledges:dip-export", "standards:alert-list"}
     for view_name, names in docs.items():
         assert names == exported(view_name), view_name

@@ -10,6 +10,8 @@ from decimal import Decimal
 from portal.models import Nation
 from procurement import services
 from procurement.tests.factories import ItemFactory, make_calloff, make_delivery, make_framework, nspa_user
+from standards import services as standards_services
+from standards.tests.factories import make_standard
 from tests.matrix import ROLES, Row
 
 
@@ -36,10 +38,11 @@ def pk(key):
 # at any size. Lists: count and page (2), prefetches, filter choices: programmes +3 (memberships,
 # their nations, member choices), demand +2 (nation and item choices), frameworks +3 (suppliers;
 # programme and participant choices), call-offs +2 (framework and nation choices), deliveries +3
-# (framework, nation and item choices). Details: item 3 (item, its frameworks, demand by year);
-# programme 4 (programme, memberships, nations, frameworks); framework 9 (framework, suppliers,
-# lines, participants, amendments; call-offs, deliveries, history; burn-down); call-off 4 (call-off,
-# lines, schedules, deliveries); delivery 1.
+# (framework, nation and item choices). Details: item 5 (item, its required editions, its
+# frameworks, demand by year, its interoperability alerts); programme 4 (programme, memberships,
+# nations, frameworks); framework 9 (framework, suppliers, lines, participants, amendments;
+# call-offs, deliveries, history; burn-down); call-off 5 (call-off, lines, schedules, deliveries;
+# its interoperability alerts); delivery 1.
 ROWS = [
     # Lists: a role with no grant on the records gets a 403 rather than an empty page.
     # The catalogue is open to every role; a user without a role is granted nothing.
@@ -72,7 +75,7 @@ ROWS = [
         "GET",
         statuses({*ROLES} - {"no_role"}, 404),
         kwargs=pk("web_item"),
-        queries={"director": 6, "nspa": 5},
+        queries={"director": 8, "nspa": 7},
     ),
     Row(
         "procurement:programme-detail",
@@ -94,7 +97,7 @@ ROWS = [
         "GET",
         statuses(PROCUREMENT_READERS, 404, **POLAND_ONLY),
         kwargs=pk("web_calloff"),
-        queries={"director": 7, "nspa": 6},
+        queries={"director": 8, "nspa": 7},
     ),
     Row(
         "procurement:delivery-detail",
@@ -316,6 +319,9 @@ def grow(context) -> None:
     make_delivery(
         make_calloff(framework, nation="POL", quantity=10, actor=actor).lines.get(), delivered=5, actor=actor
     )
+    # The item page lists the editions its item must meet.
+    for _ in range(2):
+        standards_services.requirement_add(actor=actor, item=context["web_item"], standard=make_standard())
     other = make_framework(actor=actor, nations=("POL", "FRA"))
     make_delivery(
         make_calloff(other, nation="POL", quantity=10, actor=actor).lines.get(), delivered=5, actor=actor

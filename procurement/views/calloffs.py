@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from portal.permissions import ADD, may
+from portal.permissions import ADD, VIEW, may
 from portal.web import FORM_METHODS, get_for, list_view, post_data, run_service
 from procurement import filtersets, forms, selectors, services, tables
 from procurement.models import CallOff, Delivery
 from procurement.views.frameworks import framework_url
+from standards import selectors as standards_selectors
+from standards.models import NationalResponse
 
 calloff_list = list_view(
     model=CallOff,
@@ -27,11 +29,19 @@ calloff_list = list_view(
 
 @require_GET
 def calloff_detail(request, pk: int):
+    user = request.user
     call_off = get_for(request, selectors.calloff_get, pk)
+    # The standards its items require that the ordering nation has not ratified or implemented;
+    # only for readers of national responses (an alert tells what a nation has ratified).
+    alerts = (
+        standards_selectors.alerts(standards_selectors.alert_list(user=user, call_off=call_off))
+        if may(user, NationalResponse, VIEW)
+        else None
+    )
     return render(
         request,
         "procurement/calloff_detail.html",
-        {"call_off": call_off, "may_record_delivery": may(request.user, Delivery, ADD)},
+        {"call_off": call_off, "may_record_delivery": may(user, Delivery, ADD), "alerts": alerts},
     )
 
 

@@ -27,6 +27,8 @@ from portal.web import (
 from procurement import filtersets, forms, selectors, services, tables
 from procurement.models import DemandSignal, Item, Programme, ProgrammeMembership, Supplier
 from procurement.views import DETAIL_ROWS
+from standards import selectors as standards_selectors
+from standards.models import NationalResponse
 
 item_list = list_view(
     model=Item,
@@ -63,6 +65,13 @@ def item_detail(request, pk: int):
     item = get_for(request, selectors.item_list, pk)
     frameworks = selectors.framework_list(user=user).filter(lines__item=item).prefetch_related(None)
     may_read_demand = may(user, DemandSignal, VIEW)
+    # Nations ordering or firmly demanding it without having ratified or implemented what it
+    # requires; only for readers of national responses (an alert tells what a nation ratified).
+    alerts = (
+        standards_selectors.alerts(standards_selectors.alert_list(user=user, item=item)[:DETAIL_ROWS])
+        if may(user, NationalResponse, VIEW)
+        else None
+    )
     return render(
         request,
         "procurement/item_detail.html",
@@ -74,6 +83,9 @@ def item_detail(request, pk: int):
             else None,
             "may_edit": may(user, Item, CHANGE),
             "demand_scope": scope_label(user, DemandSignal, VIEW),
+            # The standard editions it must meet, as the standards app lists them (one query).
+            "requirements": list(standards_selectors.requirement_list(user=user).filter(item=item)),
+            "alerts": alerts,
         },
     )
 
