@@ -6,7 +6,15 @@ deadlines  review dates for the workspaces' deadline list (DESIGN, convention 18
 matrix     the ratification matrix (nations x editions), its totals and its export
 """
 
-from standards.selectors.alerts import Alert, alert_count, alert_list, alert_url, alerts
+from standards.selectors.alerts import (
+    Alert,
+    AlertPages,
+    alert_count,
+    alert_list,
+    alert_pages,
+    alert_url,
+    alerts,
+)
 from standards.selectors.catalogue import (
     domain_list,
     proposal_list,
@@ -31,6 +39,7 @@ from standards.selectors.matrix import (
 __all__ = [
     "LEGEND",
     "Alert",
+    "AlertPages",
     "Cell",
     "Deadline",
     "Mark",
@@ -39,6 +48,7 @@ __all__ = [
     "NationTotal",
     "alert_count",
     "alert_list",
+    "alert_pages",
     "alert_url",
     "alerts",
     "deadlines",

@@ -303,6 +303,39 @@ def test_alert_list_filters_and_nation_page_lists_them(client, secretariat, owne
     assert ordered.reference in nation_page
 
 
+def test_alert_list_pages_without_counting_and_misses_no_alert(
+    client, secretariat, edition, ordered, monkeypatch
+):
+    """Five call-offs by two nations, read two alerts a page: every alert once, in the list's order,
+    "Page 2" with no total, and a next link only while there is more."""
+    from standards import selectors
+    from standards.views import alerts as alert_views
+
+    framework = ordered.framework
+    line = ordered.lines.get().framework_line
+    for nation in ("FRA", "POL", "FRA", "POL"):
+        make_calloff(framework, nation=nation, quantity=5, actor=nspa_user(), line=line)
+    monkeypatch.setattr(alert_views, "PAGE_SIZE", 2)
+    client.force_login(secretariat)
+    seen, number = [], 1
+    while True:
+        page = client.get("/standards/alerts/", {"page": number})
+        assert page.status_code == 200
+        seen += [alert.row for alert in page.context["alerts"]]
+        html = page.content.decode()
+        if number == 2:
+            assert "Page 2" in html and "Page 2 of" not in html
+            assert "Alerts 3–4" in html
+        if f"page={number + 1}" not in html:
+            break
+        number += 1
+    assert number == 3
+    assert seen == list(selectors.alert_list(user=secretariat))
+    assert len(seen) == 5
+    # A page past the end shows the first, as a counted list shows its last.
+    assert client.get("/standards/alerts/", {"page": 99}).context["page"].number == 1
+
+
 def test_alert_list_exports(client, secretariat, ordered):
     client.force_login(secretariat)
     response = client.get("/standards/alerts/", {"export": "csv"})

@@ -107,7 +107,7 @@ ROWS = [
         kwargs=pk("std_web_poland"),
         queries={"director": 8, "nspa": 7},
     ),
-    Row("standards:alert-list", "GET", statuses(ALLIES), queries={"director": 7, "secretariat": 6}),
+    Row("standards:alert-list", "GET", statuses(ALLIES), queries={"director": 6, "secretariat": 5}),
     Row(
         "standards:alert-list",
         "GET",
