@@ -534,7 +534,9 @@ def both_nations(world):
 
 
 def seen(user) -> set[tuple[str, str]]:
-    return {(r["nation_code"], r["source"]) for r in selectors.alert_list(user=user)}
+    rows = list(selectors.alert_list(user=user))
+    assert selectors.alert_pages(user=user)[0:100] == rows  # the paged read has the same scope
+    return {(r["nation_code"], r["source"]) for r in rows}
 
 
 EVERYTHING = {("POL", "call_off"), ("FRA", "call_off"), ("POL", "demand")}
