@@ -1,6 +1,14 @@
+"""The Defence Industrial Production Board, its working groups and the supply-chain risk register."""
+
 from django.apps import AppConfig
 
 
 class BoardsConfig(AppConfig):
     name = "boards"
     verbose_name = "Boards"
+
+    def ready(self) -> None:
+        from boards import demo  # noqa: F401 - registers the demo loader
+        from boards.rules import register_rules
+
+        register_rules()

@@ -44,6 +44,7 @@ DEMO_USERS = [
     ("nspa", "nspa", None, "Luc Bernard"),
     ("secretariat", "secretariat", None, "Helen Ward"),
     ("board_member", "board_member", None, "Marco Rossi"),
+    ("board_member_wg2", "board_member", None, "Ingrid Larsen"),
     ("partner_ukr", "partner", "UKR", "Olena Kovalenko"),
 ]
 

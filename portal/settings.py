@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.tasks.recompute_all_dip_metrics",
         "schedule": crontab(hour=1, minute=45),
     },
+    "flag-overdue-actions": {
+        "task": "boards.tasks.flag_overdue_actions",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }
 
 # --- Auth, sessions, login throttling ------------------------------------------------------

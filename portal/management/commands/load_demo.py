@@ -16,5 +16,6 @@ class Command(BaseCommand):
             for line in loader.func():
                 self.stdout.write(f"{loader.name}: {line}")
         self.stdout.write(f"\nDemo logins (password for all: {settings.DEMO_PASSWORD})")
+        width = max(len(username) for username, *_ in DEMO_USERS)
         for username, role, code, _ in DEMO_USERS:
-            self.stdout.write(f"  {username:<14} {role:<13} {code or ''}")
+            self.stdout.write(f"  {username:<{width}} {role:<13} {code or ''}")
