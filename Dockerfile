@@ -19,7 +19,7 @@ COPY . .
 # collectstatic needs settings but no secrets or database: use throwaway values for the build only.
 RUN DJANGO_ENV=development SECRET_KEY=build-only-not-used-at-runtime STATIC_MANIFEST=true \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/.data && chown -R portal /app/.data
+    && mkdir -p /app/.data /var/lib/portal/documents && chown -R portal /app/.data /var/lib/portal
 
 USER portal
 EXPOSE 8000

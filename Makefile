@@ -59,6 +59,7 @@ bench: install-dev
 	$(BIN)/python bench/dip_metrics.py
 	$(BIN)/python bench/xlsx_limits.py
 	$(BIN)/python bench/standards.py
+	$(BIN)/python bench/boards.py
 
 # Mutation testing of the pure rule modules ([tool.mutmut] in pyproject.toml) on the SQLite default,
 # outside CI like bench; about 40 minutes on two shared cores. A full run every time: mutmut's cache

@@ -177,6 +177,21 @@ def matrix_users(users_by_role, make_user):
     return {**users_by_role, OTHER_DIRECTOR: make_user("director", "FRA", username="r_director_fra")}
 
 
+@pytest.fixture(autouse=True)
+def documents_root(settings, tmp_path):
+    """Meeting documents (boards) go to a temporary folder in every test, never the repository's
+    data folder: the URL matrix and the browser journeys upload too."""
+    root = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "boards_documents": {
+            "BACKEND": "boards.models.documents.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _end_stray_sessions(django_db_setup, django_db_blocker):
     """Before the test database is dropped, end connections that threads left open (the live

@@ -9,6 +9,8 @@ class BoardsConfig(AppConfig):
 
     def ready(self) -> None:
         from boards import demo  # noqa: F401 - registers the demo loader
+        from boards.navigation import register_menu
         from boards.rules import register_rules
 
         register_rules()
+        register_menu()

@@ -6,7 +6,9 @@ so a member of working group 1 never sees working group 2's draft minutes. A sen
 only by the secretariat and the members of the body that keeps it (working group 2): its rows, its
 counts, its heat map and its exports all start from this scope. Directors read the Board's approved
 minutes (and the meetings and agendas they record), the recommendations submitted to CNAD, and the
-actions their nation owns; nothing in draft. Partners and NSPA see nothing here.
+actions their nation owns; nothing in draft. NSPA reads the list of bodies and, with the
+secretariat and board members, the industrial capacity view (aggregates, under the disclosure
+rule); partners see nothing here.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -22,6 +24,10 @@ APPROVE = "approve"  # minutes
 ENDORSE = "endorse"  # a recommendation, by the Board
 SUBMIT = "submit"  # a recommendation, to CNAD
 DECIDE = "decide"  # CNAD's answer to a recommendation, recorded by the secretariat
+# Working group 1's industrial capacity view (demand, orders, deliveries and planned capacity,
+# summed over the Alliance): an action on ``Body``, not about one row. A reader who may not read
+# the rows under a figure gets only what the aggregate disclosure rule allows (portal.aggregates).
+READ_CAPACITY_VIEW = "read_capacity_view"
 
 # Who may approve minutes for the body: its chair and its secretary record the decision.
 MINUTE_KEEPERS = (MemberRole.CHAIR, MemberRole.SECRETARY)
@@ -94,6 +100,7 @@ def register_rules() -> None:
             VIEW: dict.fromkeys((Role.DIRECTOR, Role.NSPA, Role.SECRETARIAT, Role.BOARD_MEMBER), ALL),
             ADD: secretariat,
             CHANGE: secretariat,
+            READ_CAPACITY_VIEW: dict.fromkeys((Role.SECRETARIAT, Role.NSPA, Role.BOARD_MEMBER), ALL),
         },
     )
     register(
@@ -115,6 +122,9 @@ def register_rules() -> None:
         },
     )
     register(m.Attendance, {VIEW: meeting_members, ADD: meeting_members, CHANGE: meeting_members})
+    # A meeting's documents are its members' working papers: directors, who read only the Board's
+    # approved record, see none of them.
+    register(m.Document, {VIEW: meeting_members, ADD: meeting_members, DELETE: meeting_members})
     approved_board = Scope(
         "board_approved",
         lambda qs, user: qs.filter(state=MinutesState.APPROVED, meeting__body__kind=BodyKind.BOARD),

@@ -7,6 +7,7 @@ real SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -309,6 +310,46 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 # Production serves hashed, compressed files from collectstatic; development and tests serve
 # straight from the source folders through WhiteNoise.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
+
+
+def _document_storage() -> dict:
+    """Where meeting documents are kept (boards.models.Document): a private folder on local disk
+    (the default) or an S3-compatible bucket. Either way nothing serves them but the boards
+    download view, which checks who may read each one."""
+    kind = env_choice("BOARDS_DOCUMENT_STORAGE", "local", ("local", "s3"))
+    if kind == "local":
+        root = Path(env_str("BOARDS_DOCUMENT_ROOT", str(DATA_DIR / "documents"))).resolve()
+        for public in (STATIC_ROOT, *STATICFILES_DIRS):
+            if root.is_relative_to(Path(public).resolve()):
+                raise EnvError(f"BOARDS_DOCUMENT_ROOT: {root} is under {public}, which is served publicly")
+        return {
+            "BACKEND": "boards.models.documents.PrivateFileSystemStorage",
+            "OPTIONS": {
+                "location": str(root),
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    options = {
+        "bucket_name": env_str("BOARDS_DOCUMENT_S3_BUCKET", required=True),
+        # An S3-compatible service (MinIO, Ceph, a national cloud) gives its own endpoint.
+        "endpoint_url": env_str("BOARDS_DOCUMENT_S3_ENDPOINT_URL"),
+        "region_name": env_str("BOARDS_DOCUMENT_S3_REGION"),
+        # Unset: boto3's own chain (instance role, AWS_* variables). Both may come from *_FILE.
+        "access_key": env_str("BOARDS_DOCUMENT_S3_ACCESS_KEY_ID"),
+        "secret_key": env_str("BOARDS_DOCUMENT_S3_SECRET_ACCESS_KEY"),
+        "location": env_str("BOARDS_DOCUMENT_S3_PREFIX", "boards-documents"),
+        # No per-object ACL, so the bucket's own (private) policy applies; no overwrite, so a
+        # clash of names gets another name rather than replacing a document.
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    if importlib.util.find_spec("storages") is None:
+        raise EnvError("BOARDS_DOCUMENT_STORAGE: s3 needs django-storages[s3] installed")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -316,7 +357,10 @@ STORAGES = {
         if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    "boards_documents": _document_storage(),
 }
+# Issue 13: a meeting document is at most 20 MB (tests lower it to stay fast).
+BOARDS_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 if not STATIC_MANIFEST:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on a missing root

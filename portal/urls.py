@@ -25,6 +25,7 @@ urlpatterns = [
     path("procurement/", include("procurement.urls")),
     path("pledges/", include("pledges.urls")),
     path("api/pledges/", include("pledges.api.urls")),
+    path("boards/", include("boards.urls")),
     path("standards/", include("standards.urls")),
     path("api/standards/", include("standards.api.urls")),
     # The import endpoint comes before the router, whose detail routes would swallow "import/".

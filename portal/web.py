@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -177,10 +177,12 @@ def list_page(
     create_url: str = "",
     links: tuple[tuple[str, str], ...] = (),
     template: str = "portal/list.html",
+    extra_context: Callable[[QuerySet], dict] | None = None,
 ) -> HttpResponse:
     """A filtered, sortable, paginated list; ``?export=csv|xlsx`` downloads every filtered row
     (``portal.exports``), headed by the columns' labels or, with ``&header=names``, their names.
-    ``links`` are ``(url, label)`` pairs shown beside the ``create_url`` button."""
+    ``links`` are ``(url, label)`` pairs shown beside the ``create_url`` button; ``extra_context``
+    gives a page's own context from the filtered rows (a chart over the same rows as the table)."""
     require(request.user, model, VIEW)
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     table = table_class(filterset.qs)
@@ -221,6 +223,7 @@ def list_page(
                 1 for row in table.page.object_list if getattr(row.record, "figures_withheld", False)
             ),
             "minimum": aggregates.minimum(),
+            **(extra_context(filterset.qs) if extra_context else {}),
         },
     )
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.permissions import CHANGE, DELETE, may
-from portal.tables import PortalTable
+from portal.permissions import DELETE
+from portal.tables import ActionColumn, ActionTable, PortalTable
+from portal.tables import links as _links
 from standards.choices import PROPOSAL_OPEN, ReviewStatus
 from standards.models import ChangeProposal, Domain, ReviewCycle, Standard, UnmatchedDesignation
 
@@ -68,38 +69,6 @@ class StandardTable(PortalTable):
 
     def render_domain(self, record):
         return record.domain.display_name()
-
-
-class ActionColumn(tables.Column):
-    """Links to what the reader may do with the row; empty for a reader who may do nothing."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            verbose_name=_("Actions"),
-            accessor="pk",
-            orderable=False,
-            empty_values=(),
-            exclude_from_export=True,
-            **kwargs,
-        )
-
-
-def _links(*pairs: tuple[str, str]) -> str:
-    return format_html(
-        " ".join(['<a href="{}">{}</a>'] * len(pairs)), *[part for pair in pairs for part in pair]
-    )
-
-
-class ActionTable(PortalTable):
-    """A table whose action column asks ``may(user, Meta.model, action_grant)`` once per page."""
-
-    action_grant = CHANGE
-
-    def may_act(self) -> bool:
-        if not hasattr(self, "_may_act"):
-            request = getattr(self, "request", None)
-            self._may_act = request is not None and may(request.user, self._meta.model, self.action_grant)
-        return self._may_act
 
 
 class DomainTable(ActionTable):

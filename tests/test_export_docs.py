@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import resolve
 
+from boards import tables as boards_tables
 from pledges import display
 from portal.exports import table_export
 from procurement import tables
@@ -27,6 +28,8 @@ TABLES = {
     "standards:review-list": standards_tables.ReviewTable,
     "standards:proposal-list": standards_tables.ProposalTable,
     "standards:unmatched-list": standards_tables.UnmatchedTable,
+    "boards:action-list": boards_tables.ActionItemTable,
+    "boards:risk-list": boards_tables.RiskTable,
 }
 
 

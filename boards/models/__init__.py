@@ -1,6 +1,7 @@
 """The boards app's models, one module per subject."""
 
 from boards.models.bodies import Body, Membership
+from boards.models.documents import Document
 from boards.models.meetings import LINKABLE, AgendaItem, Attendance, Link, Meeting, Minutes
 from boards.models.risks import Risk
 from boards.models.work import ActionItem, Recommendation
@@ -11,6 +12,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Body",
+    "Document",
     "Link",
     "Meeting",
     "Membership",

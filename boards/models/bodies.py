@@ -58,6 +58,12 @@ class Body(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def chair_label(self) -> str:
+        if self.chair_id is None:
+            return ""
+        return self.chair.get_full_name() or self.chair.get_username()
+
     def clean(self) -> None:
         if self.kind == BodyKind.BOARD and self.parent_id:
             raise ValidationError({"parent": _("The Board reports to CNAD, not to another body.")})

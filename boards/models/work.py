@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from boards.choices import ActionStatus, RecommendationState
+from boards.choices import OPEN_ACTIONS, ActionStatus, RecommendationState
 from boards.models.bodies import Body
 from boards.models.meetings import AgendaItem, Meeting
 from portal.models import Nation
@@ -73,6 +74,18 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def owner_label(self) -> str:
+        """Who owns it, as the tracker shows it: the person, or the nation."""
+        if self.owner_user_id:
+            return self.owner_user.get_full_name() or self.owner_user.get_username()
+        return self.owner_nation.name if self.owner_nation_id else ""
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open and past its date today (the daily job's ``overdue_since`` is when it was flagged)."""
+        return self.status in OPEN_ACTIONS and self.due_on < timezone.localdate()
 
     def clean(self) -> None:
         errors = {}

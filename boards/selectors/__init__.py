@@ -8,13 +8,16 @@ from boards.selectors.bodies import (
     minutes_list,
     minutes_record,
 )
-from boards.selectors.risks import HeatMap, risk_heat_map, risk_list
+from boards.selectors.documents import document_list
+from boards.selectors.risks import HeatMap, heat_map_of, risk_heat_map, risk_list
 from boards.selectors.work import action_list, recommendation_list
 
 __all__ = [
     "HeatMap",
     "action_list",
     "body_list",
+    "document_list",
+    "heat_map_of",
     "meeting_detail",
     "meeting_list",
     "membership_list",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from boards.choices import MinutesState
-from boards.models import AgendaItem, Attendance, Body, Meeting, Membership, Minutes
+from boards.models import AgendaItem, Attendance, Body, Document, Meeting, Membership, Minutes
 from portal.permissions import VIEW, restrict, restricted_prefetch
 
 
@@ -45,13 +45,18 @@ def meeting_list(
 
 def meeting_detail(*, user) -> QuerySet[Meeting]:
     """Meetings with what their page shows, each part scoped: the agenda with its presenters, the
-    attendance, and the minutes versions the user may read."""
+    attendance, the documents and the minutes versions the user may read."""
     return meeting_list(user=user).prefetch_related(
         restricted_prefetch(
             "agenda_items", AgendaItem.objects.select_related("presenter").order_by("position", "pk"), user
         ),
         restricted_prefetch(
             "attendance", Attendance.objects.select_related("user").order_by("user__username", "pk"), user
+        ),
+        restricted_prefetch(
+            "documents",
+            Document.objects.select_related("agenda_item", "uploaded_by").order_by("uploaded_at", "pk"),
+            user,
         ),
         restricted_prefetch(
             "minutes",

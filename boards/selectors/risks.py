@@ -57,12 +57,13 @@ class HeatMap:
         ]
 
 
-def risk_heat_map(*, user, **filters) -> HeatMap:
-    """The 5 x 5 likelihood x impact counts of ``risk_list(user=user, **filters)``, in one query."""
-    counts = (
-        risk_list(user=user, **filters)
-        .order_by()
-        .values("likelihood", "impact")
-        .annotate(n=Count("pk", distinct=True))
-    )
+def heat_map_of(rows: QuerySet[Risk]) -> HeatMap:
+    """The 5 x 5 likelihood x impact counts of ``rows`` (a scoped ``risk_list``, maybe filtered),
+    in one query."""
+    counts = rows.order_by().values("likelihood", "impact").annotate(n=Count("pk", distinct=True))
     return HeatMap({(row["likelihood"], row["impact"]): row["n"] for row in counts})
+
+
+def risk_heat_map(*, user, **filters) -> HeatMap:
+    """The heat map of ``risk_list(user=user, **filters)``."""
+    return heat_map_of(risk_list(user=user, **filters))

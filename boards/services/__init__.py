@@ -1,6 +1,7 @@
 """Every write of the boards app: atomic, validated, audited in the same transaction."""
 
 from boards.services.bodies import body_create, body_update, membership_add, membership_end
+from boards.services.documents import document_remove, document_upload
 from boards.services.meetings import (
     agenda_item_add,
     agenda_item_remove,
@@ -37,6 +38,8 @@ __all__ = [
     "attendance_record",
     "body_create",
     "body_update",
+    "document_remove",
+    "document_upload",
     "link_add",
     "link_remove",
     "meeting_create",

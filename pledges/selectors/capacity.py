@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import BigIntegerField, F, Func, Max, OuterRef, QuerySet, Subquery
 
 from pledges.models import CapacityLine, PlanCycle, PlanVersion
 from pledges.rules import READ_CAPACITY
@@ -31,14 +32,70 @@ def may_read(user) -> bool:
 
 
 def planned_output(line: CapacityLine, year: int, cycle_year: int) -> int:
-    """Output of one capacity line in ``year`` under the rule in the module docstring."""
+    """Output of one capacity line in ``year`` under the rule in the module docstring; a year
+    between two whole outputs rounds half to even, exactly (``PlannedOutput`` is the same rule
+    in SQL, and the two must agree on every line: floats would round 31.5 down to 31)."""
     start = max(cycle_year, line.baseline_year)
     if year <= start or line.target_year <= start:
         return line.current_output if year < line.target_year else line.target_output
     if year >= line.target_year:
         return line.target_output
-    share = (year - start) / (line.target_year - start)
+    share = Fraction(year - start, line.target_year - start)
     return round(line.current_output + share * (line.target_output - line.current_output))
+
+
+class PlannedOutput(Func):
+    """``planned_output`` of each ``CapacityLine`` row in ``year`` (for a plan of ``cycle_year``),
+    as SQL, so that planned capacity is summed in the database: ``Sum(PlannedOutput(...))``.
+
+    The same rule, the same rounding (half to even, exact): the target from the target year on;
+    the current output up to the start (the later of the cycle year and the baseline year); between
+    them ``(current * (target_year - year) + target * (year - start)) / (target_year - start)``,
+    its remainder rounded. Each column is compiled once and the years are written in as integers,
+    so the expression costs Django nothing to build for every year of a view. Outputs reach
+    2**63 - 1, so PostgreSQL takes the products in exact decimals rather than overflow a bigint.
+    """
+
+    # Whole numbers: PostgreSQL answers an exact decimal (its sums may pass 2**63), read with int();
+    # a DecimalField would pass SQLite's integers through a 15-digit float.
+    output_field = BigIntegerField()
+
+    def __init__(self, year: int, cycle_year: int):
+        super().__init__(F("current_output"), F("target_output"), F("baseline_year"), F("target_year"))
+        self.year, self.cycle_year = int(year), int(cycle_year)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        (current, target, baseline, target_year), params = zip(*compiled, strict=True)
+        if any(params):  # each column's SQL is written several times: it must carry no parameter
+            raise NotImplementedError("PlannedOutput reads plain columns only")
+        if connection.vendor == "postgresql":
+            current, target = f"CAST({current} AS NUMERIC)", f"CAST({target} AS NUMERIC)"
+        year, cycle_year = self.year, self.cycle_year
+        if year <= cycle_year:  # the start is never before the cycle year: no year between the ends
+            return f"(CASE WHEN {target_year} <= {year} THEN {target} ELSE {current} END)", []
+        start = f"(CASE WHEN {baseline} > {cycle_year} THEN {baseline} ELSE {cycle_year} END)"
+        whole = f"({current} * ({target_year} - {year}) + {target} * ({year} - {start}))"
+        span = f"({target_year} - {start})"
+        remainder = f"({whole} %% {span})"
+        quotient = f"(({whole} - {remainder}) / {span})"
+        half_even = f"2 * {remainder} > {span} OR (2 * {remainder} = {span} AND {quotient} %% 2 = 1)"
+        return (
+            f"(CASE WHEN {target_year} <= {year} THEN {target} WHEN {baseline} >= {year} THEN {current} "
+            f"ELSE {quotient} + CASE WHEN {half_even} THEN 1 ELSE 0 END END)"
+        ), []
+
+
+def submitted_versions(cycle: PlanCycle) -> QuerySet:
+    """The ids of each plan's latest submitted (frozen) version in ``cycle``: where planned capacity
+    is read from. A draft, even one newer than the submitted version, is never among them."""
+    latest = (
+        PlanVersion.objects.filter(plan=OuterRef("plan"), frozen=True)
+        .values("plan")
+        .annotate(last=Max("number"))
+        .values("last")
+    )
+    return PlanVersion.objects.filter(plan__cycle=cycle, frozen=True, number=Subquery(latest)).values("pk")
 
 
 @dataclass
@@ -63,15 +120,7 @@ def capacity_vs_demand(*, user, cycle: PlanCycle) -> list[CapacityRow]:
     queries: latest submitted versions (1), their capacity lines with items (1), demand (cached)."""
     if not may_read(user):
         raise Forbidden("Capacity against demand is for the secretariat and NSPA.")
-    latest = (
-        PlanVersion.objects.filter(plan=OuterRef("plan"), frozen=True)
-        .values("plan")
-        .annotate(last=Max("number"))
-        .values("last")
-    )
-    versions = PlanVersion.objects.filter(plan__cycle=cycle, frozen=True, number=Subquery(latest)).values(
-        "pk"
-    )
+    versions = submitted_versions(cycle)
     # The page's own grant: its readers' scope covers every submitted line, never a draft's.
     lines = list(
         restrict(CapacityLine.objects.filter(plan_version__in=versions), user, READ_CAPACITY).select_related(

@@ -131,7 +131,7 @@ def test_load_demo_is_idempotent(db, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     users, changes = User.objects.count(), ObjectChange.objects.count()
-    assert users == 8
+    assert users == 9  # four directors, NSPA, the secretariat, two board members, a partner
     assert settings.DEMO_PASSWORD in out
     call_command("load_demo")
     assert (User.objects.count(), ObjectChange.objects.count()) == (users, changes)

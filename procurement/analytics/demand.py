@@ -7,11 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db import connection
+from django.db.models import F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, ExtractYear
 
 from portal import aggregates
-from portal.aggregates import NationIds, nation_ids
+from portal.aggregates import NationIds, nation_ids, nation_ids_sql
 from portal.exceptions import NotFound
 from portal.permissions import VIEW, reads_all, restrict
 from procurement.analytics.common import (
@@ -23,6 +24,7 @@ from procurement.analytics.common import (
 )
 from procurement.choices import Firmness
 from procurement.models import (
+    CallOff,
     CallOffLine,
     Delivery,
     DemandSignal,
@@ -92,11 +94,12 @@ def _sources(demand, orders, deliveries, *, year_from, year_to, item) -> _Source
 
 
 def _sum_into(
-    sources: _Sources, row, *, demand: dict, orders: dict, deliveries: dict, nations: bool = False
+    sources: _Sources, row, *, demand: dict, orders: dict, deliveries: dict | None, nations: bool = False
 ) -> None:
     """Demanded and firm, ordered and delivered, each grouped by its source's keys (the same names
-    in the three dicts), added to ``row(entry)``: three GROUP BY queries. With ``nations``, each
-    figure's nations are collected in the same queries (into ``DemandRow``'s ``*_nations``)."""
+    in the three dicts), added to ``row(entry)``: three GROUP BY queries (two without
+    ``deliveries``, which the caller then sums its own way). With ``nations``, each figure's
+    nations are collected in the same queries (into ``DemandRow``'s ``*_nations``)."""
     firm = Q(firmness=Firmness.FIRM)
     demand_ids = (
         {
@@ -124,6 +127,8 @@ def _sum_into(
         target.ordered = entry["total"] or 0
         if nations:
             target.order_nations = nation_ids(entry["ids"])
+    if deliveries is None:
+        return
     delivery_ids = {"ids": NationIds("call_off_line__call_off__nation")} if nations else {}
     for entry in (
         sources.deliveries.values(**deliveries)
@@ -134,6 +139,29 @@ def _sum_into(
         target.delivered = entry["total"] or 0
         if nations:
             target.delivery_nations = nation_ids(entry["ids"])
+
+
+def _delivered_per_item_year(sources: _Sources) -> list[tuple]:
+    """``(item id, year, delivered, nation ids)`` per item and year of delivery, in one query.
+
+    The deliveries are summed per call-off line and year before they meet their lines, orders and
+    items: theirs is the table that grows, and joining each of its rows before grouping them took
+    three times as long at a million deliveries (2.3 s against 0.8 s, bench/boards.py). The year is
+    an integer, which PostgreSQL groups faster than EXTRACT's numeric."""
+    per_line = (
+        sources.deliveries.order_by()
+        .values("call_off_line_id", k_year=Cast(ExtractYear("delivered_on"), IntegerField()))
+        .annotate(total=Sum("quantity_delivered"))
+    )
+    sql, params = per_line.query.sql_with_params()
+    line, call_off, framework_line = (model._meta.db_table for model in (CallOffLine, CallOff, FrameworkLine))
+    nations = nation_ids_sql("c.nation_id", connection.vendor)
+    return fetch(
+        f"SELECT fl.item_id, d.k_year, SUM(d.total), {nations} FROM ({sql}) d "  # noqa: S608
+        f"JOIN {line} l ON l.id = d.call_off_line_id JOIN {call_off} c ON c.id = l.call_off_id "
+        f"JOIN {framework_line} fl ON fl.id = l.framework_line_id GROUP BY fl.item_id, d.k_year",
+        params,
+    )
 
 
 def _nations_participating(sources: _Sources) -> dict[tuple[int, int], int]:
@@ -240,9 +268,12 @@ def _aggregated_demand(*, year_from: int | None, year_to: int | None, item) -> l
         lambda entry: row(entry["k_a"], entry["k_b"]),
         demand={"k_a": F("item_id"), "k_b": F("year")},
         orders={"k_a": F("framework_line__item_id"), "k_b": ExtractYear("call_off__order_date")},
-        deliveries={"k_a": F("call_off_line__framework_line__item_id"), "k_b": ExtractYear("delivered_on")},
+        deliveries=None,
         nations=True,
     )
+    for item_id, year, delivered, ids in _delivered_per_item_year(sources):
+        target = row(item_id, year)
+        target.delivered, target.delivery_nations = int(delivered or 0), nation_ids(ids)
     for (item_id, year), count in _nations_participating(sources).items():
         row(item_id, year).nations = count
 

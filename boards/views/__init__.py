@@ -1,0 +1,1 @@
+"""The boards pages: thin views over boards.selectors and boards.services."""

@@ -1,0 +1,58 @@
+"""A meeting document's download: the only way its bytes leave the storage."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from boards import selectors, services
+from boards.forms import DocumentForm
+from boards.models import Document
+from portal.permissions import ADD
+from portal.web import FORM_METHODS, form_page, get_for
+
+
+@require_GET
+def document_download(request, pk: int):
+    """The document as an attachment, under the name it was uploaded with and as the type its
+    content was found to be, never sniffed by the browser nor kept by a cache. A document the
+    reader may not see is the same 404 as one that does not exist."""
+    document = get_for(request, selectors.document_list, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a database restored without its storage): a missing document.
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@FORM_METHODS
+def document_upload(request, pk: int):
+    """Attach a PDF, DOCX or XLSX to meeting ``pk`` or one of its agenda items."""
+    user = request.user
+    meeting = get_for(request, selectors.meeting_detail, pk, (Document, ADD))
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        agenda=meeting.agenda_items.all(),
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.document_upload(actor=user, meeting=meeting, **data),
+        title=_("Add a document to %(meeting)s") % {"meeting": meeting},
+        intro=_("PDF, Word (.docx) or Excel (.xlsx), up to %(size)s MB; the type is checked by content.")
+        % {"size": settings.BOARDS_DOCUMENT_MAX_BYTES // (1024 * 1024)},
+        success_url=lambda document: reverse("boards:meeting-detail", kwargs={"pk": meeting.pk}),
+        success_message=_("Document added."),
+        cancel_url=reverse("boards:meeting-detail", kwargs={"pk": meeting.pk}),
+        template="boards/document_upload.html",
+    )
