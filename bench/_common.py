@@ -74,3 +74,42 @@ def migrate() -> None:
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL.")
     call_command("migrate", verbosity=0)
+
+
+def fetch(sql: str, params=()) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def timed(repeat: int, func, before=None) -> tuple[float, float, object]:
+    """Median and worst time of ``func`` in ms over ``repeat`` calls (after one warm-up), ``before``
+    run untimed ahead of each, and its last result."""
+    if before:
+        before()
+    result = func()
+    samples = []
+    for _ in range(repeat):
+        if before:
+            before()
+        started = time.perf_counter()
+        result = func()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), max(samples), result
+
+
+def line(
+    label: str, median: float, worst: float, plain: float | None = None, extra: str = "", width: int = 50
+) -> None:
+    """One figure, beside the plain SQL of the same numbers as a ratio when given."""
+    ratio = f"   plain SQL {plain:7.1f} ms   ratio {median / plain:4.1f}x" if plain else ""
+    print(f"  {label:<{width}} median {median:7.1f} ms   max {worst:7.1f} ms{ratio}{extra}")
+
+
+def calibrate(repeat: int) -> None:
+    """One figure of this machine's speed, so the others can be read against other machines."""
+    median, _, _ = timed(repeat, lambda: fetch("SELECT count(*) FROM generate_series(1, 1000000)"))
+    print(f"calibration: SELECT count(*) FROM generate_series(1, 1000000) takes {median:.1f} ms here")  # noqa: S608
+    print(f"  load average now: {', '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")

@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.pop("REDIS_URL", None)  # a local cache: measure the code, not a network hop
 
-from bench._common import migrate, setup_django
+from bench._common import calibrate, fetch, migrate, setup_django, timed
+from bench._common import line as _line
 
 setup_django(
     os.environ.get("BENCH_BOARDS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_boards")
@@ -200,33 +201,6 @@ def user(role: str):
     return found
 
 
-def fetch(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def timed(repeat: int, func, before=None) -> tuple[float, float, object]:
-    """Median and worst time of ``func`` in ms over ``repeat`` calls (after one warm-up), ``before``
-    run untimed ahead of each, and its last result."""
-    if before:
-        before()
-    result = func()
-    samples = []
-    for _ in range(repeat):
-        if before:
-            before()
-        started = time.perf_counter()
-        result = func()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), max(samples), result
-
-
-def line(label: str, median: float, worst: float, plain: float | None = None, extra: str = "") -> None:
-    ratio = f"   plain SQL {plain:7.1f} ms   ratio {median / plain:4.1f}x" if plain else ""
-    print(f"  {label:<44} median {median:7.1f} ms   max {worst:7.1f} ms{ratio}{extra}")
-
-
 # --- The plain SQL of the same numbers -----------------------------------------------------------
 
 NATIONS = "STRING_AGG(DISTINCT {}::text, ',')"
@@ -236,6 +210,10 @@ HALF_EVEN = (
     f"div({WHOLE}, {SPAN}) + CASE WHEN 2 * mod({WHOLE}, {SPAN}) > {SPAN}"
     f" OR (2 * mod({WHOLE}, {SPAN}) = {SPAN} AND mod(div({WHOLE}, {SPAN}), 2) = 1) THEN 1 ELSE 0 END"
 )
+
+
+def line(*args, **kwargs) -> None:
+    _line(*args, width=44, **kwargs)
 
 
 def plain_view(cycle_year: int, first: int, last: int) -> dict[tuple[int, int], tuple]:
@@ -358,13 +336,6 @@ def queries_of(func) -> list[float]:
     with connection.execute_wrapper(timing):
         func()
     return timings
-
-
-def calibrate(repeat: int) -> None:
-    """One figure of this machine's speed, so the others can be read against other machines."""
-    median, _, _ = timed(repeat, lambda: fetch("SELECT count(*) FROM generate_series(1, 1000000)"))
-    print(f"calibration: SELECT count(*) FROM generate_series(1, 1000000) takes {median:.1f} ms here")
-    print(f"  load average now: {', '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")
 
 
 # The page the lead writes; measured once its route answers.

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.pop("REDIS_URL", None)  # a local cache: measure the code, not a network hop
 
-from bench._common import migrate, setup_django, time_page
+from bench._common import calibrate, fetch, line, migrate, setup_django, time_page, timed
 
 setup_django(
     os.environ.get(
@@ -177,24 +176,6 @@ def user(role: str, nation_code: str | None = None):
     return found
 
 
-def timed(repeat: int, func) -> tuple[float, float, object]:
-    """Median and worst time of ``func`` in ms over ``repeat`` calls (after one warm-up), and its
-    last result."""
-    result = func()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = func()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), max(samples), result
-
-
-def fetch(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 # --- The plain SQL of the same numbers -----------------------------------------------------------
 
 RESPONDABLE_SQL = "('promulgated', 'ratification_draft', 'superseded')"
@@ -289,11 +270,6 @@ def plain_alerts(year: int, nation_id: int | None = None, limit: int = ALERT_PAG
 
 
 # --- Measuring ---------------------------------------------------------------------------------
-
-
-def line(label: str, median: float, worst: float, plain: float | None = None, extra: str = "") -> None:
-    ratio = f"   plain SQL {plain:7.1f} ms   ratio {median / plain:4.1f}x" if plain else ""
-    print(f"  {label:<50} median {median:7.1f} ms   max {worst:7.1f} ms{ratio}{extra}")
 
 
 def queries_of(func) -> int:
@@ -403,12 +379,6 @@ def bench_alerts(repeat: int) -> None:
     client = Client()
     client.force_login(secretariat)
     view_hook(client, "standards:alert-list", "", repeat, "page GET standards:alert-list (secretariat)")
-
-
-def calibrate(repeat: int) -> None:
-    """One figure of this machine's speed, so the others can be read against other machines."""
-    median, _, _ = timed(repeat, lambda: fetch("SELECT count(*) FROM generate_series(1, 1000000)"))
-    print(f"calibration: SELECT count(*) FROM generate_series(1, 1000000) takes {median:.1f} ms here")
 
 
 def main() -> None:

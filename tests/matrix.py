@@ -111,6 +111,21 @@ def statuses(anonymous: int, default: int, **who: int) -> dict:
     return {"anonymous": anonymous, **dict.fromkeys(ROLES, default), **who}
 
 
+def allowed(ok: set[str], denied: int = 403, **others: int) -> dict:
+    """200 for the ``ok`` roles (and the superuser), ``denied`` for the other roles, a login
+    redirect for anonymous, and the named exceptions."""
+    return {
+        "anonymous": 302,
+        **{role: 200 if role in ok or role == "superuser" else denied for role in ROLES},
+        **others,
+    }
+
+
+def as_write(expect: Mapping[str, int], status: int) -> dict:
+    """A GET row's statuses for a POST: ``status`` where the page showed (200), the same refusals."""
+    return {who: status if code == 200 else code for who, code in expect.items()}
+
+
 def pk(name: str) -> Callable[[dict], dict]:
     """URL kwargs ``{"pk": context[name].pk}``."""
     return lambda context: {"pk": context[name].pk}

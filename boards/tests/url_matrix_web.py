@@ -21,24 +21,12 @@ from boards.choices import BodyKind, MemberRole
 from boards.models import ActionItem, Minutes, Recommendation
 from boards.tests.factories import START, make_meeting, make_risk, pdf_bytes
 from portal.models import Nation, User
-from tests.matrix import ROLES, Exempt, Row
+from tests.matrix import Exempt, Row, as_write
+from tests.matrix import allowed as statuses
 
 MEMBERS = {"secretariat", "board_member"}
 BODY_READERS = {"director", "nspa", "secretariat", "board_member"}
 MEETING_READERS = {"director", "secretariat", "board_member"}
-
-
-def statuses(ok: set[str], denied: int = 403, **others: int) -> dict:
-    """200 for ``ok`` roles (and the superuser), ``denied`` for the rest; a login redirect for anonymous."""
-    return {
-        "anonymous": 302,
-        **{role: 200 if role in ok or role == "superuser" else denied for role in ROLES},
-        **others,
-    }
-
-
-def as_write(expect: dict, status: int) -> dict:
-    return {who: status if code == 200 else code for who, code in expect.items()}
 
 
 def pk(key):
