@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boards import selectors
-from boards.choices import OPEN_ACTIONS, ActionStatus, RiskStatus, RiskType, Tier
+from boards.choices import ActionStatus, RiskStatus, RiskType, Tier
 from boards.models import ActionItem, Risk
 from portal.filtersets import IdChoiceFilter, NationFilter, WholeNumberFilter
 
@@ -31,8 +31,8 @@ class ActionFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value: bool | None):
         if value is None:
             return queryset
-        late = {"status__in": OPEN_ACTIONS, "due_on__lt": timezone.localdate()}
-        return queryset.filter(**late) if value else queryset.exclude(**late)
+        late = ActionItem.late_q(timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class RiskFilterSet(django_filters.FilterSet):

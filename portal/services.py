@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
@@ -29,6 +30,15 @@ def ensure_may(actor, model: type[models.Model], action: str = ADD) -> None:
         if action == ADD:
             raise Forbidden(_("You may not create a %(model)s.") % {"model": name})
         raise Forbidden(_("You may not do this to a %(model)s.") % {"model": name})
+
+
+def only_fields(values: Mapping[str, Any], allowed, *, creating: bool = False) -> None:
+    """Refuse the keyword fields a create or update service does not take, each with a message
+    on its own field (a form or an API body naming one is told which)."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        message = _("This field cannot be set here.") if creating else _("This field cannot be changed here.")
+        raise ValidationError(dict.fromkeys(sorted(unknown), message))
 
 
 def locked_for(obj: models.Model, *, actor, action: str = CHANGE) -> models.Model:

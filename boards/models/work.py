@@ -82,10 +82,20 @@ class ActionItem(models.Model):
             return self.owner_user.get_full_name() or self.owner_user.get_username()
         return self.owner_nation.name if self.owner_nation_id else ""
 
+    @staticmethod
+    def late(status: str, due_on, today) -> bool:
+        """Whether an action in ``status``, due ``due_on``, is overdue ``today``: open and past it."""
+        return status in OPEN_ACTIONS and due_on < today
+
+    @staticmethod
+    def late_q(today) -> Q:
+        """``late`` as a filter: the open actions past their date ``today``."""
+        return Q(status__in=OPEN_ACTIONS, due_on__lt=today)
+
     @property
     def is_overdue(self) -> bool:
         """Open and past its date today (the daily job's ``overdue_since`` is when it was flagged)."""
-        return self.status in OPEN_ACTIONS and self.due_on < timezone.localdate()
+        return self.late(self.status, self.due_on, timezone.localdate())
 
     def clean(self) -> None:
         errors = {}

@@ -7,7 +7,6 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from boards.choices import OPEN_ACTIONS
 from boards.models import ActionItem, Recommendation
 from portal.permissions import VIEW, restrict
 
@@ -36,8 +35,8 @@ def action_list(
     if status:
         rows = rows.filter(status=status)
     if overdue is not None:
-        late = {"status__in": OPEN_ACTIONS, "due_on__lt": today or timezone.localdate()}
-        rows = rows.filter(**late) if overdue else rows.exclude(**late)
+        late = ActionItem.late_q(today or timezone.localdate())
+        rows = rows.filter(late) if overdue else rows.exclude(late)
     return rows.order_by("due_on", "pk")
 
 

@@ -13,7 +13,7 @@ from boards.choices import AuditEvent, MemberRole
 from boards.models import Body, Membership
 from portal.concurrency import check_version
 from portal.permissions import ADD, CHANGE, VIEW, ensure_added
-from portal.services import ensure_may, locked_for, model_create, model_update
+from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
 BODY_FIELDS = ("code", "kind", "name", "name_fr", "parent", "mandate", "chair", "starts_on", "ends_on")
 
@@ -30,9 +30,7 @@ def body_create(*, actor, keeps_risk_register: bool = False, **fields) -> Body:
 def body_update(*, actor, body: Body, expected_version: int | None = None, **changes) -> Body:
     body = locked_for(body, actor=actor, action=CHANGE)
     check_version(body, expected_version)
-    unknown = set(changes) - set(BODY_FIELDS) - {"keeps_risk_register"}
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    only_fields(changes, {*BODY_FIELDS, "keeps_risk_register"})
     return model_update(body, actor=actor, changes=changes)
 
 

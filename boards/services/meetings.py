@@ -22,7 +22,7 @@ from portal.audit import record_change
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, NotFound
 from portal.permissions import ADD, CHANGE, DELETE, VIEW, ensure_added, ensure_allowed, restrict
-from portal.services import ensure_may, locked_for, model_create, model_update
+from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
 MEETING_FIELDS = {"title", "starts_at", "ends_at", "time_zone", "location", "virtual", "status"}
 CREATE_ONLY = {"illustrative"}
@@ -31,16 +31,10 @@ AGENDA_FIELDS = {"title", "presenter", "notes"}
 _PARKED = 10_000
 
 
-def _fields(changes: dict, allowed: set[str]) -> None:
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
-
-
 @transaction.atomic
 def meeting_create(*, actor, body, **fields) -> Meeting:
     ensure_may(actor, Meeting, ADD)
-    _fields(fields, MEETING_FIELDS | CREATE_ONLY)
+    only_fields(fields, MEETING_FIELDS | CREATE_ONLY)
     meeting = model_create(Meeting(body=body, **fields), actor=actor)
     ensure_added(actor, meeting, _("You may not schedule meetings of this body."))
     return meeting
@@ -50,7 +44,7 @@ def meeting_create(*, actor, body, **fields) -> Meeting:
 def meeting_update(*, actor, meeting: Meeting, expected_version: int | None = None, **changes) -> Meeting:
     meeting = locked_for(meeting, actor=actor)
     check_version(meeting, expected_version)
-    _fields(changes, MEETING_FIELDS)
+    only_fields(changes, MEETING_FIELDS)
     return model_update(meeting, actor=actor, changes=changes)
 
 
@@ -108,7 +102,7 @@ def agenda_item_add(
 @transaction.atomic
 def agenda_item_update(*, actor, item: AgendaItem, **changes) -> AgendaItem:
     item = locked_for(item, actor=actor)
-    _fields(changes, AGENDA_FIELDS)
+    only_fields(changes, AGENDA_FIELDS)
     return model_update(item, actor=actor, changes=changes)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from boards.models import Risk
 from portal.concurrency import check_version
 from portal.permissions import ADD, ensure_added
-from portal.services import ensure_may, locked_for, model_create, model_update
+from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
 RISK_FIELDS = {
     "title",
@@ -29,18 +29,12 @@ RISK_FIELDS = {
 }
 
 
-def _fields(changes: dict) -> None:
-    unknown = set(changes) - RISK_FIELDS
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
-
-
 @transaction.atomic
 def risk_create(
     *, actor, body, frameworks=(), dependent_items=(), illustrative: bool = False, **fields
 ) -> Risk:
     ensure_may(actor, Risk, ADD)
-    _fields(fields)
+    only_fields(fields, RISK_FIELDS, creating=True)
     if not body.keeps_risk_register:
         raise ValidationError({"body": _("Risks are recorded in the register of the body that keeps it.")})
     risk = model_create(Risk(body=body, illustrative=illustrative, **fields), actor=actor)
@@ -62,7 +56,7 @@ def risk_update(
 ) -> Risk:
     risk = locked_for(risk, actor=actor)
     check_version(risk, expected_version)
-    _fields(changes)
+    only_fields(changes, RISK_FIELDS, creating=True)
     touched = False
     if frameworks is not None and {f.pk for f in frameworks} != set(
         risk.frameworks.values_list("pk", flat=True)

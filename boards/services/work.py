@@ -15,28 +15,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards.choices import OPEN_ACTIONS, RECOMMENDATION_FLOW, AuditEvent, RecommendationState
+from boards.choices import RECOMMENDATION_FLOW, AuditEvent, RecommendationState
 from boards.models import ActionItem, Recommendation
 from boards.rules import DECIDE, ENDORSE, SUBMIT
 from portal.audit import record_change
 from portal.concurrency import check_version
 from portal.exceptions import Conflict
 from portal.permissions import ADD, CHANGE, ensure_added
-from portal.services import ensure_may, locked_for, model_create, model_update
+from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
 ACTION_FIELDS = {"text", "owner_user", "owner_nation", "due_on", "status", "is_decision", "agenda_item"}
-
-
-def _still_overdue(action: ActionItem, today: dt.date) -> bool:
-    return action.status in OPEN_ACTIONS and action.due_on < today
 
 
 @transaction.atomic
 def action_create(*, actor, body, text: str, due_on: dt.date, meeting=None, **fields) -> ActionItem:
     ensure_may(actor, ActionItem, ADD)
-    unknown = set(fields) - ACTION_FIELDS - {"illustrative"}
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    only_fields(fields, {*ACTION_FIELDS, "illustrative"}, creating=True)
     action = ActionItem(
         body=body, meeting=meeting, text=text, due_on=due_on, created_by=actor if actor.pk else None, **fields
     )
@@ -52,13 +46,9 @@ def action_update(*, actor, action: ActionItem, expected_version: int | None = N
     again if it falls behind again."""
     action = locked_for(action, actor=actor)
     check_version(action, expected_version)
-    unknown = set(changes) - ACTION_FIELDS
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
-    after = ActionItem(**{**{f.attname: getattr(action, f.attname) for f in action._meta.concrete_fields}})
-    for name, value in changes.items():
-        setattr(after, name, value)
-    if action.overdue_since and not _still_overdue(after, timezone.localdate()):
+    only_fields(changes, ACTION_FIELDS)
+    status, due_on = changes.get("status", action.status), changes.get("due_on", action.due_on)
+    if action.overdue_since and not ActionItem.late(status, due_on, timezone.localdate()):
         changes = {**changes, "overdue_since": None}
     return model_update(action, actor=actor, changes=changes)
 
@@ -66,7 +56,7 @@ def action_update(*, actor, action: ActionItem, expected_version: int | None = N
 def actions_flag_overdue(*, today: dt.date) -> int:
     """Flag open actions past their due date, once each: one conditional UPDATE per action, and
     only the run whose UPDATE changed the row audits it, so two runs at once flag each action once."""
-    late = ActionItem.objects.filter(status__in=OPEN_ACTIONS, due_on__lt=today, overdue_since__isnull=True)
+    late = ActionItem.objects.filter(ActionItem.late_q(today), overdue_since__isnull=True)
     flagged = 0
     for action in late.order_by("pk"):
         with transaction.atomic():
@@ -131,10 +121,7 @@ def recommendation_update(
     is frozen."""
     recommendation = locked_for(recommendation, actor=actor)
     check_version(recommendation, expected_version)
-    if set(changes) - RECOMMENDATION_FIELDS:
-        raise ValidationError(
-            {name: _("This field cannot be changed here.") for name in set(changes) - RECOMMENDATION_FIELDS}
-        )
+    only_fields(changes, RECOMMENDATION_FIELDS)
     if recommendation.state != RecommendationState.DRAFTED:
         raise Conflict(
             _("This recommendation is %(state)s; only a draft is edited.")
@@ -176,7 +163,6 @@ def recommendation_move(
         if to == RecommendationState.RETURNED and not note.strip():
             raise ValidationError({"note": _("Say why CNAD returned the recommendation.")})
         changes.update(decided_on=today, decision_note=note.strip())
-    updated = model_update(
+    return model_update(
         recommendation, actor=actor, changes={"state": to, **changes}, action=event, message=note.strip()
     )
-    return updated

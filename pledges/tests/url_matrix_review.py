@@ -12,15 +12,8 @@ from pledges import services
 from pledges.models import PlanCycle
 from pledges.services import CommentInput
 from portal.models import Nation
-from tests.matrix import ROLES, Exempt, Row
-
-
-def statuses(ok: set[str], denied: int = 403, **others: int) -> dict:
-    return {
-        "anonymous": 302,
-        **{role: 200 if role in ok or role == "superuser" else denied for role in ROLES},
-        **others,
-    }
+from tests.matrix import Exempt, Row
+from tests.matrix import allowed as statuses
 
 
 def pk(key):

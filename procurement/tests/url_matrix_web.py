@@ -13,16 +13,7 @@ from procurement.tests.factories import ItemFactory, make_calloff, make_delivery
 from standards import services as standards_services
 from standards.tests.factories import make_standard
 from tests.matrix import ROLES, Row
-
-
-def statuses(ok: set[str], denied: int = 403, **others: int) -> dict:
-    """200 for ``ok`` roles (and the superuser), ``denied`` for the rest; a login redirect for anonymous."""
-    return {
-        "anonymous": 302,
-        **{role: 200 if role in ok or role == "superuser" else denied for role in ROLES},
-        **others,
-    }
-
+from tests.matrix import allowed as statuses
 
 NSPA_ONLY = statuses({"nspa"})
 PROCUREMENT_READERS = {"nspa", "secretariat", "director"}

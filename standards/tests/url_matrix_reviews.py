@@ -19,21 +19,8 @@ from procurement.tests.factories import ItemFactory, nspa_user
 from standards import services
 from standards.models import ChangeProposal, Domain, ReviewCycle, UnmatchedDesignation
 from standards.tests.factories import make_domain, make_standard, secretariat_user
-from tests.matrix import ROLES, Row
-
-
-def statuses(ok: set[str], denied: int = 403, **others: int) -> dict:
-    """200 for ``ok`` roles (and the superuser), ``denied`` for the rest; a login redirect for anonymous."""
-    return {
-        "anonymous": 302,
-        **{role: 200 if role in ok or role == "superuser" else denied for role in ROLES},
-        **others,
-    }
-
-
-def as_write(expect: dict, status: int) -> dict:
-    """A GET row's statuses for a POST: ``status`` where the page showed (200), the same refusals."""
-    return {who: status if code == 200 else code for who, code in expect.items()}
+from tests.matrix import ROLES, Row, as_write
+from tests.matrix import allowed as statuses
 
 
 def pk(key):

@@ -18,16 +18,7 @@ from standards import services
 from standards.services import ResponseInput
 from standards.tests.factories import make_domain, make_standard, secretariat_user
 from tests.matrix import ROLES, Row
-
-
-def statuses(ok: set[str], denied: int = 403, **others: int) -> dict:
-    """200 for ``ok`` roles (and the superuser), ``denied`` for the rest; a login redirect for anonymous."""
-    return {
-        "anonymous": 302,
-        **{role: 200 if role in ok or role == "superuser" else denied for role in ROLES},
-        **others,
-    }
-
+from tests.matrix import allowed as statuses
 
 ALLIES = {"director", "nspa", "secretariat", "board_member"}
 CATALOGUE_READERS = {*ROLES} - {"no_role"}
