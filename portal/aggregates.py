@@ -16,6 +16,7 @@ SQL) collect each group's distinct nations in the same GROUP BY that sums the gr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -76,9 +77,12 @@ class NationIds(Aggregate):
         return super(NationIds, clone).as_sql(compiler, connection, **extra_context)
 
 
+@functools.lru_cache(maxsize=8192)
 def nation_ids(value: str | None) -> frozenset[int]:
-    """The nation ids collected by ``NationIds`` or ``nation_ids_sql``."""
-    return frozenset(int(part) for part in value.split(",")) if value else frozenset()
+    """The nation ids collected by ``NationIds`` or ``nation_ids_sql``. Remembered: an Alliance
+    aggregate repeats a few lists ("every Ally") in thousands of cells, and parsing them again took
+    a fifth of the capacity view's time (bench/boards.py)."""
+    return frozenset(map(int, value.split(","))) if value else frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,17 +93,24 @@ class Audience:
     exempt: bool
     known: frozenset[int] = frozenset()
 
-    def hides(self, nations: Collection[int]) -> bool:
+    def hides(self, nations: Collection[int], least: int | None = None) -> bool:
         """Whether a cell built from ``nations`` is withheld from this reader. An empty cell (no
-        nation) reveals nobody's figure and is shown."""
-        if self.exempt:
+        nation) reveals nobody's figure and is shown. ``least``: ``minimum()``, when the caller
+        has read it already."""
+        if self.exempt or not nations:
+            return False
+        least = minimum() if least is None else least
+        if len(nations) - len(self.known) >= least:  # enough nations whoever they are: no set work
             return False
         unknown = len(frozenset(nations) - self.known)
-        return 0 < unknown < minimum()
+        return 0 < unknown < least
 
     def keep(self, value: T, *nation_sets: Collection[int]) -> T | None:
         """``value``, or None when any of the cells it is derived from is withheld."""
-        return None if any(self.hides(nations) for nations in nation_sets) else value
+        if self.exempt:
+            return value
+        least = minimum()
+        return None if any(self.hides(nations, least) for nations in nation_sets) else value
 
 
 EXEMPT = Audience(exempt=True)

@@ -390,3 +390,29 @@ class Delivery(models.Model):
             errors["accepted_on"] = _("Acceptance cannot come before delivery.")
         if errors:
             raise ValidationError(errors)
+
+
+class DeliveredPerYear(models.Model):
+    """The quantity delivered of one item to one nation in one calendar year: a running total the
+    delivery services keep in each delivery's own transaction, as they keep a call-off line's
+    ``delivered_quantity``. A recorded delivery is never deleted, and its line (so its item and
+    nation), date and quantity never change, so the total only ever grows by what a delivery adds.
+    Analytics read these few thousand rows instead of a million deliveries (issue 13's capacity
+    view); ``procurement.services.delivered_per_year_rebuild`` recomputes them from the deliveries,
+    and a test holds the two equal."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    nation = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quantity = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "nation", "year"], name="delivered_once_per_item_nation_year"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "item"], name="delivered_year_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} to {self.nation_id} in {self.year}: {self.quantity}"

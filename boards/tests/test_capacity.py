@@ -437,7 +437,7 @@ def test_query_count_is_constant_cold_and_warm(data, world, make_user, cold, mon
     small_cold = [count_queries(reader) for reader in readers]
     grow(data, make_user)
     large_cold = [count_queries(reader) for reader in readers]
-    assert small_cold == large_cold == [9, 9]
+    assert small_cold == large_cold == [8, 8]
     assert len(capacity_view(user=world.secretariat).rows) == 25  # five items now
 
     monkeypatch.undo()  # the cache works again

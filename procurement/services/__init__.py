@@ -17,6 +17,7 @@ from procurement.services.catalogue import (
 from procurement.services.deliveries import (
     DELIVERY_CORRECTABLE,
     DeliveryInput,
+    delivered_per_year_rebuild,
     deliveries_import,
     delivery_correct,
     delivery_record,
@@ -47,6 +48,7 @@ __all__ = [
     "DemandCellInput",
     "DemandGridRejected",
     "calloff_create",
+    "delivered_per_year_rebuild",
     "deliveries_import",
     "delivery_correct",
     "delivery_record",

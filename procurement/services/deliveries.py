@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, IntegerField, Sum
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
 from portal.audit import record_change, snapshot
@@ -18,6 +19,7 @@ from portal.services import model_update
 from procurement.choices import AuditEvent
 from procurement.models import (
     CallOffLine,
+    DeliveredPerYear,
     Delivery,
     DeliveryImport,
 )
@@ -62,8 +64,8 @@ def delivery_record(*, actor, data: DeliveryInput) -> Delivery:
     """Record one delivery; the call-off line is locked so deliveries never exceed the order."""
     ensure_may_add(actor, Delivery)
     line = (
-        CallOffLine.objects.select_for_update()
-        .select_related("call_off")
+        CallOffLine.objects.select_for_update(of=("self",))
+        .select_related("call_off", "framework_line")
         .filter(pk=data.call_off_line_id)
         .first()
     )
@@ -94,6 +96,8 @@ def delivery_record(*, actor, data: DeliveryInput) -> Delivery:
         delivered_quantity=F("delivered_quantity") + delivery.quantity_delivered,
         accepted_quantity=F("accepted_quantity") + delivery.quantity_accepted,
     )
+    key = (line.framework_line.item_id, line.call_off.nation_id, delivery.delivered_on.year)
+    _add_year_totals({key: delivery.quantity_delivered})
     record_change(actor=actor, obj=delivery, action=AuditEvent.DELIVERY_RECORDED, after=snapshot(delivery))
     refresh_analytics_after_commit()
     return delivery
@@ -149,6 +153,57 @@ def _add_line_totals(per_line: dict[int, list[int]]) -> None:
             f"FROM (VALUES {values}) AS v(id, delivered, accepted) WHERE l.id = v.id",
             params,
         )
+
+
+def _add_year_totals(totals: dict[tuple[int, int, int], int]) -> None:
+    """Add ``{(item, nation, year): quantity}`` to the ``DeliveredPerYear`` totals in one upsert
+    (PostgreSQL and SQLite both speak ``ON CONFLICT ... DO UPDATE``). Two transactions adding to
+    one total serialize on its row; neither reads it first, so neither overwrites the other."""
+    table = DeliveredPerYear._meta.db_table
+    entries = list(totals.items())
+    # In chunks: SQLite takes at most 32,766 parameters in one statement.
+    for start in range(0, len(entries), 1000):
+        chunk = entries[start : start + 1000]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params = [value for key, quantity in chunk for value in (*key, quantity)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (item_id, nation_id, year, quantity) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (item_id, nation_id, year) "
+                f"DO UPDATE SET quantity = {table}.quantity + excluded.quantity",
+                params,
+            )
+
+
+def delivered_per_year_rebuild() -> int:
+    """Recompute every ``DeliveredPerYear`` total from the deliveries themselves; returns how many
+    totals there are. For data loaded without the services (the benches' SQL) and for checking the
+    running totals; the services keep them current otherwise. Not audited: the totals are derived,
+    and every delivery under them has its own audit row."""
+    with transaction.atomic():
+        DeliveredPerYear.objects.all().delete()
+        rows = (
+            Delivery.objects.order_by()
+            .values(
+                "call_off_line__framework_line__item_id",
+                "call_off_line__call_off__nation_id",
+                year=Cast(ExtractYear("delivered_on"), IntegerField()),
+            )
+            .annotate(total=Sum("quantity_delivered"))
+        )
+        created = DeliveredPerYear.objects.bulk_create(
+            (
+                DeliveredPerYear(
+                    item_id=row["call_off_line__framework_line__item_id"],
+                    nation_id=row["call_off_line__call_off__nation_id"],
+                    year=row["year"],
+                    quantity=row["total"],
+                )
+                for row in rows.iterator()
+            ),
+            batch_size=2000,
+        )
+    return len(created)
 
 
 # What may be corrected on a recorded delivery. Quantities and the lot drive running totals and
@@ -207,6 +262,17 @@ def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, s
     batch.save()
     _insert_deliveries(rows, actor=actor, batch=batch)
     _add_line_totals(per_line)
+    owners = {
+        pk: (item, nation)
+        for pk, item, nation in CallOffLine.objects.filter(pk__in=per_line).values_list(
+            "pk", "framework_line__item_id", "call_off__nation_id"
+        )
+    }
+    year_totals: dict[tuple[int, int, int], int] = {}
+    for row in rows:
+        key = (*owners[row.call_off_line_id], row.delivered_on.year)
+        year_totals[key] = year_totals.get(key, 0) + row.quantity_delivered
+    _add_year_totals(year_totals)
     record_change(
         actor=actor,
         obj=batch,
