@@ -102,3 +102,6 @@ def register_rules() -> None:
             },
         )
     register(m.DeliveryImport, {VIEW: NSPA_AND_SECRETARIAT, ADD: nspa_writes})
+    # Running totals kept by the delivery services and read only inside aggregated demand (which
+    # applies the disclosure rule): nobody lists them, so no role reads them directly.
+    register(m.DeliveredPerYear, {})
