@@ -14,13 +14,8 @@ names; here it may fetch only the portal's own static files
 
 from __future__ import annotations
 
-import mimetypes
-import posixpath
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from pledges import selectors
@@ -35,67 +30,19 @@ from pledges.models import (
     ReviewComment,
 )
 from portal.exports import Column, Kind, Sheet, workbook_bytes
+
+# Re-exported: the PDF machinery is the portal's (portal/pdf.py), shared with the boards' minutes.
+from portal.pdf import (  # noqa: F401
+    DEFAULT_CLASSIFICATION,
+    PDF_VARIANT,
+    STATIC_ORIGIN,
+    ResourceRefused,
+    StaticResource,
+    fetch_static,
+    render_html_pdf,
+    weasyprint_url_fetcher,
+)
 from portal.permissions import VIEW, may
-
-# An origin that never resolves (.invalid is reserved, RFC 2606): relative links in the PDF's HTML
-# are joined to it, and the fetcher maps it onto the static files, never onto the network.
-STATIC_ORIGIN = "https://portal-static.invalid"
-DEFAULT_CLASSIFICATION = "NATO UNCLASSIFIED"
-PDF_VARIANT = "pdf/ua-1"
-
-
-class ResourceRefused(ValueError):
-    """The PDF asked for something that is not one of the portal's static files."""
-
-
-@dataclass(frozen=True)
-class StaticResource:
-    url: str
-    content: bytes
-    mime_type: str
-
-
-def fetch_static(url: str) -> StaticResource:
-    """The static file ``url`` names (``STATIC_ORIGIN`` + ``STATIC_URL`` + path); refuse all else."""
-    parts = urlsplit(url)
-    prefix = settings.STATIC_URL
-    if f"{parts.scheme}://{parts.netloc}" != STATIC_ORIGIN or not parts.path.startswith(prefix):
-        raise ResourceRefused(f"Only the portal's static files may be used in a PDF, not {url[:100]!r}.")
-    relative = unquote(parts.path[len(prefix) :])
-    normalised = posixpath.normpath(relative)
-    if normalised != relative or normalised.startswith(("/", "..")) or "\\" in relative or "\x00" in relative:
-        raise ResourceRefused(f"Not a static file path: {relative[:100]!r}.")
-    found = finders.find(normalised)
-    if not found or isinstance(found, list):
-        raise ResourceRefused(f"No static file {normalised!r}.")
-    with open(found, "rb") as handle:
-        content = handle.read()
-    mime_type = mimetypes.guess_type(normalised)[0] or "application/octet-stream"
-    return StaticResource(url=url, content=content, mime_type=mime_type)
-
-
-def weasyprint_url_fetcher():
-    """``fetch_static`` in the shape the installed WeasyPrint expects: a ``URLFetcher`` subclass
-    since version 68, a function returning a dict before."""
-    from weasyprint import urls
-
-    if hasattr(urls, "URLFetcherResponse"):
-
-        class StaticOnlyFetcher(urls.URLFetcher):
-            def fetch(self, url, headers=None):
-                resource = fetch_static(url)
-                return urls.URLFetcherResponse(
-                    resource.url, body=resource.content, headers={"Content-Type": resource.mime_type}
-                )
-
-        return StaticOnlyFetcher(allowed_protocols=("https",))
-
-    def fetcher(url):
-        resource = fetch_static(url)
-        return {"string": resource.content, "mime_type": resource.mime_type, "redirected_url": resource.url}
-
-    return fetcher
-
 
 # --- What a plan export shows ------------------------------------------------------------------
 
@@ -167,17 +114,6 @@ def render_plan_html(export: PlanExport) -> str:
 
 def render_plan_pdf(export: PlanExport) -> bytes:
     return render_html_pdf(render_plan_html(export))
-
-
-def render_html_pdf(html: str) -> bytes:
-    """Portal-rendered HTML (a plan, the DIP compliance report) as PDF bytes, fetching only local
-    static files. Imports WeasyPrint here: an ``ImportError`` or ``OSError`` (no Pango) means PDF
-    export is unavailable on this machine, which ``pledges.views.export.pdf_download`` reports."""
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=weasyprint_url_fetcher())
-    # PDF/UA-1: tagged (headings, tables, lists), with the document's language and title.
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from pledges import display, exports
 from pledges.forms.dashboard import DashboardFilter, DatasetForm, selection_from
 from pledges.models import DipMetric
 from pledges.selectors import dashboard as dashboards
-from pledges.views.export import pdf_download
 from portal.exports import FORMATS, HEADERS, LABELS, export_response
+from portal.pdf import pdf_download
 from portal.permissions import VIEW
 from portal.web import require, scope_errors
 

@@ -6,8 +6,6 @@ is a 403 for the upload; a plan that is not a draft (or returned) is a 409 with 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +19,7 @@ from pledges.forms.uploads import CapacityUploadForm
 from pledges.models import NationalPlan
 from portal.exceptions import Conflict
 from portal.exports import CONTENT_TYPES, download
+from portal.pdf import pdf_download
 from portal.permissions import CHANGE, is_allowed
 from portal.uploads import ImportRejected, RowError, read_upload
 from portal.web import get_for, scope_errors
@@ -37,19 +36,6 @@ def _message_page(request: HttpRequest, status: int, title: str, message: str) -
     return render(
         request, "error.html", {"status": status, "title": title, "message": message}, status=status
     )
-
-
-def pdf_download(request: HttpRequest, render_pdf: Callable[[], bytes], stem: str, instead: str):
-    """The PDF ``render_pdf()`` makes, as the download ``stem.pdf``; a 503 page suggesting
-    ``instead`` when this server cannot load WeasyPrint (it needs the Pango library)."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        message = _(
-            "PDF export is not available on this server (WeasyPrint or its Pango library is missing)."
-        )
-        return _message_page(request, 503, _("PDF export unavailable"), f"{message} {instead}")
-    return download(render_pdf(), "application/pdf", stem, "pdf")
 
 
 @require_GET
