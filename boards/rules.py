@@ -17,7 +17,7 @@ from django.utils import timezone
 from boards import models as m
 from boards.choices import SUBMITTED_TO_CNAD, BodyKind, MemberRole, MinutesState, RecommendationState
 from portal.choices import Role
-from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, Scope, own_nation, register
+from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, Scope, own_nation, own_rows, register
 
 # Named grants: actions that are not plain edits.
 APPROVE = "approve"  # minutes
@@ -28,6 +28,9 @@ DECIDE = "decide"  # CNAD's answer to a recommendation, recorded by the secretar
 # summed over the Alliance): an action on ``Body``, not about one row. A reader who may not read
 # the rows under a figure gets only what the aggregate disclosure rule allows (portal.aggregates).
 READ_CAPACITY_VIEW = "read_capacity_view"
+# Marking a risk sensitive (or no longer): only those who still read it once it is, so nobody
+# hides a risk from themselves or shows one to readers it was kept from.
+MARK_SENSITIVE = "mark_sensitive"
 
 # Who may approve minutes for the body: its chair and its secretary record the decision.
 MINUTE_KEEPERS = (MemberRole.CHAIR, MemberRole.SECRETARY)
@@ -44,7 +47,11 @@ def seats(user, roles=None):
     return current.values("body")
 
 
-def member_of(path: str = "body", roles=None, label: str = "own_bodies") -> Scope:
+# The label of the scopes by the bodies a user sits on today (``member_of``).
+OWN_BODIES = "own_bodies"
+
+
+def member_of(path: str = "body", roles=None, label: str = OWN_BODIES) -> Scope:
     """Rows whose body (at ``path``) the user sits on today."""
     return Scope(label, lambda qs, user: qs.filter(**{f"{path}__in": seats(user, roles)}))
 
@@ -111,6 +118,9 @@ def register_rules() -> None:
         m.Meeting,
         {VIEW: {**members, Role.DIRECTOR: _meeting_record()}, ADD: members, CHANGE: members},
     )
+    # A calendar feed is its user's own; those who read meetings may keep one.
+    own_feed = dict.fromkeys((Role.DIRECTOR, Role.SECRETARIAT, Role.BOARD_MEMBER), own_rows("user"))
+    register(m.CalendarFeed, {VIEW: own_feed, ADD: own_feed, DELETE: own_feed})
     meeting_members = {Role.SECRETARIAT: ALL, Role.BOARD_MEMBER: member_of("meeting__body")}
     register(
         m.AgendaItem,
@@ -169,5 +179,10 @@ def register_rules() -> None:
     )
     register(
         m.Risk,
-        {VIEW: {Role.SECRETARIAT: ALL, Role.BOARD_MEMBER: _risk_readers()}, ADD: members, CHANGE: members},
+        {
+            VIEW: {Role.SECRETARIAT: ALL, Role.BOARD_MEMBER: _risk_readers()},
+            ADD: members,
+            CHANGE: members,
+            MARK_SENSITIVE: members,
+        },
     )

@@ -80,3 +80,11 @@ class RiskTable(ActionTable):
             "class": lambda record: "risk-hostile" if record.risk_type == RiskType.HOSTILE_INFLUENCE else "",
             "data-risk-type": lambda record: record.risk_type,
         }
+
+    def render_title(self, record, value):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("boards:risk-detail", kwargs={"pk": record.pk}), value
+        )
+
+    def value_title(self, value):
+        return value

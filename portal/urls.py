@@ -28,6 +28,7 @@ urlpatterns = [
     path("boards/", include("boards.urls")),
     path("standards/", include("standards.urls")),
     path("api/standards/", include("standards.api.urls")),
+    path("api/boards/", include("boards.api.urls")),
     # The import endpoint comes before the router, whose detail routes would swallow "import/".
     path("api/procurement/deliveries/import/", include("procurement.api.import_urls")),
     path("api/procurement/", include("procurement.api.urls")),

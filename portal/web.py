@@ -279,6 +279,12 @@ def run_service(form, call: Callable[[], object], field_for=None) -> tuple[objec
         return None, 400
     except Conflict as exc:
         form.add_error(None, exc.message)
+        # What the page says changed (a stale version names the fields, by their labels here).
+        form.conflict = exc
+        form.conflict_fields = [
+            str(form.fields[name].label) if name in form.fields else name
+            for name in exc.detail.get("changed_fields", ())
+        ]
         return None, 409
 
 
@@ -293,9 +299,11 @@ def form_page(
     cancel_url: str,
     intro: str = "",
     template: str = "portal/form.html",
+    context: dict | None = None,
 ) -> HttpResponse:
     """GET shows ``form``; POST validates it and hands ``form.service_kwargs()`` to ``call`` (a
-    service), then redirects to ``success_url(result)``; errors stay on the form (400, 409)."""
+    service), then redirects to ``success_url(result)``; errors stay on the form (400, 409).
+    ``context`` is what a page's own ``template`` shows beside the form."""
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -305,8 +313,8 @@ def form_page(
                 return redirect(success_url(result))
         else:
             status = 400
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro}
-    return render(request, template, context, status=status)
+    page = {**(context or {}), "form": form, "title": title, "cancel_url": cancel_url, "intro": intro}
+    return render(request, template, page, status=status)
 
 
 def create_view(

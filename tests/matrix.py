@@ -17,7 +17,8 @@ which says the route does not depend on the nation.
 Fields:
 - ``expect``: status per who; ``anonymous`` and every role must be named.
 - ``kwargs(context) -> dict``: the route's URL arguments; ``query``: a query string (no ``?``).
-- ``data``: the body, a dict or ``data(context) -> dict``. JSON on API routes, a form on pages.
+- ``data``: the body, a dict or ``data(context) -> dict``. JSON on API routes (multipart when it
+  holds a file: the upload), a form on pages.
   ``None`` sends no body at all (what the empty-body rows check).
 - ``variant``: a name telling two rows of one (route, method) apart.
 - ``queries={who: N}``: the exact query count of that reader's GET, pinned at two data sizes (the
@@ -44,6 +45,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.files import File
 
 ROLES = ("director", "nspa", "secretariat", "board_member", "partner", "superuser", "no_role")
 OTHER_DIRECTOR = "director_other"
@@ -191,6 +194,8 @@ def send(client, row: Row, url: str, context: dict):
         return client.generic(row.method, url)
     if body is None:
         return call(url)
+    if url.startswith("/api/") and any(isinstance(value, File) for value in body.values()):
+        return call(url, data=body)  # the file upload: the API's one multipart body
     if url.startswith("/api/"):
         return call(url, data=json.dumps(body), content_type="application/json")
     if row.method == "POST":
@@ -227,6 +232,11 @@ def schema_problems(response, method: str) -> list[str]:
     declared = operation["responses"].get(str(response.status_code))
     if declared is None:
         return [f"{response.status_code} is not documented for {method} {template}"]
+    media_type = response.get("Content-Type", "").split(";")[0].strip()
+    if media_type and media_type != "application/json":
+        # A download (an export, a document): its media type must be one the schema names.
+        documented = declared.get("content", {})
+        return [] if media_type in documented else [f"{response.status_code} documents no {media_type} body"]
     content = declared.get("content", {}).get("application/json")
     if content is None:
         return [] if not response.content else [f"{response.status_code} documents no JSON body"]

@@ -68,6 +68,7 @@ def test_415_exactly_on_operations_with_a_body_and_every_body_is_json_but_the_up
         if "requestBody" in operation:
             bodies[name] = sorted(operation["requestBody"]["content"])
     assert {name: media for name, media in bodies.items() if media != ["application/json"]} == {
+        "POST /api/boards/meetings/{id}/documents/": ["multipart/form-data"],
         "POST /api/procurement/deliveries/import/": ["multipart/form-data"],
         "POST /api/standards/import/catalogue/": ["multipart/form-data"],
         "POST /api/standards/import/responses/": ["multipart/form-data"],
@@ -94,6 +95,17 @@ CONFLICTS = {
     "PATCH /api/pledges/expenditure-datasets/{id}/records/{record_id}/",
     "DELETE /api/pledges/expenditure-datasets/{id}/records/{record_id}/",
     "POST /api/pledges/expenditure-datasets/{id}/submit/",
+    "PATCH /api/boards/meetings/{id}/",  # a stale version
+    "POST /api/boards/meetings/{id}/agenda/",  # the agenda changed since its agenda_version
+    "DELETE /api/boards/meetings/{id}/agenda/{item_id}/",
+    "POST /api/boards/meetings/{id}/agenda/reorder/",
+    "PATCH /api/boards/minutes/{id}/",
+    "POST /api/boards/minutes/{id}/approve/",  # approved already, or a stale version
+    "POST /api/boards/minutes/{id}/correct/",  # a later version follows
+    "PATCH /api/boards/actions/{id}/",
+    "PATCH /api/boards/recommendations/{id}/",  # past the draft, or a stale version
+    "POST /api/boards/recommendations/{id}/move/",  # the workflow's state
+    "PATCH /api/boards/risks/{id}/",
     "PATCH /api/standards/domains/{id}/",
     "PATCH /api/standards/standards/{id}/",
     "POST /api/standards/responses/",  # a response recorded meanwhile

@@ -125,6 +125,7 @@ def test_every_request_body_is_json_but_the_file_upload(api):
     }
     assert bodies
     assert {key: media for key, media in bodies.items() if media != ["application/json"]} == {
+        "POST /api/boards/meetings/{id}/documents/": ["multipart/form-data"],
         "POST /api/procurement/deliveries/import/": ["multipart/form-data"],
         "POST /api/standards/import/catalogue/": ["multipart/form-data"],
         "POST /api/standards/import/responses/": ["multipart/form-data"],
@@ -249,3 +250,44 @@ def test_errors_are_parsed_into_their_documented_types(api, live_server, owner, 
         assert isinstance(message, str)
         assert message
     assert not Delivery.objects.exists()
+
+
+def test_creates_an_action_and_reads_the_stale_update_as_a_conflict(api, live_server, make_user):
+    from boards.tests.factories import make_world
+
+    world = make_world(make_user)
+    client = client_for(api, live_server, world.wg1_member)
+    created = endpoint(api, "boards.boards_actions_create").sync_detailed(
+        client=client,
+        body=model(api, "ActionWriteRequest")(
+            body=world.wg1.pk, text="Survey 155mm capacity", owner_nation="POL", due_on=dt.date(2031, 1, 31)
+        ),
+    )
+    assert created.status_code == 201
+    assert isinstance(created.parsed, model(api, "Action"))
+    assert (created.parsed.owner_nation, created.parsed.version, created.parsed.body_code) == (
+        "POL",
+        1,
+        "wg1",
+    )
+    update = endpoint(api, "boards.boards_actions_partial_update")
+    done = update.sync_detailed(
+        client=client,
+        id=created.parsed.id,
+        body=model(api, "PatchedActionUpdateRequest")(
+            status=model(api, "ActionStatusEnum")("done"), version=1
+        ),
+    )
+    assert (done.status_code, done.parsed.version) == (200, 2)
+    stale = update.sync_detailed(
+        client=client,
+        id=created.parsed.id,
+        body=model(api, "PatchedActionUpdateRequest")(text="Again", version=1),
+    )
+    assert stale.status_code == 409
+    assert isinstance(stale.parsed, model(api, "Conflict"))
+    assert (stale.parsed.current_version, stale.parsed.changed_fields) == (2, ["status"])
+    listed = endpoint(api, "boards.boards_actions_list").sync(
+        client=client, status=model(api, "BoardsActionsListStatus")("done")
+    )
+    assert [action.id for action in listed.results] == [created.parsed.id]

@@ -2,6 +2,7 @@
 
 from boards.models.bodies import Body, Membership
 from boards.models.documents import Document
+from boards.models.feeds import CalendarFeed
 from boards.models.meetings import LINKABLE, AgendaItem, Attendance, Link, Meeting, Minutes
 from boards.models.risks import Risk
 from boards.models.work import ActionItem, Recommendation
@@ -12,6 +13,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Body",
+    "CalendarFeed",
     "Document",
     "Link",
     "Meeting",

@@ -97,6 +97,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} on {self.body_id} ({self.role})"
 
+    @staticmethod
+    def current_q(day: dt.date) -> Q:
+        """``covers`` as a filter: the seats held on ``day``."""
+        return Q(from_date__lte=day) & (Q(to_date__isnull=True) | Q(to_date__gte=day))
+
     def covers(self, day: dt.date) -> bool:
         return self.from_date <= day and (self.to_date is None or day <= self.to_date)
 

@@ -37,6 +37,8 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
+    # The marking of the meeting's record: the banner on every page of its minutes' PDF.
+    classification = models.CharField(_("classification"), max_length=60, default="NATO UNCLASSIFIED")
     illustrative = models.BooleanField(_("illustrative"), default=False)
     # Bumped by every agenda change, so two people reordering at once cannot both win.
     agenda_version = models.PositiveIntegerField(default=1)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from boards.models import Risk
-from portal.permissions import VIEW, restrict
+from portal.permissions import VIEW, restrict, restricted_prefetch
+from procurement.models import FrameworkContract, Item
 
 SCALE = range(1, 6)
 
@@ -34,6 +35,15 @@ def risk_list(
     if body is not None:
         rows = rows.filter(body=body)
     return rows.order_by("-score", "title", "pk")
+
+
+def risk_detail(*, user, **filters) -> QuerySet[Risk]:
+    """``risk_list`` with each risk's dependent frameworks and items, as far as the user may see
+    them (the API shows their ids)."""
+    return risk_list(user=user, **filters).prefetch_related(
+        restricted_prefetch("frameworks", FrameworkContract.objects.order_by("pk"), user),
+        restricted_prefetch("dependent_items", Item.objects.order_by("pk"), user),
+    )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from boards.services.bodies import body_create, body_update, membership_add, membership_end
 from boards.services.documents import document_remove, document_upload
+from boards.services.feeds import calendar_feed_reset, calendar_feed_revoke
 from boards.services.meetings import (
     agenda_item_add,
     agenda_item_remove,
@@ -38,6 +39,8 @@ __all__ = [
     "attendance_record",
     "body_create",
     "body_update",
+    "calendar_feed_reset",
+    "calendar_feed_revoke",
     "document_remove",
     "document_upload",
     "link_add",

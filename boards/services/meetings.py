@@ -24,7 +24,16 @@ from portal.exceptions import Conflict, NotFound
 from portal.permissions import ADD, CHANGE, DELETE, VIEW, ensure_added, ensure_allowed, restrict
 from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
-MEETING_FIELDS = {"title", "starts_at", "ends_at", "time_zone", "location", "virtual", "status"}
+MEETING_FIELDS = {
+    "title",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "location",
+    "virtual",
+    "status",
+    "classification",
+}
 CREATE_ONLY = {"illustrative"}
 AGENDA_FIELDS = {"title", "presenter", "notes"}
 # Above any real agenda's length: positions move out of the way before they are renumbered.

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from boards.models import Risk
+from boards.rules import MARK_SENSITIVE
 from portal.concurrency import check_version
-from portal.permissions import ADD, ensure_added
+from portal.permissions import ADD, ensure_added, ensure_allowed
 from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
 RISK_FIELDS = {
@@ -39,6 +40,8 @@ def risk_create(
         raise ValidationError({"body": _("Risks are recorded in the register of the body that keeps it.")})
     risk = model_create(Risk(body=body, illustrative=illustrative, **fields), actor=actor)
     ensure_added(actor, risk, _("You may not record risks in this register."))
+    if risk.sensitive:
+        ensure_added(actor, risk, _("You may not mark this risk sensitive."), action=MARK_SENSITIVE)
     risk.frameworks.set(frameworks)
     risk.dependent_items.set(dependent_items)
     return risk
@@ -57,6 +60,8 @@ def risk_update(
     risk = locked_for(risk, actor=actor)
     check_version(risk, expected_version)
     only_fields(changes, RISK_FIELDS, creating=True)
+    if "sensitive" in changes and bool(changes["sensitive"]) != risk.sensitive:
+        ensure_allowed(actor, MARK_SENSITIVE, risk)
     touched = False
     if frameworks is not None and {f.pk for f in frameworks} != set(
         risk.frameworks.values_list("pk", flat=True)

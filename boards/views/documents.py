@@ -1,9 +1,11 @@
-"""A meeting document's download: the only way its bytes leave the storage."""
+"""A meeting document's download (the only way its bytes leave the storage), and a meeting's
+approved minutes as PDF."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse, Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 from boards import selectors, services
 from boards.forms import DocumentForm
 from boards.models import Document
+from portal.pdf import DEFAULT_CLASSIFICATION, pdf_download, render_html_pdf
 from portal.permissions import ADD
 from portal.web import FORM_METHODS, form_page, get_for
 
@@ -55,4 +58,32 @@ def document_upload(request, pk: int):
         success_message=_("Document added."),
         cancel_url=reverse("boards:meeting-detail", kwargs={"pk": meeting.pk}),
         template="boards/document_upload.html",
+    )
+
+
+@require_GET
+def minutes_pdf(request, pk: int):
+    """A meeting's approved minutes (the newest approved version: the record) as PDF, with the
+    meeting's classification on every page. Drafts are never printed: a meeting without approved
+    minutes the reader may see is a 404."""
+    meeting = get_for(request, selectors.meeting_detail, pk)
+    record = selectors.minutes_record(meeting)
+    if record is None or not record.frozen:
+        raise Http404
+    html = render_to_string(
+        "boards/minutes_pdf.html",
+        {
+            "meeting": meeting,
+            "record": record,
+            "classification": meeting.classification.strip() or DEFAULT_CLASSIFICATION,
+            "agenda": list(meeting.agenda_items.all()),
+            "attendance": list(meeting.attendance.all()),
+        },
+        request=request,
+    )
+    return pdf_download(
+        request,
+        lambda: render_html_pdf(html),
+        f"minutes-{meeting.body.code}-{meeting.starts_at:%Y-%m-%d}-v{record.number}",
+        _("Read the minutes on the meeting's page instead, or ask the administrators to install it."),
     )

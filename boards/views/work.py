@@ -4,7 +4,6 @@ that moves one on (a wrong move is a 409 naming the current state, a wrong role 
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,11 +14,20 @@ from django.views.decorators.http import require_GET
 
 from boards import filtersets, selectors, services, tables
 from boards.choices import RECOMMENDATION_FLOW, RecommendationState
-from boards.forms import ActionEditForm, ActionForm, RecommendationMoveForm
-from boards.models import ActionItem, Recommendation
+from boards.choices import RecommendationState as State
+from boards.forms import (
+    LINK_LABELS,
+    ActionEditForm,
+    ActionForm,
+    RecommendationEditForm,
+    RecommendationForm,
+    RecommendationMoveForm,
+)
+from boards.models import ActionItem, Link, Recommendation
 from boards.services.work import MOVES
+from boards.views.meetings import ensure_open
 from portal.choices import NationKind
-from portal.permissions import ADD, CHANGE, VIEW, may
+from portal.permissions import ADD, CHANGE, DELETE, VIEW, allows, may
 from portal.selectors import nation_list, objectchange_history
 from portal.web import FORM_METHODS, form_page, get_for, list_view, post_data, require
 
@@ -35,13 +43,7 @@ action_list = list_view(
 
 def _owners(body, user):
     """Who may own an action of ``body``: the people sitting on it today, and the Allies."""
-    people = (
-        get_user_model()
-        .objects.filter(
-            pk__in=selectors.membership_list(user=user, body=body, on=timezone.localdate()).values("user")
-        )
-        .order_by("username", "pk")
-    )
+    people = selectors.member_users(user=user, body=body, on=timezone.localdate())
     return people, nation_list(user=user).filter(kind=NationKind.ALLY)
 
 
@@ -87,6 +89,8 @@ def action_edit(request, pk: int):
         "status": action.status,
         "version": action.version,
     }
+    may_change = allows(user, CHANGE, action)
+    links = selectors.shown_links(user=user, links=selectors.link_list(user=user).filter(action=action))
     return form_page(
         request,
         ActionEditForm(post_data(request), initial=initial, people=people, nations=nations),
@@ -95,6 +99,14 @@ def action_edit(request, pk: int):
         success_url=lambda action: reverse("boards:action-list"),
         success_message=_("Action saved."),
         cancel_url=reverse("boards:action-list"),
+        template="boards/action_edit.html",
+        context={
+            "action": action,
+            "links": links,
+            "link_kinds": list(LINK_LABELS.items()),
+            "may_link": may_change and may(user, Link, ADD),
+            "may_unlink": may_change and may(user, Link, DELETE),
+        },
     )
 
 
@@ -110,10 +122,61 @@ def recommendation_list(request):
     columns = [(state, [r for r in rows if r.state == state]) for state in RecommendationState]
     history = objectchange_history(user=user, targets=[(Recommendation, [r.pk for r in rows])], limit=30)
     movable = {grant for grant, _event in MOVES.values() if may(user, Recommendation, grant)}
+    drafting = (
+        list(selectors.bodies_open_to(user=user, model=Recommendation))
+        if may(user, Recommendation, ADD)
+        else []
+    )
     return render(
         request,
         "boards/recommendation_list.html",
-        {"columns": columns, "history": history, "may_move": bool(movable)},
+        {
+            "columns": columns,
+            "history": history,
+            "may_move": bool(movable),
+            "may_edit": may(user, Recommendation, CHANGE),
+            "drafted": State.DRAFTED.value,
+            "drafting": drafting,
+        },
+    )
+
+
+@FORM_METHODS
+def recommendation_create(request, pk: int):
+    """Draft a recommendation to CNAD for body ``pk`` (a working group, usually)."""
+    user = request.user
+    body = get_for(request, selectors.body_list, pk, (Recommendation, ADD))
+    ensure_open(user, body, Recommendation)
+    return form_page(
+        request,
+        RecommendationForm(post_data(request)),
+        lambda data: services.recommendation_create(actor=user, body=body, **data),
+        title=_("Draft a recommendation of %(body)s") % {"body": body},
+        intro=_("It stays a draft, editable by the body's members, until the Board endorses it."),
+        success_url=lambda rec: reverse("boards:recommendation-list"),
+        success_message=_("Recommendation drafted."),
+        cancel_url=reverse("boards:recommendation-list"),
+    )
+
+
+@FORM_METHODS
+def recommendation_edit(request, pk: int):
+    """Edit a draft; once endorsed or sent, the service's 409 names its state."""
+    user = request.user
+    recommendation = get_for(request, selectors.recommendation_list, pk, CHANGE)
+    if not allows(user, CHANGE, recommendation):
+        raise PermissionDenied  # another group's recommendation, read from the Board
+    initial = {"title": recommendation.title, "text": recommendation.text, "version": recommendation.version}
+    return form_page(
+        request,
+        RecommendationEditForm(post_data(request), initial=initial),
+        lambda data: services.recommendation_update(actor=user, recommendation=recommendation, **data),
+        title=_("Edit “%(title)s”") % {"title": recommendation.title},
+        intro=_("Only a draft is edited; it is now %(state)s.")
+        % {"state": recommendation.get_state_display().lower()},
+        success_url=lambda rec: reverse("boards:recommendation-list"),
+        success_message=_("Recommendation saved."),
+        cancel_url=reverse("boards:recommendation-list"),
     )
 
 

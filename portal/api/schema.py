@@ -19,6 +19,9 @@ that status itself (a conflict's own body, the delivery import's row errors):
   a view's own 400 on an operation with a body also admits ``ValidationError`` (a body the parser
   cannot read);
 - 415 on every operation that takes a body (JSON, or multipart where a file is uploaded).
+
+A list that exports (``portal.api.exports.ExportListMixin``) also documents ``?export=`` and
+``?header=``, and its 200 answers CSV and XLSX as well as the JSON page.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
 from portal import idempotency
+from portal.api import exports
 from portal.api.serializers import ErrorSerializer
 
 VALIDATION_ERROR = "ValidationError"
@@ -85,6 +89,8 @@ class PortalAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if exports.exports(self.view):
+            parameters = [*parameters, *exports.PARAMETERS]
         return [*parameters, idempotency.KEY_PARAMETER] if self._is_idempotent() else parameters
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
@@ -92,6 +98,8 @@ class PortalAutoSchema(AutoSchema):
         if operation is None:
             return None
         responses = operation["responses"]
+        if exports.exports(self.view) and "200" in responses:
+            responses["200"].setdefault("content", {}).update(copy.deepcopy(exports.MEDIA))
         errors = self._errors(operation)
         if "400" in responses and "requestBody" in operation:
             _widen(responses["400"], errors[400])

@@ -11,10 +11,10 @@ Each choice field's enum is a schema component named after its choices class: se
 
 from __future__ import annotations
 
-from django.db.models import TextChoices
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.fields import LONG_TEXT, OptionalFieldsMixin, enum_field, username_field, version_field
 from portal.api.serializers import ErrorSerializer
 from procurement import selectors as procurement_selectors
 from procurement.api.serializers import NationCodeField, scoped
@@ -42,48 +42,8 @@ from standards.models import (
     Standard,
 )
 
-# Free text without a column limit (reservations, notes, reasons): bounded all the same.
-LONG_TEXT = 10_000
 # A nation's response form holds one row per edition; the catalogue is far below this.
 MAX_BULK_ROWS = 5_000
-VERSION_MAX = 2**31 - 1
-
-
-def _enum_field(choices: type[TextChoices]) -> type[serializers.ChoiceField]:
-    """A ChoiceField class for ``choices`` whose schema is the component ``<Choices>Enum``. A class,
-    not an instance: DRF copies declared fields by re-instantiating their class."""
-
-    @extend_schema_field(
-        {"type": "string", "enum": list(choices.values)}, component_name=f"{choices.__name__}Enum"
-    )
-    class EnumField(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices.choices, **kwargs)
-
-    EnumField.__name__ = f"{choices.__name__}Field"
-    return EnumField
-
-
-DocumentTypeField = _enum_field(DocumentType)
-StandardStatusField = _enum_field(StandardStatus)
-LevelField = _enum_field(Level)
-RatificationField = _enum_field(Ratification)
-ImplementationField = _enum_field(Implementation)
-ServiceField = _enum_field(Service)
-ReviewStatusField = _enum_field(ReviewStatus)
-ReviewOutcomeField = _enum_field(ReviewOutcome)
-ProposalStatusField = _enum_field(ProposalStatus)
-AlertKindField = _enum_field(AlertKind)
-AlertSourceField = _enum_field(AlertSource)
-
-
-def version_field(*, min_value: int = 1, **kwargs) -> serializers.IntegerField:
-    kwargs.setdefault("help_text", "The version the client last read: a stale write gets 409.")
-    return serializers.IntegerField(min_value=min_value, max_value=VERSION_MAX, **kwargs)
-
-
-def username_field() -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
 
 def designation_field(source: str = "standard") -> serializers.CharField:
@@ -92,14 +52,17 @@ def designation_field(source: str = "standard") -> serializers.CharField:
     )
 
 
-class OptionalFieldsMixin:
-    """An update serializer from its create serializer: every field optional but ``version``."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name != "version":
-                field.required = False
+DocumentTypeField = enum_field(DocumentType)
+StandardStatusField = enum_field(StandardStatus)
+LevelField = enum_field(Level)
+RatificationField = enum_field(Ratification)
+ImplementationField = enum_field(Implementation)
+ServiceField = enum_field(Service)
+ReviewStatusField = enum_field(ReviewStatus)
+ReviewOutcomeField = enum_field(ReviewOutcome)
+ProposalStatusField = enum_field(ProposalStatus)
+AlertKindField = enum_field(AlertKind)
+AlertSourceField = enum_field(AlertSource)
 
 
 # --- Errors (for the schema) ------------------------------------------------------------------

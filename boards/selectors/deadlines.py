@@ -1,0 +1,77 @@
+"""The boards' dates as deadlines (DESIGN, convention 18): what the workspaces and reminders read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from boards.choices import LIVE_RISKS, OPEN_ACTIONS, MeetingStatus
+from boards.models import ActionItem, Meeting, Risk
+from portal.permissions import VIEW, restrict
+
+KINDS = {
+    "meeting": _("Meeting"),
+    "action_due": _("Action due"),
+    "risk_review": _("Risk review due"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: dt.date
+    kind: str
+    object: object
+
+    @property
+    def label(self) -> str:
+        return str(KINDS[self.kind])
+
+    @property
+    def url(self) -> str:
+        """Where the work is done: the meeting's page, the action's form, the risk's page."""
+        if isinstance(self.object, Meeting):
+            return reverse("boards:meeting-detail", args=[self.object.pk])
+        if isinstance(self.object, ActionItem):
+            return reverse("boards:action-edit", args=[self.object.pk])
+        return reverse("boards:risk-detail", args=[self.object.pk])
+
+
+def meeting_day(meeting: Meeting) -> dt.date:
+    """The meeting's date where it sits (a 09:00 Brussels meeting is on its Brussels day)."""
+    return meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.time_zone)).date()
+
+
+def deadlines(*, user, until: dt.date, today: dt.date | None = None) -> list[Deadline]:
+    """Every boards date up to ``until`` that ``user`` may see, in three queries whatever the
+    number: planned meetings from ``today`` (not yet ended), open actions by their due date and
+    live risks by their review date (overdue ones included: they still need someone)."""
+    today = today or timezone.localdate()
+    last = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    meetings = (
+        restrict(Meeting.objects.all(), user, VIEW)
+        .filter(status=MeetingStatus.PLANNED, ends_at__gte=timezone.now(), starts_at__lt=last)
+        .select_related("body")
+        .order_by("starts_at", "pk")
+    )
+    actions = (
+        restrict(ActionItem.objects.all(), user, VIEW)
+        .filter(status__in=OPEN_ACTIONS, due_on__lte=until)
+        .select_related("body", "owner_user", "owner_nation")
+        .order_by("due_on", "pk")
+    )
+    risks = (
+        restrict(Risk.objects.all(), user, VIEW)
+        .filter(status__in=LIVE_RISKS, review_on__lte=until)
+        .select_related("body")
+        .order_by("review_on", "pk")
+    )
+    rows = [Deadline(meeting_day(m), "meeting", m) for m in meetings]
+    rows = [row for row in rows if row.date <= until]
+    rows += [Deadline(action.due_on, "action_due", action) for action in actions]
+    rows += [Deadline(risk.review_on, "risk_review", risk) for risk in risks]
+    return sorted(rows, key=lambda row: (row.date, row.kind, row.object.pk))
