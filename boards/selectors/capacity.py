@@ -225,6 +225,8 @@ def capacity_view(
     for found in sorted(items.values(), key=lambda i: (i.name, i.pk)):
         capacity = planned.get(found.pk)
         nations = nation_ids(capacity["ids"]) if capacity else frozenset()
+        # Every line counts in every year: the item's capacity cells stand on the same nations.
+        hidden = audience.hides(nations)
         for year in years:
             figures = demand.get((found.pk, year))
             rows.append(
@@ -236,8 +238,8 @@ def capacity_view(
                     contracted_max=figures.contracted_max if figures else 0,
                     ordered=figures.ordered if figures else 0,
                     delivered=figures.delivered if figures else 0,
-                    capacity=audience.keep(int(capacity[f"y{year}"]) if capacity else 0, nations),
-                    surge=audience.keep(int(capacity["surge"]) if capacity else 0, nations),
+                    capacity=None if hidden else int(capacity[f"y{year}"]) if capacity else 0,
+                    surge=None if hidden else int(capacity["surge"]) if capacity else 0,
                     nations=figures.nations if figures else 0,
                     capacity_nations=len(nations),
                 )

@@ -153,3 +153,22 @@ def test_nation_ids_collects_distinct_nations_per_group(make_user, django_assert
     assert nation_ids(rows["director"]["all_ids"]) == {pol.pk, fra.pk}
     assert nation_ids(rows["director"]["polish"]) == {pol.pk}
     assert nation_ids(rows["board_member"]["all_ids"]) == frozenset()
+
+
+@pytest.mark.django_db
+def test_signed_nation_ids_splits_each_groups_nations_in_one_aggregate(make_user, django_assert_num_queries):
+    pol, fra, deu = (Nation.objects.get(code=code) for code in ("POL", "FRA", "DEU"))
+    for index, code in enumerate(["POL", "FRA", "DEU"]):
+        make_user("director", code, username=f"sig_d{index}")
+    make_user("board_member", None, username="sig_b")
+    with django_assert_num_queries(1):
+        rows = {
+            row["role"]: row["ids"]
+            for row in User.objects.filter(username__startswith="sig_", nation__isnull=False)
+            .values("role")
+            .annotate(ids=aggregates.SignedNationIds("nation_id", negative=Q(nation__code="FRA")))
+            .order_by()
+        }
+    every, positive, negative = aggregates.signed_nation_ids(rows["director"])
+    assert (every, positive, negative) == ({pol.pk, fra.pk, deu.pk}, {pol.pk, deu.pk}, {fra.pk})
+    assert aggregates.signed_nation_ids(None) == (frozenset(), frozenset(), frozenset())

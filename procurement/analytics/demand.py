@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from portal import aggregates
-from portal.aggregates import NationIds, nation_ids
+from portal.aggregates import NationIds, SignedNationIds, nation_ids, signed_nation_ids
 from portal.exceptions import NotFound
 from portal.permissions import VIEW, reads_all, restrict
 from procurement.analytics.common import (
@@ -99,15 +99,9 @@ def _sum_into(
     ``deliveries``, which the caller then sums its own way). With ``nations``, each figure's
     nations are collected in the same queries (into ``DemandRow``'s ``*_nations``)."""
     firm = Q(firmness=Firmness.FIRM)
-    demand_ids = (
-        {
-            "d_ids": NationIds("nation"),
-            "f_ids": NationIds("nation", filter=firm),
-            "n_ids": NationIds("nation", filter=~firm),
-        }
-        if nations
-        else {}
-    )
+    # One signal per nation, item and year (demand_one_per_nation_item_year), and the callers that
+    # collect nations group by item and year: each nation is in a group once, firm or not.
+    demand_ids = {"ids": SignedNationIds("nation_id", negative=~firm)} if nations else {}
     for entry in (
         sources.demand.values(**demand)
         .annotate(demanded=Sum("quantity"), firm=Sum("quantity", filter=firm), **demand_ids)
@@ -116,9 +110,8 @@ def _sum_into(
         target = row(entry)
         target.demanded, target.firm = entry["demanded"] or 0, entry["firm"] or 0
         if nations:
-            target.demand_nations = nation_ids(entry["d_ids"])
-            target.firm_nations = nation_ids(entry["f_ids"])
-            target.nonfirm_nations = nation_ids(entry["n_ids"])
+            every, firm_ids, other = signed_nation_ids(entry["ids"])
+            target.demand_nations, target.firm_nations, target.nonfirm_nations = every, firm_ids, other
     order_ids = {"ids": NationIds("call_off__nation")} if nations else {}
     for entry in sources.orders.values(**orders).annotate(total=Sum("quantity"), **order_ids).order_by():
         target = row(entry)
@@ -202,13 +195,18 @@ def _withhold_demand(rows: list[DemandRow], user) -> list[DemandRow]:
     demand = aggregates.audience(user, DemandSignal)
     orders = aggregates.audience(user, CallOffLine)
     deliveries = aggregates.audience(user, Delivery)
+    if demand.exempt and orders.exempt and deliveries.exempt:
+        return rows
+    least = aggregates.minimum()
     shown = []
     for row in rows:
         figures = {
-            "demanded": demand.keep(row.demanded, row.demand_nations),
-            "firm": demand.keep(row.firm, row.demand_nations, row.firm_nations, row.nonfirm_nations),
-            "ordered": orders.keep(row.ordered, row.order_nations),
-            "delivered": deliveries.keep(row.delivered, row.delivery_nations),
+            "demanded": demand.keep(row.demanded, row.demand_nations, least=least),
+            "firm": demand.keep(
+                row.firm, row.demand_nations, row.firm_nations, row.nonfirm_nations, least=least
+            ),
+            "ordered": orders.keep(row.ordered, row.order_nations, least=least),
+            "delivered": deliveries.keep(row.delivered, row.delivery_nations, least=least),
         }
         withheld = sum(value is None for value in figures.values())
         shown.append(replace(row, **figures, withheld=withheld) if withheld else row)

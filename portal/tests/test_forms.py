@@ -1,0 +1,36 @@
+"""portal/forms.py: QuickSelect writes the markup Django's Select writes, option for option."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from portal.forms import QuickSelect
+
+CHOICES = [
+    ("", "---------"),
+    (1, "155 mm <HE> shell & fuze"),
+    (2, 'Javelin "FGM-148"'),
+    ("Groups", [(3, "In a group"), (4, "Also grouped")]),
+]
+
+
+ATTRS = {"id": "id_item", "class": "wide", "required": True, "disabled": False}
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "2", 4, [1]])
+@pytest.mark.parametrize("attrs", [None, ATTRS])
+def test_quick_select_writes_what_select_writes(value, attrs):
+    django_html = forms.Select(choices=CHOICES).render("item", value, attrs=attrs)
+    quick_html = QuickSelect(choices=CHOICES).render("item", value, attrs=attrs)
+    assert parse_html(quick_html) == parse_html(django_html)
+    assert "&lt;HE&gt;" in quick_html  # labels escaped
+
+
+def test_quick_select_in_a_bound_form_keeps_the_choice():
+    class Form(forms.Form):
+        item = forms.ChoiceField(choices=CHOICES, required=False, widget=QuickSelect)
+
+    html = str(Form({"item": "3"})["item"])
+    assert parse_html('<option value="3" selected>In a group</option>') in parse_html(html)
