@@ -89,6 +89,18 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. The test client's LocaleMiddleware activates the
+    language a request asks for and nothing deactivates it, so a test that asked for French left
+    the next one (a service test with no request) speaking it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_local_cache(settings):
     """The local-memory cache (no REDIS_URL) lives as long as the process; on SQLite a rolled-back
     test can reuse the same row ids, so cached figures must not carry over. (With Redis, keys carry

@@ -12,7 +12,6 @@ field by field) inside their transaction. Every list exports with ``?export=csv|
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 from boards import filtersets, selectors, services, tables
 from boards.api import serializers as s
 from boards.documents import CONTENT_TYPES as DOCUMENT_TYPES
+from boards.documents import download_response
 from boards.models import (
     ActionItem,
     AgendaItem,
@@ -342,18 +342,7 @@ class DocumentViewSet(ExportListMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def download(self, request, pk=None):
         """The document's bytes: never sniffed by the browser, never kept by a cache."""
-        document = self.get_object()
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            # The row outlived its file (a database restored without its storage): a missing document.
-            raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(self.get_object())
 
 
 # --- Minutes ----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boards.choices import LIVE_RISKS, OPEN_ACTIONS, MeetingStatus
 from boards.models import ActionItem, Meeting, Risk
+from portal.deadlines import Deadline as BaseDeadline
 from portal.permissions import VIEW, restrict
 
 KINDS = {
@@ -21,15 +21,8 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Deadline:
-    date: dt.date
-    kind: str
-    object: object
-
-    @property
-    def label(self) -> str:
-        return str(KINDS[self.kind])
+class Deadline(BaseDeadline):
+    kinds = KINDS
 
     @property
     def url(self) -> str:

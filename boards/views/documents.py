@@ -4,13 +4,14 @@ approved minutes as PDF."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from boards import selectors, services
+from boards.documents import download_response
 from boards.forms import DocumentForm
 from boards.models import Document
 from portal.pdf import DEFAULT_CLASSIFICATION, pdf_download, render_html_pdf
@@ -23,18 +24,7 @@ def document_download(request, pk: int):
     """The document as an attachment, under the name it was uploaded with and as the type its
     content was found to be, never sniffed by the browser nor kept by a cache. A document the
     reader may not see is the same 404 as one that does not exist."""
-    document = get_for(request, selectors.document_list, pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        # The row outlived its file (a database restored without its storage): a missing document.
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(get_for(request, selectors.document_list, pk))
 
 
 @FORM_METHODS

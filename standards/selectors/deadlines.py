@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.deadlines import Deadline as BaseDeadline
 from portal.permissions import VIEW, restrict
 from standards.choices import ReviewStatus
 from standards.models import ReviewCycle, Standard
@@ -18,15 +18,8 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Deadline:
-    date: dt.date
-    kind: str
-    object: object
-
-    @property
-    def label(self) -> str:
-        return str(KINDS[self.kind])
+class Deadline(BaseDeadline):
+    kinds = KINDS
 
     @property
     def url(self) -> str:

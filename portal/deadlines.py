@@ -1,0 +1,29 @@
+"""The shape of a deadline (DESIGN, convention 18): each app's ``<app>.selectors.deadlines(user=...)``
+returns these, so that the workspaces and reminders read every app's dates the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated thing to act on: ``kind`` is a key of the app's ``kinds`` (its label), ``object``
+    the row it is about. An app's subclass sets ``kinds`` and says where the work is done
+    (``url``)."""
+
+    date: dt.date
+    kind: str
+    object: object
+
+    kinds: ClassVar[dict] = {}
+
+    @property
+    def label(self) -> str:
+        return str(self.kinds[self.kind])
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
