@@ -180,12 +180,13 @@ def generate() -> None:
             label = " ".join(sql.split()[:3])
             print(f"  {label:<48} {cursor.rowcount:>9} rows  {time.perf_counter() - started:6.2f} s")
         started = time.perf_counter()
-        # The running totals the delivery services keep; rows inserted in SQL need them rebuilt.
-        from procurement.services import delivered_per_year_rebuild
+        # The running totals the delivery and call-off services keep; rows inserted in SQL need
+        # them rebuilt.
+        from procurement.services import delivered_per_year_rebuild, ordered_per_year_rebuild
 
-        totals = delivered_per_year_rebuild()
+        totals = delivered_per_year_rebuild() + ordered_per_year_rebuild()
         took = time.perf_counter() - started
-        print(f"  {'delivered per year (rebuilt)':<48} {totals:>9} rows  {took:6.2f} s")
+        print(f"  {'delivered and ordered per year (rebuilt)':<48} {totals:>9} rows  {took:6.2f} s")
         # Autovacuum would do this soon after a bulk load; index-only scans need the visibility map.
         cursor.execute("VACUUM ANALYZE")
 

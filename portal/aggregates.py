@@ -89,20 +89,14 @@ _NATION_LIST_SQL = {
 }
 
 
-class SignedNationIds(Aggregate):
-    """Each group's nation ids, negated on the rows where ``negative`` holds, as text for
-    ``signed_nation_ids``: two nation sets (say, firm demand and the rest) in one aggregate.
+class NationIdList(Aggregate):
+    """Each group's nation ids as text for ``nation_ids``, like ``NationIds`` but not made
+    distinct: only for groups in which each nation has one row (a unique constraint on the
+    group's keys and the nation, as on the per-year running totals)."""
 
-    Only for groups in which each nation has one row (a unique constraint on the group's keys
-    and the nation): the list is not made distinct."""
-
-    name = "SignedNationIds"
+    name = "NationIdList"
     output_field = CharField()
     empty_result_set_value = None
-
-    def __init__(self, nation: str, *, negative: Q, **extra):
-        signed = Case(When(negative, then=-F(nation)), default=F(nation), output_field=IntegerField())
-        super().__init__(signed, **extra)
 
     def as_sql(self, compiler, connection, **extra_context):
         clone = self.copy()
@@ -110,7 +104,21 @@ class SignedNationIds(Aggregate):
             clone.template = _NATION_LIST_SQL[connection.vendor].format("%(expressions)s")
         except KeyError:
             raise NotImplementedError(f"No nation-id aggregate for the {connection.vendor} backend") from None
-        return super(SignedNationIds, clone).as_sql(compiler, connection, **extra_context)
+        return super(NationIdList, clone).as_sql(compiler, connection, **extra_context)
+
+
+class SignedNationIds(NationIdList):
+    """Each group's nation ids, negated on the rows where ``negative`` holds, as text for
+    ``signed_nation_ids``: two nation sets (say, firm demand and the rest) in one aggregate.
+
+    Only for groups in which each nation has one row (a unique constraint on the group's keys
+    and the nation): the list is not made distinct."""
+
+    name = "SignedNationIds"
+
+    def __init__(self, nation: str, *, negative: Q, **extra):
+        signed = Case(When(negative, then=-F(nation)), default=F(nation), output_field=IntegerField())
+        super().__init__(signed, **extra)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -416,3 +416,28 @@ class DeliveredPerYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} to {self.nation_id} in {self.year}: {self.quantity}"
+
+
+class OrderedPerYear(models.Model):
+    """The quantity one nation called off of one item in one calendar year (of the order date): a
+    running total ``calloff_create`` keeps in the call-off's own transaction. A placed call-off's
+    lines, nation and date never change and a call-off is never deleted, so the total only grows.
+    Aggregated demand reads these few thousand rows rather than every call-off line, joined to its
+    call-off and framework line (issue 13's capacity view); ``ordered_per_year_rebuild``
+    recomputes them, and a test holds the two equal."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    nation = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quantity = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "nation", "year"], name="ordered_once_per_item_nation_year"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "item"], name="ordered_year_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} for {self.nation_id} in {self.year}: {self.quantity}"

@@ -105,3 +105,4 @@ def register_rules() -> None:
     # Running totals kept by the delivery services and read only inside aggregated demand (which
     # applies the disclosure rule): nobody lists them, so no role reads them directly.
     register(m.DeliveredPerYear, {})
+    register(m.OrderedPerYear, {})

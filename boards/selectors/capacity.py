@@ -60,7 +60,7 @@ def may_read(user) -> bool:
     return may(user, Body, READ_CAPACITY_VIEW)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CapacityViewRow:
     """One item in one year. None: withheld from this reader (built from too few nations)."""
 

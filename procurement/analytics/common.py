@@ -50,8 +50,8 @@ CACHE_SECONDS = 600
 
 
 # Part of every cache key: rows cached in an older shape (without the nations behind each figure)
-# would read as built from no nation and be shown to everyone.
-CACHE_FORMAT = 2
+# would read as built from no nation and be shown to everyone. 3: the rows have slots.
+CACHE_FORMAT = 3
 
 
 # Tells processes apart where the database has no identity of its own (SQLite: local-memory cache).

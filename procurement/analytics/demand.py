@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from portal import aggregates
-from portal.aggregates import NationIds, SignedNationIds, nation_ids, signed_nation_ids
+from portal.aggregates import NationIdList, SignedNationIds, nation_ids, signed_nation_ids
 from portal.exceptions import NotFound
 from portal.permissions import VIEW, reads_all, restrict
 from procurement.analytics.common import (
@@ -27,13 +27,14 @@ from procurement.models import (
     Delivery,
     DemandSignal,
     FrameworkLine,
+    OrderedPerYear,
 )
 from procurement.rules import may_drill_down
 
 # --- Aggregated demand --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class DemandRow:
     """One item in one year, summed over every nation."""
 
@@ -91,53 +92,33 @@ def _sources(demand, orders, deliveries, *, year_from, year_to, item) -> _Source
     return _Sources(demand, orders, deliveries)
 
 
-def _sum_into(
-    sources: _Sources, row, *, demand: dict, orders: dict, deliveries: dict | None, nations: bool = False
-) -> None:
+def _sum_into(sources: _Sources, row, *, demand: dict, orders: dict, deliveries: dict) -> None:
     """Demanded and firm, ordered and delivered, each grouped by its source's keys (the same names
-    in the three dicts), added to ``row(entry)``: three GROUP BY queries (two without
-    ``deliveries``, which the caller then sums its own way). With ``nations``, each figure's
-    nations are collected in the same queries (into ``DemandRow``'s ``*_nations``)."""
+    in the three dicts), added to ``row(entry)``: a GROUP BY query per source. (The Alliance
+    aggregate reads demand with its nations, and ordered and delivered from the running totals,
+    ``_per_item_year``.)"""
     firm = Q(firmness=Firmness.FIRM)
-    # One signal per nation, item and year (demand_one_per_nation_item_year), and the callers that
-    # collect nations group by item and year: each nation is in a group once, firm or not.
-    demand_ids = {"ids": SignedNationIds("nation_id", negative=~firm)} if nations else {}
     for entry in (
         sources.demand.values(**demand)
-        .annotate(demanded=Sum("quantity"), firm=Sum("quantity", filter=firm), **demand_ids)
+        .annotate(demanded=Sum("quantity"), firm=Sum("quantity", filter=firm))
         .order_by()
     ):
         target = row(entry)
         target.demanded, target.firm = entry["demanded"] or 0, entry["firm"] or 0
-        if nations:
-            every, firm_ids, other = signed_nation_ids(entry["ids"])
-            target.demand_nations, target.firm_nations, target.nonfirm_nations = every, firm_ids, other
-    order_ids = {"ids": NationIds("call_off__nation")} if nations else {}
-    for entry in sources.orders.values(**orders).annotate(total=Sum("quantity"), **order_ids).order_by():
-        target = row(entry)
-        target.ordered = entry["total"] or 0
-        if nations:
-            target.order_nations = nation_ids(entry["ids"])
-    if deliveries is None:
-        return
-    delivery_ids = {"ids": NationIds("call_off_line__call_off__nation")} if nations else {}
-    for entry in (
-        sources.deliveries.values(**deliveries)
-        .annotate(total=Sum("quantity_delivered"), **delivery_ids)
-        .order_by()
-    ):
-        target = row(entry)
-        target.delivered = entry["total"] or 0
-        if nations:
-            target.delivery_nations = nation_ids(entry["ids"])
+    for entry in sources.orders.values(**orders).annotate(total=Sum("quantity")).order_by():
+        row(entry).ordered = entry["total"] or 0
+    delivered = sources.deliveries.values(**deliveries).annotate(total=Sum("quantity_delivered"))
+    for entry in delivered.order_by():
+        row(entry).delivered = entry["total"] or 0
 
 
-def _delivered_per_item_year(*, year_from: int | None, year_to: int | None, item) -> list[tuple]:
-    """``(item id, year, delivered, nation ids)`` per item and year of delivery, in one query over
-    the running totals the delivery services keep (``DeliveredPerYear``): a few rows per item,
-    nation and year instead of every delivery (at a million deliveries, 5-10 ms against 600 ms for
-    the GROUP BY over the deliveries themselves; bench/boards.py)."""
-    totals = DeliveredPerYear.objects.filter(
+def _per_item_year(model, *, year_from: int | None, year_to: int | None, item) -> list[tuple]:
+    """``(item id, year, quantity, nation ids)`` per item and year, in one query over a running
+    total table the services keep (``DeliveredPerYear``, ``OrderedPerYear``): one row per item,
+    nation and year instead of every delivery or call-off line (at a million deliveries, 5-10 ms
+    against 600 ms for the GROUP BY over the deliveries themselves; bench/boards.py). Each nation
+    is once in a group, so its list needs no DISTINCT."""
+    totals = model.objects.filter(
         **({"year__gte": year_from} if year_from is not None else {}),
         **({"year__lte": year_to} if year_to is not None else {}),
         **({"item": item} if item is not None else {}),
@@ -145,7 +126,7 @@ def _delivered_per_item_year(*, year_from: int | None, year_to: int | None, item
     return list(
         totals.order_by()
         .values_list("item_id", "year")
-        .annotate(total=Sum("quantity"), ids=NationIds("nation_id"))
+        .annotate(total=Sum("quantity"), ids=NationIdList("nation_id"))
     )
 
 
@@ -198,15 +179,29 @@ def _withhold_demand(rows: list[DemandRow], user) -> list[DemandRow]:
     if demand.exempt and orders.exempt and deliveries.exempt:
         return rows
     least = aggregates.minimum()
+    # Thousands of cells stand on a few nation sets ("every Ally"), each parsed once into one
+    # frozenset (``nation_ids``): each set's verdict is taken once per audience.
+    verdicts: dict[tuple[int, frozenset], bool] = {}
+
+    def keep(audience, value, *nation_sets):
+        if audience.exempt:
+            return value
+        for nations in nation_sets:
+            key = (id(audience), nations)
+            hidden = verdicts.get(key)
+            if hidden is None:
+                hidden = verdicts[key] = audience.hides(nations, least)
+            if hidden:
+                return None
+        return value
+
     shown = []
     for row in rows:
         figures = {
-            "demanded": demand.keep(row.demanded, row.demand_nations, least=least),
-            "firm": demand.keep(
-                row.firm, row.demand_nations, row.firm_nations, row.nonfirm_nations, least=least
-            ),
-            "ordered": orders.keep(row.ordered, row.order_nations, least=least),
-            "delivered": deliveries.keep(row.delivered, row.delivery_nations, least=least),
+            "demanded": keep(demand, row.demanded, row.demand_nations),
+            "firm": keep(demand, row.firm, row.demand_nations, row.firm_nations, row.nonfirm_nations),
+            "ordered": keep(orders, row.ordered, row.order_nations),
+            "delivered": keep(deliveries, row.delivered, row.delivery_nations),
         }
         withheld = sum(value is None for value in figures.values())
         shown.append(replace(row, **figures, withheld=withheld) if withheld else row)
@@ -225,21 +220,33 @@ def _aggregated_demand(*, year_from: int | None, year_to: int | None, item) -> l
     rows: dict[tuple[int, int], DemandRow] = {}
 
     def row(item_id: int, year: int) -> DemandRow:
-        key = (item_id, int(year))
-        if key not in rows:
-            rows[key] = DemandRow(item_id=item_id, year=int(year))
-        return rows[key]
+        key = (item_id, year)
+        target = rows.get(key)
+        if target is None:
+            target = rows[key] = DemandRow(item_id=item_id, year=year)
+        return target
 
-    _sum_into(
-        sources,
-        lambda entry: row(entry["k_a"], entry["k_b"]),
-        demand={"k_a": F("item_id"), "k_b": F("year")},
-        orders={"k_a": F("framework_line__item_id"), "k_b": ExtractYear("call_off__order_date")},
-        deliveries=None,
-        nations=True,
+    firm = Q(firmness=Firmness.FIRM)
+    # One signal per nation, item and year (demand_one_per_nation_item_year): each nation is in an
+    # (item, year) group once, firm or not, so one signed list holds both sets.
+    demand = (
+        sources.demand.order_by()
+        .values_list("item_id", "year")
+        .annotate(
+            demanded=Sum("quantity"),
+            firm=Sum("quantity", filter=firm),
+            ids=SignedNationIds("nation_id", negative=~firm),
+        )
     )
-    delivered = _delivered_per_item_year(year_from=year_from, year_to=year_to, item=item)
-    for item_id, year, total, ids in delivered:
+    for item_id, year, demanded, firm_total, ids in demand:
+        target = row(item_id, year)
+        target.demanded, target.firm = demanded or 0, firm_total or 0
+        target.demand_nations, target.firm_nations, target.nonfirm_nations = signed_nation_ids(ids)
+    bounds = {"year_from": year_from, "year_to": year_to, "item": item}
+    for item_id, year, total, ids in _per_item_year(OrderedPerYear, **bounds):
+        target = row(item_id, year)
+        target.ordered, target.order_nations = int(total or 0), nation_ids(ids)
+    for item_id, year, total, ids in _per_item_year(DeliveredPerYear, **bounds):
         target = row(item_id, year)
         target.delivered, target.delivery_nations = int(total or 0), nation_ids(ids)
     # Nations participating: those with demand or call-offs, already collected with the figures.

@@ -4,7 +4,7 @@ and audits. The public services and their input dataclasses are re-exported here
 # Callers keep ``from procurement import services``. A test that patches a private helper patches it
 # in the submodule that looks it up (``procurement.services.deliveries``), not here.
 
-from procurement.services.calloffs import CallOffLineInput, calloff_create
+from procurement.services.calloffs import CallOffLineInput, calloff_create, ordered_per_year_rebuild
 from procurement.services.catalogue import (
     item_create,
     item_update,
@@ -62,6 +62,7 @@ __all__ = [
     "framework_update",
     "item_create",
     "item_update",
+    "ordered_per_year_rebuild",
     "programme_create",
     "programme_member_add",
     "programme_update",

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, IntegerField, Sum
+from django.db.models.functions import Cast, ExtractYear
 
 from portal.audit import record_change, snapshot
 from portal.models import Nation
@@ -21,10 +22,11 @@ from procurement.models import (
     FrameworkContract,
     FrameworkLine,
     FrameworkParticipant,
+    OrderedPerYear,
     ScheduledDelivery,
 )
 from procurement.money import money
-from procurement.services.common import ensure_may_add
+from procurement.services.common import add_year_totals, ensure_may_add, rebuild_year_totals
 from procurement.tasks import refresh_analytics_after_commit
 
 
@@ -164,6 +166,11 @@ def calloff_create(
         )
     for pk, quantity in wanted.items():
         FrameworkLine.objects.filter(pk=pk).update(ordered_quantity=F("ordered_quantity") + quantity)
+    year_totals: dict[tuple[int, int, int], int] = {}
+    for line in created_lines:
+        key = (line.framework_line.item_id, nation.pk, order_date.year)
+        year_totals[key] = year_totals.get(key, 0) + line.quantity
+    add_year_totals(OrderedPerYear, year_totals)
     FrameworkContract.objects.filter(pk=framework.pk).update(committed_value=F("committed_value") + total)
     record_change(
         actor=actor,
@@ -174,3 +181,19 @@ def calloff_create(
     )
     refresh_analytics_after_commit()
     return call_off
+
+
+def ordered_per_year_rebuild() -> int:
+    """Recompute every ``OrderedPerYear`` total from the call-off lines themselves
+    (``rebuild_year_totals``); returns how many there are."""
+    with transaction.atomic():
+        rows = (
+            CallOffLine.objects.order_by()
+            .values(
+                item=F("framework_line__item_id"),
+                nation=F("call_off__nation_id"),
+                year=Cast(ExtractYear("call_off__order_date"), IntegerField()),
+            )
+            .annotate(total=Sum("quantity"))
+        )
+        return rebuild_year_totals(OrderedPerYear, rows)

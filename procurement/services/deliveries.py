@@ -23,7 +23,12 @@ from procurement.models import (
     Delivery,
     DeliveryImport,
 )
-from procurement.services.common import ensure_may_add, locked_for_change
+from procurement.services.common import (
+    add_year_totals,
+    ensure_may_add,
+    locked_for_change,
+    rebuild_year_totals,
+)
 from procurement.tasks import refresh_analytics_after_commit
 
 
@@ -97,7 +102,7 @@ def delivery_record(*, actor, data: DeliveryInput) -> Delivery:
         accepted_quantity=F("accepted_quantity") + delivery.quantity_accepted,
     )
     key = (line.framework_line.item_id, line.call_off.nation_id, delivery.delivered_on.year)
-    _add_year_totals({key: delivery.quantity_delivered})
+    add_year_totals(DeliveredPerYear, {key: delivery.quantity_delivered})
     record_change(actor=actor, obj=delivery, action=AuditEvent.DELIVERY_RECORDED, after=snapshot(delivery))
     refresh_analytics_after_commit()
     return delivery
@@ -155,55 +160,20 @@ def _add_line_totals(per_line: dict[int, list[int]]) -> None:
         )
 
 
-def _add_year_totals(totals: dict[tuple[int, int, int], int]) -> None:
-    """Add ``{(item, nation, year): quantity}`` to the ``DeliveredPerYear`` totals in one upsert
-    (PostgreSQL and SQLite both speak ``ON CONFLICT ... DO UPDATE``). Two transactions adding to
-    one total serialize on its row; neither reads it first, so neither overwrites the other."""
-    table = DeliveredPerYear._meta.db_table
-    entries = list(totals.items())
-    # In chunks: SQLite takes at most 32,766 parameters in one statement.
-    for start in range(0, len(entries), 1000):
-        chunk = entries[start : start + 1000]
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params = [value for key, quantity in chunk for value in (*key, quantity)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (item_id, nation_id, year, quantity) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (item_id, nation_id, year) "
-                f"DO UPDATE SET quantity = {table}.quantity + excluded.quantity",
-                params,
-            )
-
-
 def delivered_per_year_rebuild() -> int:
-    """Recompute every ``DeliveredPerYear`` total from the deliveries themselves; returns how many
-    totals there are. For data loaded without the services (the benches' SQL) and for checking the
-    running totals; the services keep them current otherwise. Not audited: the totals are derived,
-    and every delivery under them has its own audit row."""
+    """Recompute every ``DeliveredPerYear`` total from the deliveries themselves
+    (``rebuild_year_totals``); returns how many there are."""
     with transaction.atomic():
-        DeliveredPerYear.objects.all().delete()
         rows = (
             Delivery.objects.order_by()
             .values(
-                "call_off_line__framework_line__item_id",
-                "call_off_line__call_off__nation_id",
+                item=F("call_off_line__framework_line__item_id"),
+                nation=F("call_off_line__call_off__nation_id"),
                 year=Cast(ExtractYear("delivered_on"), IntegerField()),
             )
             .annotate(total=Sum("quantity_delivered"))
         )
-        created = DeliveredPerYear.objects.bulk_create(
-            (
-                DeliveredPerYear(
-                    item_id=row["call_off_line__framework_line__item_id"],
-                    nation_id=row["call_off_line__call_off__nation_id"],
-                    year=row["year"],
-                    quantity=row["total"],
-                )
-                for row in rows.iterator()
-            ),
-            batch_size=2000,
-        )
-    return len(created)
+        return rebuild_year_totals(DeliveredPerYear, rows)
 
 
 # What may be corrected on a recorded delivery. Quantities and the lot drive running totals and
@@ -272,7 +242,7 @@ def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, s
     for row in rows:
         key = (*owners[row.call_off_line_id], row.delivered_on.year)
         year_totals[key] = year_totals.get(key, 0) + row.quantity_delivered
-    _add_year_totals(year_totals)
+    add_year_totals(DeliveredPerYear, year_totals)
     record_change(
         actor=actor,
         obj=batch,

@@ -1,6 +1,7 @@
-"""The running delivered-per-year totals (``DeliveredPerYear``) the delivery services keep: after
-single deliveries and an import across nations, items and years, they equal what the deliveries
-themselves sum to, and the aggregated demand read from them gives the deliveries' own figures."""
+"""The running per-year totals the services keep: delivered (``DeliveredPerYear``, after single
+deliveries and an import across nations, items and years) and ordered (``OrderedPerYear``, after
+call-offs across nations, items and years) equal what the deliveries and call-off lines themselves
+sum to, and the aggregated demand read from them gives those rows' own figures."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
+from portal.models import Nation
 from procurement import services
 from procurement.analytics import aggregated_demand
-from procurement.models import DeliveredPerYear, Delivery
+from procurement.models import CallOffLine, DeliveredPerYear, Delivery, OrderedPerYear
 from procurement.tests.factories import make_calloff, make_delivery, make_framework, nspa_user
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,49 @@ def test_a_refused_delivery_adds_nothing():
     with pytest.raises(ValidationError, match="remain to be delivered"):
         make_delivery(line, delivered=1, actor=nspa)
     assert list(totals().values()) == [10]
+
+
+def ordered_totals() -> dict[tuple[int, int, int], int]:
+    return {(row.item_id, row.nation_id, row.year): row.quantity for row in OrderedPerYear.objects.all()}
+
+
+def from_call_off_lines() -> dict[tuple[int, int, int], int]:
+    rows = (
+        CallOffLine.objects.order_by()
+        .values_list("framework_line__item_id", "call_off__nation_id", ExtractYear("call_off__order_date"))
+        .annotate(total=Sum("quantity"))
+    )
+    return {(item, nation, int(year)): total for item, nation, year, total in rows}
+
+
+def test_placed_call_offs_keep_the_ordered_totals_exact():
+    nspa = nspa_user()
+    framework = make_framework(actor=nspa, lines=((Decimal("10.00"), 5000), (Decimal("20.00"), 5000)))
+    first, second = framework.lines.order_by("pk")
+    for nation, quantity, on, line in [
+        ("POL", 100, dt.date(2024, 6, 1), first),
+        ("POL", 50, dt.date(2024, 12, 31), first),  # adds to a total that exists
+        ("POL", 7, dt.date(2025, 1, 1), first),  # the next year: a new total
+        ("FRA", 30, dt.date(2025, 3, 1), second),
+        ("FRA", 20, dt.date(2025, 3, 2), first),
+    ]:
+        make_calloff(framework, nation=nation, quantity=quantity, order_date=on, actor=nspa, line=line)
+    with pytest.raises(ValidationError):  # a refused call-off (over the line's maximum) adds nothing
+        make_calloff(framework, nation="FRA", quantity=10_000, order_date=dt.date(2025, 5, 1), actor=nspa)
+    pol, fra = (Nation.objects.get(code=code).pk for code in ("POL", "FRA"))
+    expected = {
+        (first.item_id, pol, 2024): 150,
+        (first.item_id, pol, 2025): 7,
+        (second.item_id, fra, 2025): 30,
+        (first.item_id, fra, 2025): 20,
+    }
+    assert ordered_totals() == from_call_off_lines() == expected
+    assert services.ordered_per_year_rebuild() == 4
+    assert ordered_totals() == expected
+
+    ordered = {
+        (row.item_id, row.year): row.ordered
+        for row in aggregated_demand(user=nspa, year_from=2024, year_to=2026)
+        if row.ordered
+    }
+    assert ordered == {(first.item_id, 2024): 150, (first.item_id, 2025): 27, (second.item_id, 2025): 30}
