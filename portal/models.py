@@ -36,6 +36,8 @@ class Nation(models.Model):
     currency = models.CharField(max_length=3, validators=[alpha3], help_text=_("ISO 4217 code."))
 
     class Meta:
+        verbose_name = _("nation")
+        verbose_name_plural = _("nations")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -60,6 +62,8 @@ class User(AbstractUser):
     nation = models.ForeignKey(Nation, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 name="user_nation_bound_role_has_nation",
@@ -142,6 +146,8 @@ class ObjectChange(models.Model):
     draft_key = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
         ordering = ["-time", "-pk"]
         indexes = [
             models.Index(fields=["content_type", "object_id", "-time"], name="objectchange_target_idx"),
@@ -178,6 +184,8 @@ class JobRun(models.Model):
     )
 
     class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "published_at"], name="jobrun_outbox_idx")]
 
@@ -206,6 +214,8 @@ class IdempotencyRecord(models.Model):
     class Meta:
         # The model began in procurement and moved here without a table change (portal.0004 and
         # procurement.0002 move it in the migration state only), so existing rows stay where they are.
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         db_table = "procurement_idempotencyrecord"
         constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
 

@@ -59,6 +59,8 @@ class Domain(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
         ordering = ["order", "name", "pk"]
 
     def __str__(self) -> str:
@@ -114,6 +116,8 @@ class Standard(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
         ordering = ["doc_type", "number", "edition", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -200,6 +204,8 @@ class NationalResponse(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("national response")
+        verbose_name_plural = _("national responses")
         ordering = ["standard", "nation__name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["nation", "standard"], name="response_one_per_nation_edition"),
@@ -279,6 +285,8 @@ class ServiceImplementation(models.Model):
     implementation_date = models.DateField(_("implementation date"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("service implementation")
+        verbose_name_plural = _("service implementations")
         ordering = ["response", "service", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["response", "service"], name="service_once_per_response")
@@ -311,6 +319,8 @@ class ReviewCycle(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("standard review")
+        verbose_name_plural = _("standard reviews")
         ordering = ["standard", "-due_on", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -345,6 +355,8 @@ class ChangeProposal(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
         ordering = ["standard", "-submitted_at", "pk"]
 
     def __str__(self) -> str:
@@ -363,6 +375,8 @@ class ItemRequirement(models.Model):
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="item_requirements")
 
     class Meta:
+        verbose_name = _("item requirement")
+        verbose_name_plural = _("item requirements")
         ordering = ["item", "standard", "pk"]
         constraints = [models.UniqueConstraint(fields=["item", "standard"], name="requirement_once_per_item")]
 
@@ -378,6 +392,8 @@ class UnmatchedDesignation(models.Model):
     designation = models.CharField(max_length=60)
 
     class Meta:
+        verbose_name = _("unmatched designation")
+        verbose_name_plural = _("unmatched designations")
         ordering = ["item", "designation", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["item", "designation"], name="unmatched_once_per_item")

@@ -84,6 +84,7 @@ class Membership(models.Model):
     to_date = models.DateField(_("to"), null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = _("memberships")
         ordering = ["body", "from_date", "pk"]
         verbose_name = _("membership")
         constraints = [

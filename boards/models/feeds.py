@@ -26,6 +26,7 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = _("calendar feeds")
         verbose_name = _("calendar feed")
 
     def __str__(self) -> str:

@@ -45,6 +45,7 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name_plural = _("meetings")
         ordering = ["starts_at", "pk"]
         verbose_name = _("meeting")
         constraints = [
@@ -79,6 +80,7 @@ class AgendaItem(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
+        verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "pk"]
         verbose_name = _("agenda item")
         constraints = [
@@ -97,6 +99,7 @@ class Attendance(models.Model):
     presence = models.CharField(_("presence"), max_length=12, choices=Presence.choices)
 
     class Meta:
+        verbose_name_plural = _("attendance records")
         ordering = ["meeting", "user", "pk"]
         verbose_name = _("attendance")
         constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once")]
@@ -192,6 +195,7 @@ class Link(models.Model):
     target_id = models.PositiveBigIntegerField()
 
     class Meta:
+        verbose_name_plural = _("links")
         ordering = ["pk"]
         verbose_name = _("link")
         constraints = [

@@ -62,6 +62,7 @@ class Risk(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name_plural = _("supply-chain risks")
         ordering = ["-score", "title", "pk"]
         verbose_name = _("supply-chain risk")
         constraints = [

@@ -62,6 +62,7 @@ class ActionItem(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name_plural = _("actions")
         ordering = ["due_on", "pk"]
         verbose_name = _("action")
         constraints = [
@@ -134,6 +135,7 @@ class Recommendation(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name_plural = _("recommendations")
         ordering = ["-created_at", "pk"]
         verbose_name = _("recommendation")
 

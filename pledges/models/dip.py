@@ -76,6 +76,8 @@ class ExpenditureDataset(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("expenditure dataset")
+        verbose_name_plural = _("expenditure datasets")
         ordering = ["-edition_year", "source", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -167,6 +169,8 @@ class ExpenditureRecord(models.Model):
     )
 
     class Meta:
+        verbose_name = _("expenditure record")
+        verbose_name_plural = _("expenditure records")
         ordering = ["dataset", "nation__name", "year", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -226,6 +230,8 @@ class PublishedAggregate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("published aggregate")
+        verbose_name_plural = _("published aggregates")
         ordering = ["dataset", "subject", "year"]
         constraints = [
             models.UniqueConstraint(
@@ -290,6 +296,8 @@ class DipMetric(models.Model):
     input_watermark = models.DateTimeField(null=True, help_text=_("Latest input change the figures include."))
 
     class Meta:
+        verbose_name = _("DIP metric")
+        verbose_name_plural = _("DIP metrics")
         ordering = ["dataset", "subject", "year"]
         constraints = [
             models.UniqueConstraint(

@@ -33,6 +33,8 @@ class PlanCycle(models.Model):
     due_date = models.DateField()
 
     class Meta:
+        verbose_name = _("plan cycle")
+        verbose_name_plural = _("plan cycles")
         ordering = ["-year"]
 
     def __str__(self) -> str:
@@ -64,6 +66,8 @@ class NationalPlan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("national plan")
+        verbose_name_plural = _("national plans")
         ordering = ["-cycle__year", "nation__name", "pk"]
         constraints = [models.UniqueConstraint(fields=["nation", "cycle"], name="plan_one_per_nation_cycle")]
 
@@ -95,6 +99,8 @@ class PlanVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_once")]
 
@@ -125,6 +131,8 @@ class PlanSection(_InVersion, models.Model):
     )
 
     class Meta:
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
         ordering = ["plan_version", "commitment"]
         constraints = [
             models.UniqueConstraint(
@@ -194,6 +202,8 @@ class CapacityLine(PlanEntry):
     lead_time_months = models.PositiveSmallIntegerField(validators=[MaxValueValidator(240)])
 
     class Meta:
+        verbose_name = _("capacity line")
+        verbose_name_plural = _("capacity lines")
         ordering = ["plan_version", "item__name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan_version", "key"], name="capacity_key_once_per_version"),
@@ -228,6 +238,8 @@ class Investment(PlanEntry):
     year = models.PositiveSmallIntegerField(validators=year_validators)
 
     class Meta:
+        verbose_name = _("investment")
+        verbose_name_plural = _("investments")
         ordering = ["plan_version", "year", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan_version", "key"], name="investment_key_once_per_version")
@@ -253,6 +265,8 @@ class Measure(PlanEntry):
     due_date = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
         ordering = ["plan_version", "commitment", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan_version", "key"], name="measure_key_once_per_version")
@@ -280,6 +294,8 @@ class ReviewComment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
         ordering = ["plan_version", "commitment", "pk"]
 
     def __str__(self) -> str:
