@@ -32,3 +32,21 @@ def money(value: Decimal | int | None, currency: str = "") -> str:
         return ""
     shown = amount(value)
     return f"{shown} {currency}" if currency else shown
+
+
+def quantity(value: int | None) -> str:
+    """A whole number grouped by thousands in the active language (``12,500``, ``12 500``)."""
+    if value is None:
+        return ""
+    return number_format(int(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def percent(value: Decimal | float | None, places: int = 2) -> str:
+    """``value`` (already in percent) with ``places`` decimals and a percent sign: ``2.12%``,
+    ``2,12 %`` in French; "" for None."""
+    if value is None:
+        return ""
+    shown = number_format(Decimal(str(value)), decimal_pos=places, use_l10n=True)
+    from django.utils.translation import gettext
+
+    return gettext("%(value)s%%") % {"value": shown}

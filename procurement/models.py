@@ -38,6 +38,8 @@ class Item(models.Model):
     # (``item.standard_requirements``); they replaced a free list of STANAG designations.
 
     class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -60,6 +62,8 @@ class DemandSignal(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("demand signal")
+        verbose_name_plural = _("demand signals")
         ordering = ["item__name", "year", "nation__name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["nation", "item", "year"], name="demand_one_per_nation_item_year")
@@ -79,6 +83,8 @@ class Programme(models.Model):
     members = models.ManyToManyField(Nation, through="ProgrammeMembership", related_name="programmes")
 
     class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -93,6 +99,8 @@ class ProgrammeMembership(models.Model):
     joined_on = models.DateField()
 
     class Meta:
+        verbose_name = _("programme membership")
+        verbose_name_plural = _("programme memberships")
         ordering = ["programme", "joined_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["programme", "nation"], name="programme_member_once")]
 
@@ -107,6 +115,8 @@ class Supplier(models.Model):
     country = models.CharField(max_length=3, validators=[alpha3], help_text=_("ISO 3166 alpha-3."))
 
     class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -139,6 +149,8 @@ class FrameworkContract(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("framework contract")
+        verbose_name_plural = _("framework contracts")
         ordering = ["-period_start", "reference", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -200,6 +212,8 @@ class FrameworkParticipant(models.Model):
     joined_on = models.DateField()
 
     class Meta:
+        verbose_name = _("framework participant")
+        verbose_name_plural = _("framework participants")
         ordering = ["framework", "joined_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "nation"], name="framework_participant_once")
@@ -220,6 +234,8 @@ class FrameworkLine(models.Model):
     ordered_quantity = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
+        verbose_name = _("framework line")
+        verbose_name_plural = _("framework lines")
         ordering = ["framework", "item__name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "item"], name="framework_line_item_once"),
@@ -253,6 +269,8 @@ class Amendment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
         ordering = ["framework", "date", "pk"]
 
     def __str__(self) -> str:
@@ -274,6 +292,8 @@ class CallOff(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("call-off")
+        verbose_name_plural = _("call-offs")
         ordering = ["-order_date", "reference", "pk"]
 
     def __str__(self) -> str:
@@ -293,6 +313,8 @@ class CallOffLine(models.Model):
     accepted_quantity = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
+        verbose_name = _("call-off line")
+        verbose_name_plural = _("call-off lines")
         ordering = ["call_off", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -310,14 +332,25 @@ class CallOffLine(models.Model):
 
 
 class ScheduledDelivery(models.Model):
-    """The requested delivery schedule of a call-off line: a quantity by a due date."""
+    """The requested delivery schedule of a call-off line: a quantity by a due date.
+
+    A line's deliveries cover its schedule in due-date order (then pk), so a tranche is still open
+    while ``quantity_through``, the schedule's quantity up to and including it, exceeds the line's
+    ``delivered_quantity``. ``calloff_create`` writes it with the tranche, and a schedule never
+    changes, so what is late or due is a comparison of two columns, not a running sum per read.
+    """
 
     call_off_line = models.ForeignKey(CallOffLine, on_delete=models.CASCADE, related_name="schedule")
     due_date = models.DateField()
     quantity = models.PositiveBigIntegerField(validators=[MinValueValidator(1)])
+    quantity_through = models.PositiveBigIntegerField(editable=False)
 
     class Meta:
+        verbose_name = _("scheduled delivery")
+        verbose_name_plural = _("scheduled deliveries")
         ordering = ["call_off_line", "due_date", "pk"]
+        # The tranches in due order, for the late lines and the deadlines (procurement.selectors).
+        indexes = [models.Index(fields=["due_date", "id"], name="schedule_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.quantity} by {self.due_date}"
@@ -336,6 +369,8 @@ class DeliveryImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("delivery import")
+        verbose_name_plural = _("delivery imports")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -365,6 +400,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         ordering = ["-delivered_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -375,7 +412,16 @@ class Delivery(models.Model):
                 condition=Q(quantity_delivered=F("quantity_accepted") + F("quantity_rejected")),
             ),
         ]
-        indexes = [models.Index(fields=["delivered_on"], name="delivery_date_idx")]
+        indexes = [
+            models.Index(fields=["delivered_on"], name="delivery_date_idx"),
+            # The few deliveries awaiting acceptance, oldest first, out of a million
+            # (selectors.deliveries_awaiting_acceptance).
+            models.Index(
+                fields=["delivered_on", "id"],
+                condition=Q(accepted_on__isnull=True, quantity_accepted__gt=0),
+                name="delivery_awaiting_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"lot {self.lot_number}: {self.quantity_delivered}"
@@ -407,6 +453,8 @@ class DeliveredPerYear(models.Model):
     quantity = models.PositiveBigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("yearly delivered total")
+        verbose_name_plural = _("yearly delivered totals")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "nation", "year"], name="delivered_once_per_item_nation_year"
@@ -432,6 +480,8 @@ class OrderedPerYear(models.Model):
     quantity = models.PositiveBigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("yearly ordered total")
+        verbose_name_plural = _("yearly ordered totals")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "nation", "year"], name="ordered_once_per_item_nation_year"

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Least
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from portal import aggregates
 from portal.audit import last_change, row_last_change
+from portal.deadlines import Deadline as BaseDeadline
+from portal.deadlines import earliest
 from portal.permissions import VIEW, restrict, restricted_prefetch
-from procurement.choices import AuditEvent
+from procurement.choices import AuditEvent, FrameworkStatus
 from procurement.models import (
     Amendment,
     CallOff,
@@ -20,6 +42,7 @@ from procurement.models import (
     FrameworkParticipant,
     Item,
     Programme,
+    ScheduledDelivery,
     Supplier,
 )
 
@@ -236,3 +259,120 @@ def framework_line_list(*, user) -> QuerySet[FrameworkLine]:
     return (
         restrict(FrameworkLine.objects.all(), user, VIEW).select_related("framework", "item").order_by("pk")
     )
+
+
+# --- What needs someone now: the workspace panels' reads (procurement.workspace) ----------------
+
+
+def late_calloff_lines(*, user, today: dt.date) -> QuerySet[CallOffLine]:
+    """Call-off lines whose schedule asked for more before ``today`` than has been delivered, most
+    overdue first, in one query. Each carries ``first_unmet``, the due date of the earliest tranche
+    its deliveries have not covered (the one it has been late on longest), ``behind`` (what was
+    due before ``today`` less ``delivered_quantity``) and ``line_number`` (its place among its
+    call-off's lines, as the call-off page lists them).
+
+    A line is joined to exactly one tranche, the one its delivered quantity falls in (scheduled
+    through it more than was delivered, through the one before not more), so the rows are read in
+    due order from ``schedule_due_idx`` and stop at the slice; ``behind`` and ``line_number`` are
+    worked out for the rows returned only."""
+    due_before_today = (
+        ScheduledDelivery.objects.filter(call_off_line=OuterRef("pk"), due_date__lt=today)
+        .order_by("-due_date", "-pk")
+        .values("quantity_through")[:1]
+    )
+    earlier = (
+        CallOffLine.objects.filter(call_off=OuterRef("call_off"), pk__lte=OuterRef("pk"))
+        .order_by()
+        .values("call_off")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return (
+        calloff_line_list(user=user)
+        .filter(delivered_quantity__lt=F("quantity"))
+        .annotate(
+            tranche=FilteredRelation(
+                "schedule",
+                condition=Q(
+                    schedule__due_date__lt=today,
+                    schedule__quantity_through__gt=F("delivered_quantity"),
+                    schedule__quantity_through__lte=F("delivered_quantity") + F("schedule__quantity"),
+                ),
+            )
+        )
+        .filter(tranche__isnull=False)
+        .annotate(
+            first_unmet=F("tranche__due_date"),
+            behind=Subquery(due_before_today, output_field=BigIntegerField()) - F("delivered_quantity"),
+            line_number=Subquery(earlier, output_field=BigIntegerField()),
+        )
+        .order_by("first_unmet", "tranche__id")
+    )
+
+
+def frameworks_near_ceiling(*, user, share: Decimal = Decimal("0.9")) -> QuerySet[FrameworkContract]:
+    """Active frameworks with at least ``share`` of their ceiling committed, the fullest first
+    (``committed_share``, a float for the order; pages compute the exact share from the values).
+
+    A framework whose committed value ``framework_list`` withholds from the reader (fewer than
+    ``AGGREGATE_MIN_NATIONS`` other nations' orders behind it) is left out altogether: its place in
+    this list would tell what the framework's page does not. One query."""
+    return (
+        framework_list(user=user)
+        .prefetch_related(None)
+        .filter(status=FrameworkStatus.ACTIVE, figures_withheld=False)
+        .filter(committed_value__gte=F("ceiling_value") * Value(share))
+        .annotate(committed_share=Cast("committed_value", FloatField()) / Cast("ceiling_value", FloatField()))
+        .order_by("-committed_share", "reference", "pk")
+    )
+
+
+def deliveries_awaiting_acceptance(*, user) -> QuerySet[Delivery]:
+    """Deliveries with no acceptance date that are not wholly rejected, oldest first. The delivery
+    services date acceptance on the delivery day whenever a quantity is accepted, and leave it empty
+    when all of it is rejected (accepted plus rejected always equals delivered), so a delivery waits
+    when an accepted quantity has no date yet (it was cleared by a correction, to be recorded
+    later). The partial index ``delivery_awaiting_idx`` serves it at a million deliveries."""
+    return (
+        delivery_list(user=user)
+        .filter(accepted_on__isnull=True, quantity_accepted__gt=0)
+        .order_by("delivered_on", "pk")
+    )
+
+
+DEADLINE_KINDS = {"delivery_due": _("Scheduled delivery due")}
+
+
+class Deadline(BaseDeadline):
+    """A tranche of a call-off line's schedule not yet delivered; the row carries ``outstanding``,
+    what is still to come of it."""
+
+    kinds = DEADLINE_KINDS
+
+    @property
+    def url(self) -> str:
+        """The call-off's page, where its deliveries are recorded and its schedule is shown."""
+        return reverse("procurement:call-off-detail", args=[self.object.call_off_line.call_off_id])
+
+
+def deadlines(
+    *, user, until: dt.date, today: dt.date | None = None, limit: int | None = None
+) -> list[Deadline]:
+    """Every scheduled delivery due up to ``until`` that deliveries have not yet covered (overdue
+    ones included, so ``today`` changes nothing: it is taken for the shared signature), in one
+    query; ``limit`` keeps the earliest ``limit``. Each row carries ``outstanding``, what is still
+    to come of its tranche."""
+    delivered = F("call_off_line__delivered_quantity")
+    rows = (
+        restrict(ScheduledDelivery.objects.all(), user, VIEW)
+        .filter(due_date__lte=until, quantity_through__gt=delivered)
+        .filter(call_off_line__delivered_quantity__lt=F("call_off_line__quantity"))
+        .annotate(
+            outstanding=Least(
+                F("quantity"), F("quantity_through") - delivered, output_field=BigIntegerField()
+            )
+        )
+        .select_related("call_off_line__call_off", "call_off_line__framework_line__item")
+        .order_by("due_date", "pk")
+    )
+    return [Deadline(row.due_date, "delivery_due", row) for row in earliest(rows, limit)]

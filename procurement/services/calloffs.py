@@ -48,6 +48,18 @@ class CallOffLineInput:
         )
 
 
+def _tranches(line: CallOffLine, schedule: Sequence[tuple[dt.date, int]]) -> list[ScheduledDelivery]:
+    """A line's schedule in due-date order (so pks follow it), each tranche with the quantity
+    scheduled through it (``ScheduledDelivery.quantity_through``)."""
+    tranches, through = [], 0
+    for due, quantity in sorted(schedule, key=lambda tranche: tranche[0]):
+        through += quantity
+        tranches.append(
+            ScheduledDelivery(call_off_line=line, due_date=due, quantity=quantity, quantity_through=through)
+        )
+    return tranches
+
+
 @transaction.atomic
 def calloff_create(
     *,
@@ -161,9 +173,7 @@ def calloff_create(
         line.full_clean(exclude=["call_off"])
         line.save()
         created_lines.append(line)
-        ScheduledDelivery.objects.bulk_create(
-            ScheduledDelivery(call_off_line=line, due_date=due, quantity=q) for due, q in entry.schedule
-        )
+        ScheduledDelivery.objects.bulk_create(_tranches(line, entry.schedule))
     for pk, quantity in wanted.items():
         FrameworkLine.objects.filter(pk=pk).update(ordered_quantity=F("ordered_quantity") + quantity)
     year_totals: dict[tuple[int, int, int], int] = {}
