@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.choices import Role
 from portal.exceptions import Forbidden, NotFound
@@ -214,17 +217,117 @@ def scope_label(user, model: type[Model], action: str = VIEW) -> str | None:
     return ALL.label if user.is_superuser else _scope_for(model, user, action).label
 
 
-def permissions_for(user) -> dict[str, dict[str, str]]:
-    """``{"app.model": {action: scope label}}`` for every grant the user holds."""
+def _grants_of(user):
+    """``(model, {action: scope label})`` for every model on which the user holds a grant, by
+    model label, the actions in the order the rule lists them."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return {}
-    result: dict[str, dict[str, str]] = {}
+        return
     for model, grants in sorted(_rules.items(), key=lambda item: item[0]._meta.label_lower):
         granted = {
-            action: "all" if user.is_superuser else by_role[user.role].label
+            action: ALL.label if user.is_superuser else by_role[user.role].label
             for action, by_role in grants.items()
             if user.is_superuser or user.role in by_role
         }
         if granted:
-            result[model._meta.label_lower] = granted
-    return result
+            yield model, granted
+
+
+def permissions_for(user) -> dict[str, dict[str, str]]:
+    """``{"app.model": {action: scope label}}`` for every grant the user holds."""
+    return {model._meta.label_lower: granted for model, granted in _grants_of(user)}
+
+
+# --- The grants in words, for people (the profile page) -----------------------------------------
+
+# What each scope label means, as a phrase around the records' name (``%(records)s``, the model's
+# plural verbose name) and the user's nation (``%(nation)s``). Keyed by the labels the rules.py
+# files register; an unknown label reads as "Some ...".
+SCOPE_PHRASES = {
+    ALL.label: gettext_lazy("All %(records)s"),
+    "own_nation": gettext_lazy("%(nation)s's %(records)s"),
+    "own": gettext_lazy("Your own %(records)s"),
+    "own_or_own_nation": gettext_lazy("%(records)s by you or about %(nation)s"),
+    "released": gettext_lazy("%(records)s except those about unsubmitted drafts"),
+    "participating": gettext_lazy("%(records)s of frameworks %(nation)s takes part in"),
+    "submitted": gettext_lazy("Submitted %(records)s"),
+    "published": gettext_lazy("%(records)s from NATO editions"),
+    "published_or_submitted": gettext_lazy("%(records)s from NATO editions and submitted returns"),
+    "published_or_own_nation": gettext_lazy("%(records)s from NATO editions and %(nation)s's returns"),
+    "own_nation_return": gettext_lazy("%(nation)s's national returns (%(records)s)"),
+    "own_bodies": gettext_lazy("%(records)s of the bodies you sit on"),
+    "own_bodies_and_board": gettext_lazy(
+        "%(records)s of the bodies you sit on, and of their working groups once out of draft"
+    ),
+    "not_sensitive_or_own_body": gettext_lazy(
+        "%(records)s not marked sensitive, and those of the bodies you sit on"
+    ),
+    "chair_or_secretary": gettext_lazy("%(records)s of the bodies you chair or are secretary of"),
+    "board": gettext_lazy("%(records)s of the working groups under a body you sit on"),
+    "board_approved": gettext_lazy("Approved %(records)s of the Board"),
+    "board_approved_minutes": gettext_lazy("%(records)s of the Board with approved minutes"),
+    "submitted_to_cnad": gettext_lazy("%(records)s submitted to CNAD"),
+}
+SOME_RECORDS = gettext_lazy("Some %(records)s")
+
+# What each action is called, keyed by the action names the rules.py files register; an unknown
+# one reads as its name with spaces.
+ACTION_WORDS = {
+    VIEW: gettext_lazy("view"),
+    ADD: gettext_lazy("add"),
+    CHANGE: gettext_lazy("edit"),
+    DELETE: gettext_lazy("delete"),
+    "submit": gettext_lazy("submit"),
+    "review": gettext_lazy("review"),
+    "approve": gettext_lazy("approve"),
+    "endorse": gettext_lazy("endorse"),
+    "decide": gettext_lazy("record decisions"),
+    "read_draft": gettext_lazy("read drafts"),
+    "file_return": gettext_lazy("file returns"),
+    "manage_editions": gettext_lazy("manage editions"),
+    "open_dip_nation": gettext_lazy("open the nation's dashboard page"),
+    "read_capacity": gettext_lazy("compare capacity with demand"),
+    "read_capacity_view": gettext_lazy("read the industrial capacity view"),
+    "mark_sensitive": gettext_lazy("mark sensitive"),
+}
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    """One line of "Your access": which records (in words: whose, and what kind) and what the user
+    may do with them. ``scope`` is the registry's label, for code and tests, not for display."""
+
+    records: str
+    actions: list[str]
+    scope: str
+
+
+def _records_in_words(model: type[Model], label: str, user) -> str:
+    nation = getattr(user, "nation", None)
+    # On the nations and the users themselves, "own" rows are one row: say which.
+    if label == "own_nation" and nation is not None and isinstance(nation, model):
+        return nation.name
+    if label == "own" and isinstance(user, model):
+        return _("Your own account")
+    phrase = SCOPE_PHRASES.get(label, SOME_RECORDS)
+    names = {
+        "records": model._meta.verbose_name_plural,
+        "nation": nation.name if nation is not None else _("your nation"),
+    }
+    return capfirst(str(phrase) % names)
+
+
+def access_in_words(user) -> list[AccessLine]:
+    """What ``permissions_for`` reports, for people: one line per model and scope, in the order the
+    rules list the actions ("Poland's national plans: view, add, edit, submit")."""
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return [AccessLine(records=_("All records"), actions=[_("every action")], scope=ALL.label)]
+    lines = []
+    for model, granted in _grants_of(user):
+        by_scope: dict[str, list[str]] = {}
+        for action, label in granted.items():
+            by_scope.setdefault(label, []).append(str(ACTION_WORDS.get(action) or action.replace("_", " ")))
+        lines += [
+            AccessLine(records=_records_in_words(model, label, user), actions=actions, scope=label)
+            for label, actions in by_scope.items()
+        ]
+    return lines

@@ -12,6 +12,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("activity/", views.activity, name="activity"),
     path("jobs/", views.jobs, name="jobs"),
+    path("profile/", views.profile, name="profile"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", views.api_tokens, name="api-tokens"),

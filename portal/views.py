@@ -1,5 +1,5 @@
-"""Core pages: the home page per role, health, the activity trail, job runs, one's API tokens
-and error pages."""
+"""Core pages: the home page per role, health, the activity trail, job runs, one's API tokens,
+one's profile and error pages."""
 
 from __future__ import annotations
 
@@ -14,16 +14,17 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import services
+from portal import services, workspace
 from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
 from portal.models import JobRun, ObjectChange
-from portal.permissions import VIEW, permissions_for, reads_all, scope_label
-from portal.rules import home_template
+from portal.permissions import VIEW, access_in_words, reads_all, scope_label
+from portal.rules import home_panels, home_template
 from portal.selectors import jobrun_latest, jobrun_list, objectchange_list, token_list
 from portal.web import scope_errors
 
@@ -34,7 +35,7 @@ PAGE_SIZE = 25
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "permissions": permissions_for(user),
+        "panels": workspace.panels(user, timezone.localdate(), home_panels(user)),
         "recent_changes": list(objectchange_list(user=user)[:5]),
         # The jobs panel is for those who read every job, not only their own.
         "show_jobs": reads_all(user, JobRun),
@@ -223,3 +224,9 @@ def csrf_failure(request, reason=""):
         "Forbidden",
         "Your form expired or came from another site. Reload the page and try again; nothing was saved.",
     )
+
+
+@require_GET
+def profile(request: HttpRequest) -> HttpResponse:
+    """Who the signed-in user is, and what they may do, in words (the rules' grants)."""
+    return render(request, "portal/profile.html", {"access": access_in_words(request.user)})
