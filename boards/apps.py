@@ -11,6 +11,8 @@ class BoardsConfig(AppConfig):
         from boards import demo  # noqa: F401 - registers the demo loader
         from boards.navigation import register_menu
         from boards.rules import register_rules
+        from boards.workspace import register_panels
 
         register_rules()
         register_menu()
+        register_panels()

@@ -10,6 +10,8 @@ class PledgesConfig(AppConfig):
         from pledges import demo, tasks  # noqa: F401
         from pledges.navigation import register_menu
         from pledges.rules import register_rules
+        from pledges.workspace import register_panels
 
         register_rules()
         register_menu()
+        register_panels()

@@ -73,3 +73,16 @@ class AuditEvent(models.TextChoices):
     DATASET_IMPORTED = "dataset.imported"
     DATASET_MADE_REFERENCE = "dataset.made_reference"
     RETURN_SUBMITTED = "return.submitted"
+
+
+NOT_SUBMITTED = "not_submitted"
+# The filing states in the order a cycle moves through them (a draft is "not submitted" here).
+FILING_STATES = [
+    (NOT_SUBMITTED, _("Not started / not submitted")),
+    (PlanStatus.SUBMITTED.value, PlanStatus.SUBMITTED.label),
+    (PlanStatus.IN_REVIEW.value, PlanStatus.IN_REVIEW.label),
+    (PlanStatus.RETURNED.value, PlanStatus.RETURNED.label),
+    (PlanStatus.ACCEPTED.value, PlanStatus.ACCEPTED.label),
+]
+# Still with the nation: these count days overdue once the cycle's due date has passed.
+WITH_THE_NATION = {NOT_SUBMITTED, PlanStatus.RETURNED.value}

@@ -27,3 +27,10 @@ class Deadline:
     @property
     def url(self) -> str:
         raise NotImplementedError
+
+
+def earliest(queryset, limit: int | None):
+    """The first ``limit`` rows of an ordered queryset, or all of them: applied to each kind, it
+    keeps the first ``limit`` deadlines of the merged, date-sorted list exact (a workspace panel
+    reads no more than it shows)."""
+    return queryset if limit is None else queryset[:limit]

@@ -38,9 +38,13 @@ def granted(model_label: str, action: str) -> Callable[[object], bool]:
     return visible
 
 
+# The apps' entries sit between the core's Home (0) and Activity (900).
+APP_ORDERS = range(1, 900)
+
+
 def menu_for(user) -> list[dict]:
     return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name, "order": item.order}
         for item in sorted(_items, key=lambda i: (i.order, str(i.label)))
         if item.visible(user)
     ]

@@ -1,5 +1,6 @@
 """The core's rows in the authorization matrix (nations, users, the audit trail, jobs, idempotency
-records), and the one other place a role decides something: which home page a user lands on."""
+records), and the one other place a role decides something: which home page a user lands on, and
+which workspace panels it shows."""
 
 from django.db.models import Q
 
@@ -16,8 +17,41 @@ HOME_TEMPLATES = {
 }
 
 
+# Each role's workspace panels, in the order the home page shows them (portal.workspace; the
+# apps register the keys). A panel still checks the user's grants, and its rows are scoped.
+HOME_PANELS = {
+    Role.DIRECTOR: (
+        "pledges.plan",
+        "standards.alerts",
+        "standards.responses",
+        "procurement.late_lines",
+        "pledges.dip",
+        "boards.nation_actions",
+    ),
+    Role.NSPA: (
+        "procurement.near_ceiling",
+        "procurement.late_lines",
+        "procurement.awaiting_acceptance",
+        "procurement.recent_imports",
+    ),
+    Role.SECRETARIAT: (
+        "pledges.review",
+        "pledges.filing",
+        "portal.overdue",
+        "boards.recommendations",
+        "standards.alerts",
+    ),
+    Role.BOARD_MEMBER: ("boards.upcoming", "boards.minutes", "boards.my_actions"),
+    Role.PARTNER: ("portal.released",),
+}
+
+
 def home_template(user) -> str:
     return HOME_TEMPLATES.get(user.role, "portal/home/no_role.html")
+
+
+def home_panels(user) -> tuple[str, ...]:
+    return HOME_PANELS.get(user.role, ())
 
 
 def register_rules() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Collection
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from boards.choices import LIVE_RISKS, OPEN_ACTIONS, MeetingStatus
 from boards.models import ActionItem, Meeting, Risk
+from boards.rules import seats
 from portal.deadlines import Deadline as BaseDeadline
+from portal.deadlines import earliest
 from portal.permissions import VIEW, restrict
 
 KINDS = {
@@ -39,10 +42,21 @@ def meeting_day(meeting: Meeting) -> dt.date:
     return meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.time_zone)).date()
 
 
-def deadlines(*, user, until: dt.date, today: dt.date | None = None) -> list[Deadline]:
+def deadlines(
+    *,
+    user,
+    until: dt.date,
+    today: dt.date | None = None,
+    limit: int | None = None,
+    kinds: Collection[str] = tuple(KINDS),
+    seated: bool = False,
+) -> list[Deadline]:
     """Every boards date up to ``until`` that ``user`` may see, in three queries whatever the
     number: planned meetings from ``today`` (not yet ended), open actions by their due date and
-    live risks by their review date (overdue ones included: they still need someone)."""
+    live risks by their review date (overdue ones included: they still need someone). ``kinds``
+    leaves the others out (and their query); ``limit`` keeps the first ``limit``; ``seated`` keeps
+    the meetings and risks of the bodies ``user`` sits on today (a member's workspace: every board
+    member reads the register, but reviews only their own groups' risks)."""
     today = today or timezone.localdate()
     last = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     meetings = (
@@ -63,8 +77,16 @@ def deadlines(*, user, until: dt.date, today: dt.date | None = None) -> list[Dea
         .select_related("body")
         .order_by("review_on", "pk")
     )
-    rows = [Deadline(meeting_day(m), "meeting", m) for m in meetings]
-    rows = [row for row in rows if row.date <= until]
-    rows += [Deadline(action.due_on, "action_due", action) for action in actions]
-    rows += [Deadline(risk.review_on, "risk_review", risk) for risk in risks]
-    return sorted(rows, key=lambda row: (row.date, row.kind, row.object.pk))
+    if seated:
+        meetings = meetings.filter(body__in=seats(user))
+        risks = risks.filter(body__in=seats(user))
+    rows = []
+    if "meeting" in kinds:
+        rows += [Deadline(meeting_day(m), "meeting", m) for m in earliest(meetings, limit)]
+        rows = [row for row in rows if row.date <= until]
+    if "action_due" in kinds:
+        rows += [Deadline(action.due_on, "action_due", action) for action in earliest(actions, limit)]
+    if "risk_review" in kinds:
+        rows += [Deadline(risk.review_on, "risk_review", risk) for risk in earliest(risks, limit)]
+    rows.sort(key=lambda row: (row.date, row.kind, row.object.pk))
+    return rows if limit is None else rows[:limit]

@@ -8,20 +8,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from pledges.choices import Commitment, PlanStatus
+from pledges.choices import FILING_STATES, Commitment
 from pledges.services import CommentInput
 
-NOT_SUBMITTED = "not_submitted"
-# The filing states in the order a cycle moves through them (a draft is "not submitted" here).
-FILING_STATES = [
-    (NOT_SUBMITTED, gettext_lazy("Not started / not submitted")),
-    (PlanStatus.SUBMITTED.value, PlanStatus.SUBMITTED.label),
-    (PlanStatus.IN_REVIEW.value, PlanStatus.IN_REVIEW.label),
-    (PlanStatus.RETURNED.value, PlanStatus.RETURNED.label),
-    (PlanStatus.ACCEPTED.value, PlanStatus.ACCEPTED.label),
-]
-# Still with the nation: these count days overdue once the cycle's due date has passed.
-WITH_THE_NATION = {NOT_SUBMITTED, PlanStatus.RETURNED.value}
 SORT_KEYS = {
     "nation": lambda r: r.nation.name.lower(),
     "status": lambda r: [key for key, _label in FILING_STATES].index(r.status),

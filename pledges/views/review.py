@@ -8,7 +8,6 @@ A plan the user may not see is a 404, like a missing one; a plan they may see bu
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,16 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from pledges import selectors, services
-from pledges.choices import Commitment, PlanStatus
+from pledges.choices import FILING_STATES, Commitment, PlanStatus
 from pledges.diff import VersionDiff, version_diff
-from pledges.forms.review import (
-    FILING_STATES,
-    NOT_SUBMITTED,
-    SORT_KEYS,
-    WITH_THE_NATION,
-    FilingFilter,
-    ReturnForm,
-)
+from pledges.forms.review import SORT_KEYS, FilingFilter, ReturnForm
 from pledges.models import (
     ENTRY_KINDS,
     CapacityLine,
@@ -47,72 +39,11 @@ from pledges.models import (
 from pledges.rules import REVIEW
 from portal.choices import NationKind
 from portal.exceptions import Conflict
-from portal.models import Nation
 from portal.permissions import VIEW, may
 from portal.selectors import nation_list
 from portal.web import get_for, require, scope_errors
 
-
-def _user_label(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
-
-
 # --- The filing list ------------------------------------------------------------------------
-
-
-@dataclass
-class FilingRow:
-    """One Ally's filing for the cycle. ``plan`` is None when there is nothing the reader may open."""
-
-    nation: Nation
-    status: str
-    status_label: str
-    due_date: dt.date
-    days_overdue: int | None
-    last_change: dt.datetime | None
-    reviewer: str
-    plan: NationalPlan | None
-
-
-def filing_rows(*, plans, allies, cycle, today: dt.date) -> list[FilingRow]:
-    """Every Ally's row for ``cycle``: its plan if the reader may see it as submitted, otherwise
-    "not submitted" with no detail, so a draft shows nothing of itself."""
-    rows = []
-    seen = set()
-    for plan in plans:
-        seen.add(plan.nation_id)
-        submitted = plan.first_submitted_at is not None
-        status = plan.status if submitted else NOT_SUBMITTED
-        rows.append(
-            FilingRow(
-                nation=plan.nation,
-                status=status,
-                status_label=str(dict(FILING_STATES)[status]),
-                due_date=cycle.due_date,
-                days_overdue=None,
-                last_change=plan.updated_at if submitted else None,
-                reviewer=_user_label(plan.reviewer) if submitted else "",
-                plan=plan if submitted else None,
-            )
-        )
-    for nation in allies:
-        if nation.pk not in seen:
-            rows.append(
-                FilingRow(
-                    nation=nation,
-                    status=NOT_SUBMITTED,
-                    status_label=str(dict(FILING_STATES)[NOT_SUBMITTED]),
-                    due_date=cycle.due_date,
-                    days_overdue=None,
-                    last_change=None,
-                    reviewer="",
-                    plan=None,
-                )
-            )
-    for row in rows:
-        if row.status in WITH_THE_NATION and today > row.due_date:
-            row.days_overdue = (today - row.due_date).days
-    return rows
 
 
 def _sort_links(request: HttpRequest, current: str) -> dict[str, str]:
@@ -139,7 +70,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound else {}
     year = data.get("cycle") or cycles[0].year
     cycle = next(c for c in cycles if c.year == year)
-    rows = filing_rows(
+    rows = selectors.filing_rows(
         plans=selectors.plan_list(user=user).filter(cycle=cycle),
         allies=nation_list(user=user).filter(kind=NationKind.ALLY),
         cycle=cycle,

@@ -7,11 +7,13 @@ SIGNED_IN_OK = dict.fromkeys(ROLES, 200)
 SIGNED_IN_405 = {"anonymous": 302, **dict.fromkeys(ROLES, 405)}
 
 ROWS = [
-    Row("home", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
+    Row("home", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 15, "nspa": 8}),
     Row("health", "GET", {"anonymous": 200, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
     Row("activity", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 6, "nspa": 5}),
     Row("jobs", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 5, "nspa": 4}),
-    *[Row(name, "POST", SIGNED_IN_405) for name in ("home", "activity", "jobs")],
+    # The session, the user and the user's nation: the grants in words come from the rules alone.
+    Row("profile", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 3, "nspa": 2}),
+    *[Row(name, "POST", SIGNED_IN_405) for name in ("home", "activity", "jobs", "profile")],
     Row("login", "GET", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}, queries={"anonymous": 0}),
     # An empty sign-in form is shown again with its errors; signed-in users are sent home.
     Row("login", "POST", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),

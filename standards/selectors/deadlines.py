@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.deadlines import Deadline as BaseDeadline
+from portal.deadlines import earliest
 from portal.permissions import VIEW, restrict
 from standards.choices import ReviewStatus
 from standards.models import ReviewCycle, Standard
@@ -28,7 +29,7 @@ class Deadline(BaseDeadline):
         return reverse("standards:standard-detail", args=[standard_id])
 
 
-def deadlines(*, user, until: dt.date) -> list[Deadline]:
+def deadlines(*, user, until: dt.date, limit: int | None = None) -> list[Deadline]:
     """Every review deadline up to ``until`` (overdue ones included) that ``user`` may see, in two
     queries whatever the number: open reviews by their due date, and promulgated editions whose
     cycle ends with no review opened yet."""
@@ -45,6 +46,10 @@ def deadlines(*, user, until: dt.date) -> list[Deadline]:
         .exclude(reviews__status__in=[ReviewStatus.DUE, ReviewStatus.IN_PROGRESS])
         .order_by("next_review_due", "pk")
     )
-    rows = [Deadline(review.due_on, "review_scheduled", review) for review in open_reviews]
-    rows += [Deadline(standard.next_review_due, "review_cycle_due", standard) for standard in unscheduled]
-    return sorted(rows, key=lambda row: (row.date, row.kind, row.object.pk))
+    rows = [Deadline(review.due_on, "review_scheduled", review) for review in earliest(open_reviews, limit)]
+    rows += [
+        Deadline(standard.next_review_due, "review_cycle_due", standard)
+        for standard in earliest(unscheduled, limit)
+    ]
+    rows.sort(key=lambda row: (row.date, row.kind, row.object.pk))
+    return rows if limit is None else rows[:limit]
