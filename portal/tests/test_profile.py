@@ -71,7 +71,7 @@ def test_a_partner_sees_only_their_few_grants(client, users_by_role):
             ("All nations", "view"),
             ("Your own account", "view"),
             ("Your own job runs", "view"),
-            ("Your own object changes", "view"),
+            ("Your own audit records", "view"),
             ("All items", "view"),
             ("All item requirements", "view"),
             ("All domains", "view"),
