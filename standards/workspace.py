@@ -14,6 +14,7 @@ from portal import workspace
 from portal.formats import quantity
 from portal.permissions import ADD, VIEW, may, restrict
 from portal.workspace import LATE, Entry, Figure, Panel, capped, days_note
+from procurement.analytics.common import cached
 from standards import selectors
 from standards.choices import Ratification, StandardStatus
 from standards.models import NationalResponse, Standard
@@ -27,7 +28,17 @@ def alerts_panel(user, today: dt.date) -> Panel | None:
     ordering nation has not ratified or implemented. A director's are their nation's (scope)."""
     if not may(user, NationalResponse, VIEW):
         return None
-    rows, more = capped(selectors.alert_pages(user=user)[: workspace.LIMIT + 1])
+    # Alerts are computed on every read (never stored): ~100 ms of SQL and query building at the
+    # Alliance's scale, twice the home page's budget. The first rows are kept per reader and per
+    # data version (procurement's stamp moves with every audited write and every bulk-loaded
+    # order, demand or delivery), so the panel pays that once per change, not once per visit.
+    rows = cached(
+        "home-alerts",
+        f"user:{user.pk}",
+        (today.isoformat(), workspace.LIMIT),
+        lambda: list(selectors.alert_pages(user=user)[: workspace.LIMIT + 1]),
+    )
+    rows, more = capped(rows)
     entries = [
         Entry(
             _("%(nation)s, %(standard)s: %(kind)s (%(source)s)")
