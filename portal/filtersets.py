@@ -14,6 +14,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from portal.choices import JobState, NationKind
 from portal.models import JobRun, Nation, ObjectChange
+from portal.permissions import OWN_NATION, VIEW, scope_label
 
 
 def nations(request):
@@ -76,6 +77,18 @@ class NationFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("label", _("Nation"))
         kwargs.setdefault("help_text", _("ISO 3166-1 alpha-3 code of the nation, e.g. POL."))
         super().__init__(*args, **kwargs)
+
+    def get_queryset(self, request):
+        """The nations offered: all of them, except where the reader sees only their own nation's
+        rows of the list (``own_nation`` scope), where their nation is the one choice (a director's
+        select of 38 nations when every row is Poland's helped nobody). From the scope, no query."""
+        offered = super().get_queryset(request)
+        listed = getattr(getattr(self, "parent", None), "queryset", None)
+        user = getattr(request, "user", None)
+        if listed is not None and user is not None and user.is_authenticated and user.nation_id:
+            if scope_label(user, listed.model, VIEW) == OWN_NATION:
+                return offered.filter(pk=user.nation_id)
+        return offered
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:

@@ -54,10 +54,14 @@ def _value_at(obj: Model, path: str):
     return getattr(obj, f"{last}_id") if hasattr(obj, f"{last}_id") else getattr(obj, last)
 
 
+# The label of ``own_nation`` scopes: a page may narrow its nation choices to the user's own.
+OWN_NATION = "own_nation"
+
+
 def own_nation(path: str = "nation") -> Scope:
     """Rows whose ``path`` points at the user's nation; nothing for a user without one."""
     return Scope(
-        "own_nation",
+        OWN_NATION,
         lambda qs, user: qs.filter(**{path: user.nation_id}) if user.nation_id else qs.none(),
         lambda obj, user: user.nation_id is not None and _value_at(obj, path) == user.nation_id,
     )

@@ -166,3 +166,12 @@ def test_docs_page_uses_local_assets(client, owner):
     body = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in body
     assert "https://" not in body
+
+
+def test_docs_page_links_back_to_the_portal(client, owner):
+    client.force_login(owner)
+    body = client.get("/api/docs/").content.decode()
+    nav = body.split('class="api-docs-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/"' in nav and "Back to the portal" in nav
+    assert 'href="/accounts/tokens/"' in nav
+    assert 'id="swagger-ui"' in body  # Swagger's own page is still there, below
