@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -72,7 +73,7 @@ def plan_panel(user, today: dt.date) -> Panel | None:
             restrict(
                 ReviewComment.objects.filter(plan_version__plan=plan, plan_version__frozen=True), user, VIEW
             )
-            .order_by("-plan_version__number", "commitment", "pk")
+            .order_by("-plan_version__number", F("commitment").asc(nulls_first=True), "pk")
             .values("plan_version__number", "commitment", "text")[: workspace.LIMIT * 4]
         )
         newest = comments[0]["plan_version__number"] if comments else None

@@ -85,9 +85,14 @@ class NationFilter(django_filters.ModelChoiceFilter):
         offered = super().get_queryset(request)
         listed = getattr(getattr(self, "parent", None), "queryset", None)
         user = getattr(request, "user", None)
-        if listed is not None and user is not None and user.is_authenticated and user.nation_id:
-            if scope_label(user, listed.model, VIEW) == OWN_NATION:
-                return offered.filter(pk=user.nation_id)
+        if (
+            listed is not None
+            and user is not None
+            and user.is_authenticated
+            and user.nation_id
+            and scope_label(user, listed.model, VIEW) == OWN_NATION
+        ):
+            return offered.filter(pk=user.nation_id)
         return offered
 
     def filter(self, qs, value):

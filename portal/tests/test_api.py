@@ -172,6 +172,7 @@ def test_docs_page_links_back_to_the_portal(client, owner):
     client.force_login(owner)
     body = client.get("/api/docs/").content.decode()
     nav = body.split('class="api-docs-nav"', 1)[1].split("</nav>", 1)[0]
-    assert 'href="/"' in nav and "Back to the portal" in nav
+    assert 'href="/"' in nav
+    assert "Back to the portal" in nav
     assert 'href="/accounts/tokens/"' in nav
     assert 'id="swagger-ui"' in body  # Swagger's own page is still there, below

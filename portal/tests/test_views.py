@@ -15,16 +15,16 @@ from tests.matrix import ROLES, assert_no_inline_code
 # users with a nation). On top, each page's own reads, the same at any data size:
 # - home: recent activity (1), recent jobs for NSPA, secretariat and admins (1), and the role's
 #   workspace panels (portal.rules.HOME_PANELS) on this near-empty data, where a panel with nothing
-#   to read stops early: director 9, NSPA 4, secretariat 10, board member 4, partner 0 (the menu).
+#   to read stops early: director 10, NSPA 4, secretariat 11, board member 4, partner 0 (the menu).
 #   The counts on the demo data, and that they hold as it grows, are portal/tests/test_workspace.py's;
 # - activity: record-type filter choices, count, page (3);
 # - jobs: count, page (2).
 # A user with no role is granted nothing, so no list query runs for them at all.
 SHELL_PAGES = {
     "home": {
-        "director": 10,
+        "director": 11,
         "nspa": 6,
-        "secretariat": 12,
+        "secretariat": 13,
         "board_member": 5,
         "partner": 1,
         "superuser": 2,

@@ -7,7 +7,7 @@ SIGNED_IN_OK = dict.fromkeys(ROLES, 200)
 SIGNED_IN_405 = {"anonymous": 302, **dict.fromkeys(ROLES, 405)}
 
 ROWS = [
-    Row("home", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 15, "nspa": 8}),
+    Row("home", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 16, "nspa": 8}),
     Row("health", "GET", {"anonymous": 200, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
     Row("activity", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 6, "nspa": 5}),
     Row("jobs", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 5, "nspa": 4}),
