@@ -15,6 +15,7 @@ they are empty rather than unscoped. The API never renders them, so it never que
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -191,14 +192,42 @@ class CallOffLineFilterSet(django_filters.FilterSet):
         fields = ["call_off", "item"]
 
 
+class DeliveryFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        given_call_off = data.get("call_off_reference") or data.get("call_off") is not None
+        if data.get("line_number") is not None and not given_call_off and "line_number" not in self.errors:
+            self.add_error("line_number", _("Give the call-off reference with the line number."))
+        return data
+
+
 class DeliveryFilterSet(django_filters.FilterSet):
+    """Deliveries by framework, call-off (its reference, and the line's number as the call-off
+    page shows it), nation, item, date, lot and rejection. Scripts may still give the call-off and
+    the line by id (``call_off``, ``call_off_line``); the page's form offers those two only when
+    the query gives them, as people find a call-off by its reference."""
+
+    ID_FILTERS = ("call_off", "call_off_line")
+
     framework = IdChoiceFilter(
         field_name="call_off_line__call_off__framework", queryset=visible_frameworks, label=_("Framework")
+    )
+    call_off_reference = django_filters.CharFilter(
+        field_name="call_off_line__call_off__reference",
+        lookup_expr="iexact",
+        label=_("Call-off reference"),
+    )
+    line_number = WholeNumberFilter(
+        method="on_line_number",
+        min_value=1,
+        label=_("Line number"),
     )
     call_off = WholeNumberFilter(field_name="call_off_line__call_off", label=_("Call-off id"))
     call_off_line = WholeNumberFilter(label=_("Call-off line id"))
     nation = NationFilter(field_name="call_off_line__call_off__nation")
-    item = IdChoiceFilter(field_name="call_off_line__framework_line__item", queryset=visible_items)
+    item = IdChoiceFilter(
+        field_name="call_off_line__framework_line__item", queryset=visible_items, label=_("Item")
+    )
     delivered_after = django_filters.DateFilter(
         field_name="delivered_on", lookup_expr="gte", label=_("Delivered on or after")
     )
@@ -210,8 +239,11 @@ class DeliveryFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Delivery
+        form = DeliveryFilterForm
         fields = [
             "framework",
+            "call_off_reference",
+            "line_number",
             "call_off",
             "call_off_line",
             "nation",
@@ -221,6 +253,20 @@ class DeliveryFilterSet(django_filters.FilterSet):
             "lot_number",
             "rejected",
         ]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in self.ID_FILTERS:
+                if not (self.data or {}).get(name):
+                    del form.fields[name]
+        return self._form
+
+    def on_line_number(self, queryset, name, value: int):
+        return queryset.alias(call_off_line_number=selectors.line_position("call_off_line")).filter(
+            call_off_line_number=value
+        )
 
     def with_rejections(self, queryset, name, value: bool):
         return queryset.filter(quantity_rejected__gt=0) if value else queryset.filter(quantity_rejected=0)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.forms import ServiceForm, VersionedForm, date_field
 from portal.models import Nation
 from procurement import analytics
 from procurement.choices import AmendmentRationale, Firmness, FrameworkStatus
-from procurement.models import MONEY, FrameworkContract, Item, Programme, Supplier
-from procurement.selectors import item_list, supplier_list
+from procurement.models import MONEY, CallOff, CallOffLine, FrameworkContract, Item, Programme, Supplier
+from procurement.selectors import calloff_line_list, calloff_list, item_list, supplier_list
 from procurement.services import AMENDABLE_FIELDS
 
 MAX_QUANTITY = 2**63 - 1
@@ -171,34 +172,6 @@ class FrameworkLineForm(ServiceForm):
 
 # --- Call-offs ------------------------------------------------------------------------------
 
-SCHEDULE_ENTRY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:=]\s*(\d{1,18})\s*$")
-
-
-class ScheduleField(forms.CharField):
-    """A delivery schedule typed as "2025-06-30: 100; 2025-12-31: 200" -> [(date, quantity)]."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        schedule = []
-        for part in filter(str.strip, re.split(r"[;\n]", text)):
-            match = SCHEDULE_ENTRY.match(part)
-            if not match:
-                raise ValidationError(
-                    _("Write each delivery as YYYY-MM-DD: quantity, separated by semicolons; not %(part)r."),
-                    params={"part": part.strip()[:40]},
-                )
-            try:
-                due = dt.date.fromisoformat(match[1])
-            except ValueError:
-                raise ValidationError(_("%(day)s is not a date."), params={"day": match[1]}) from None
-            schedule.append((due, int(match[2])))
-        return schedule
-
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return "; ".join(f"{due.isoformat()}: {quantity}" for due, quantity in value)
-        return value
-
 
 class CallOffForm(ServiceForm):
     nation = forms.ModelChoiceField(queryset=Nation.objects.none())
@@ -213,14 +186,48 @@ class CallOffForm(ServiceForm):
         ).order_by("name", "pk")
 
 
+class ScheduleEntryForm(forms.Form):
+    """One requested delivery of a call-off line: when it is due and how many. A blank entry is
+    ignored; half of one is an error on the missing half."""
+
+    due_date = date_field(required=False, label=_("Due date"))
+    quantity = quantity_field(min_value=1, required=False, label=_("Quantity"))
+
+    def clean(self):
+        data = super().clean()
+        due, quantity = data.get("due_date"), data.get("quantity")
+        if due is not None and quantity is None and "quantity" not in self.errors:
+            self.add_error("quantity", _("How many are due on this date?"))
+        if quantity is not None and due is None and "due_date" not in self.errors:
+            self.add_error("due_date", _("When are they due?"))
+        return data
+
+    @property
+    def entry(self) -> tuple[dt.date, int] | None:
+        """``(due date, quantity)``, or None for a blank entry."""
+        due, quantity = self.cleaned_data.get("due_date"), self.cleaned_data.get("quantity")
+        return (due, quantity) if due is not None and quantity is not None else None
+
+
+# Entries each line row shows; static/js/calloff-form.js adds more, up to the maximum.
+SCHEDULE_ROWS = 3
+MAX_SCHEDULE_ROWS = 60
+ScheduleFormSet = forms.formset_factory(
+    ScheduleEntryForm,
+    extra=SCHEDULE_ROWS,
+    max_num=MAX_SCHEDULE_ROWS,
+    absolute_max=MAX_SCHEDULE_ROWS,
+    validate_max=True,
+)
+
+
 class CallOffLineRowForm(forms.Form):
+    """One line of the order: an item, a quantity and its delivery schedule (``self.schedule``, a
+    formset of due date and quantity entries, nested under the row's prefix). ``cleaned_data``
+    gives the schedule as the ``(date, quantity)`` pairs ``services.CallOffLineInput`` takes."""
+
     framework_line = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Item"))
     quantity = quantity_field(min_value=1, required=False)
-    schedule = ScheduleField(
-        required=False,
-        label=_("Delivery schedule"),
-        help_text=_("Optional: YYYY-MM-DD: quantity; …"),
-    )
 
     def __init__(self, *args, framework_lines=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,6 +236,17 @@ class CallOffLineRowForm(forms.Form):
             ("", "—"),
             *((line.pk, f"{line.item} ({line.unit_price})") for line in framework_lines),
         ]
+        self.schedule = ScheduleFormSet(
+            self.data if self.is_bound else None, prefix=self.add_prefix("schedule")
+        )
+
+    def has_changed(self) -> bool:
+        # A row with only schedule entries is validated too (and told to choose its item).
+        return super().has_changed() or self.schedule.has_changed()
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return self.schedule.is_valid() and valid
 
     def clean_framework_line(self):
         """The chosen line itself (the choices are the framework's lines, read once)."""
@@ -237,9 +255,12 @@ class CallOffLineRowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        schedule = [form.entry for form in self.schedule if form.entry] if self.schedule.is_valid() else []
+        data["schedule"] = schedule
         if data.get("framework_line") and not data.get("quantity") and "quantity" not in self.errors:
             self.add_error("quantity", _("How many?"))
-        if data.get("quantity") and not data.get("framework_line") and "framework_line" not in self.errors:
+        wants_item = data.get("quantity") or schedule
+        if wants_item and not data.get("framework_line") and "framework_line" not in self.errors:
             self.add_error("framework_line", _("Choose the item."))
         return data
 
@@ -255,26 +276,114 @@ CallOffLineFormSet = forms.formset_factory(CallOffLineRowForm, extra=CALLOFF_LIN
 # --- Deliveries -----------------------------------------------------------------------------
 
 
+def numbered_lines(call_off: CallOff) -> list[tuple[int, CallOffLine]]:
+    """``(number, line)`` for each of a call-off's lines, numbered from 1 as its page numbers them:
+    in pk order, the order ``selectors.calloff_get`` prefetches them in."""
+    return list(enumerate(call_off.lines.all(), start=1))
+
+
+def line_choices(call_off: CallOff) -> list[tuple[int, str]]:
+    """A call-off's lines as a choice list, numbered as its page numbers them."""
+    return [
+        (
+            line.pk,
+            _("Line %(number)s: %(item)s, %(delivered)s of %(quantity)s delivered")
+            % {
+                "number": number,
+                "item": line.framework_line.item,
+                "delivered": line.delivered_quantity,
+                "quantity": line.quantity,
+            },
+        )
+        for number, line in numbered_lines(call_off)
+    ]
+
+
 class DeliveryForm(ServiceForm):
+    """A delivery under a call-off: today's date unless changed, and the accepted quantity the
+    delivered one less any rejected, when left empty (static/js/delivery-form.js fills it in as
+    the quantities are typed). ``line`` (a line number, as the call-off page shows it) chooses the
+    line for a new form."""
+
     call_off_line = forms.TypedChoiceField(coerce=int, label=_("Call-off line"))
-    delivered_on = date_field()
+    delivered_on = date_field(initial=timezone.localdate)
     accepted_on = date_field(required=False, help_text=_("Defaults to the delivery date if any is accepted."))
     quantity_delivered = quantity_field(min_value=1)
-    quantity_accepted = quantity_field(min_value=0)
-    quantity_rejected = quantity_field(min_value=0, initial=0)
+    quantity_accepted = quantity_field(
+        min_value=0,
+        required=False,
+        help_text=_("The quantity delivered less any rejected, unless you change it."),
+    )
+    quantity_rejected = quantity_field(min_value=0, initial=0, required=False)
     rejection_reason = forms.CharField(max_length=300, required=False)
     lot_number = forms.CharField(max_length=60)
     location = forms.CharField(max_length=120, required=False)
 
-    def __init__(self, *args, call_off, **kwargs):
+    def __init__(self, *args, call_off, line: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["call_off_line"].choices = [
-            (
-                line.pk,
-                f"{line.framework_line.item}: {line.delivered_quantity} of {line.quantity} delivered",
+        choices = line_choices(call_off)
+        self.fields["call_off_line"].choices = choices
+        if line is not None and 1 <= line <= len(choices):
+            self.initial["call_off_line"] = choices[line - 1][0]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quantity_rejected") is None and "quantity_rejected" not in self.errors:
+            data["quantity_rejected"] = 0
+        delivered, rejected = data.get("quantity_delivered"), data.get("quantity_rejected")
+        derive = data.get("quantity_accepted") is None and "quantity_accepted" not in self.errors
+        if derive and delivered is not None and rejected is not None:
+            if rejected > delivered:
+                self.add_error("quantity_rejected", _("More are rejected than were delivered."))
+            else:
+                data["quantity_accepted"] = delivered - rejected
+        return data
+
+
+class DeliveryStartForm(forms.Form):
+    """Recording a delivery from the deliveries list: which call-off (by its reference) and,
+    optionally, which of its lines (by number, as the call-off page shows them)."""
+
+    call_off = forms.CharField(max_length=60, label=_("Call-off reference"))
+    line = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        label=_("Line number"),
+        help_text=_("Optional: the line's number on the call-off page; else you choose the line next."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_call_off(self):
+        """The call-off itself: the reference as typed, else the only one that differs in case."""
+        reference = self.cleaned_data["call_off"].strip()
+        found = list(calloff_list(user=self.user).filter(reference__iexact=reference)[:2])
+        exact = [call_off for call_off in found if call_off.reference == reference] or found
+        if len(exact) != 1:
+            raise ValidationError(
+                _("No call-off with the reference %(reference)s."), params={"reference": reference}
             )
-            for line in call_off.lines.all()
-        ]
+        return exact[0]
+
+    def clean(self):
+        data = super().clean()
+        call_off, number = data.get("call_off"), data.get("line")
+        if call_off is not None and number is not None:
+            count = calloff_line_list(user=self.user).filter(call_off=call_off).count()
+            if number > count:
+                self.add_error(
+                    "line",
+                    ngettext(
+                        "%(reference)s has %(count)s line; there is no line %(number)s.",
+                        "%(reference)s has %(count)s lines; there is no line %(number)s.",
+                        count,
+                    )
+                    % {"reference": call_off.reference, "count": count, "number": number},
+                )
+        return data
 
 
 class DeliveryCorrectionForm(ServiceForm):

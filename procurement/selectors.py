@@ -264,6 +264,21 @@ def framework_line_list(*, user) -> QuerySet[FrameworkLine]:
 # --- What needs someone now: the workspace panels' reads (procurement.workspace) ----------------
 
 
+def line_position(line: str = "") -> Subquery:
+    """The number of a call-off line as the call-off page numbers it (its place among its
+    call-off's lines by pk, from 1), for the line at path ``line`` from the outer query (the outer
+    row itself when empty). The delivery import and the deliveries filter count the same way."""
+    path = f"{line}__" if line else ""
+    earlier = (
+        CallOffLine.objects.filter(call_off=OuterRef(f"{path}call_off"), pk__lte=OuterRef(line or "pk"))
+        .order_by()
+        .values("call_off")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Subquery(earlier, output_field=BigIntegerField())
+
+
 def late_calloff_lines(*, user, today: dt.date) -> QuerySet[CallOffLine]:
     """Call-off lines whose schedule asked for more before ``today`` than has been delivered, most
     overdue first, in one query. Each carries ``first_unmet``, the due date of the earliest tranche
@@ -279,13 +294,6 @@ def late_calloff_lines(*, user, today: dt.date) -> QuerySet[CallOffLine]:
         ScheduledDelivery.objects.filter(call_off_line=OuterRef("pk"), due_date__lt=today)
         .order_by("-due_date", "-pk")
         .values("quantity_through")[:1]
-    )
-    earlier = (
-        CallOffLine.objects.filter(call_off=OuterRef("call_off"), pk__lte=OuterRef("pk"))
-        .order_by()
-        .values("call_off")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
     )
     return (
         calloff_line_list(user=user)
@@ -304,7 +312,7 @@ def late_calloff_lines(*, user, today: dt.date) -> QuerySet[CallOffLine]:
         .annotate(
             first_unmet=F("tranche__due_date"),
             behind=Subquery(due_before_today, output_field=BigIntegerField()) - F("delivered_quantity"),
-            line_number=Subquery(earlier, output_field=BigIntegerField()),
+            line_number=line_position(),
         )
         .order_by("first_unmet", "tranche__id")
     )

@@ -69,7 +69,7 @@ class ProgrammeTable(PortalTable):
 
 
 class SupplierTable(PortalTable):
-    name = tables.Column(linkify=link("supplier-edit", "pk"))
+    name = tables.Column(linkify=link("supplier-detail"))
 
     class Meta(PortalTable.Meta):
         model = Supplier

@@ -63,10 +63,13 @@ class DeliveryImportView(APIView):
 
     @extend_schema(
         description=(
-            "Upload a CSV or XLSX file of deliveries (columns: call_off_line, or call_off and item; "
-            "delivered_on, quantity_delivered, quantity_accepted, quantity_rejected, rejection_reason, "
-            "lot_number, location, accepted_on). Rows already recorded with identical values are skipped, "
-            "so re-uploading a file imports nothing new."
+            "Upload a CSV or XLSX file of deliveries. Columns: the call-off line, as call_off (the "
+            "call-off's reference) with line_number (the line's number on the call-off page, from 1, in "
+            "the order of the call-off's lines) or item (the item's catalogue code), or as call_off_line "
+            "(the line's id); a row that gives several must name the same line. Then delivered_on, "
+            "quantity_delivered, quantity_accepted, quantity_rejected, rejection_reason, lot_number, "
+            "location, accepted_on. Rows already recorded with identical values are skipped, so "
+            "re-uploading a file imports nothing new."
         ),
         request={"multipart/form-data": DeliveryImportUploadSerializer},
         responses={

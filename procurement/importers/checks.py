@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.uploads import RowErrors
 from procurement.importers.reader import (
@@ -18,6 +20,7 @@ from procurement.importers.reader import (
     DELIVERED_ON,
     ITEM,
     LINE,
+    LINE_NUMBER,
     LOCATION,
     LOT,
     REASON,
@@ -32,6 +35,10 @@ class _Line:
     quantity: int
     delivered: int
     order_date: dt.date
+    item: str
+    # How messages name the line: as the file named it where it gave the call-off ("line 2 of
+    # CO-1"), else by its id.
+    label: str
 
 
 def _chunks(values: Iterable, size: int) -> Iterator[list]:
@@ -50,60 +57,145 @@ def _chunk_size() -> int:
     return min(connection.features.max_query_params or 5000, 5000) - 10
 
 
-LINE_FIELDS = ("pk", "quantity", "delivered_quantity", "call_off__order_date")
+LINE_FIELDS = ("pk", "quantity", "delivered_quantity", "call_off__order_date", "framework_line__item__code")
+
+
+def _line_label(pk: int) -> str:
+    return f"call-off line {pk}"
 
 
 def load_lines(rows: list[Row], errors: RowErrors) -> dict[int, _Line]:
-    """Resolve each row's call-off line and load what validation needs, in a few queries."""
+    """Resolve each row's call-off line and load what validation needs, in a few queries.
+
+    A row names its line by id, or by its call-off's reference with the line's number (its place
+    among the call-off's lines by pk, from 1, as the call-off page numbers them) or its item's
+    code. Whatever it gives must agree: an id and a reference that name different lines, or a
+    line number and an item that do, are the row's errors."""
     ids = {row.line_id for row in rows if row.line_id is not None}
-    refs = {row.call_off for row in rows if row.call_off and row.item}
+    refs = {row.call_off for row in rows if row.call_off}
     lines: dict[int, _Line] = {}
     size = _chunk_size()
     for chunk in _chunks(sorted(ids), size):
-        for pk, quantity, delivered, order_date in CallOffLine.objects.filter(pk__in=chunk).values_list(
+        for pk, quantity, delivered, order_date, code in CallOffLine.objects.filter(pk__in=chunk).values_list(
             *LINE_FIELDS
         ):
-            lines[pk] = _Line(quantity, delivered, order_date)
-    by_pair: dict[tuple[str, str], list[int]] = {}
+            lines[pk] = _Line(quantity, delivered, order_date, code, _line_label(pk))
+    # reference -> [(pk, item code)] in pk order: the call-off's lines as its page numbers them.
+    by_reference: dict[str, list[tuple[int, str]]] = {}
     for chunk in _chunks(sorted(refs), size):
-        found = CallOffLine.objects.filter(call_off__reference__in=chunk).values_list(
-            *LINE_FIELDS, "call_off__reference", "framework_line__item__code"
+        found = (
+            CallOffLine.objects.filter(call_off__reference__in=chunk)
+            .order_by("call_off_id", "pk")
+            .values_list(*LINE_FIELDS, "call_off__reference")
         )
-        for pk, quantity, delivered, order_date, reference, code in found:
-            lines[pk] = _Line(quantity, delivered, order_date)
-            by_pair.setdefault((reference, code), []).append(pk)
+        for pk, quantity, delivered, order_date, code, reference in found:
+            entries = by_reference.setdefault(reference, [])
+            entries.append((pk, code))
+            label = _("line %(number)s of %(reference)s") % {"number": len(entries), "reference": reference}
+            lines[pk] = _Line(quantity, delivered, order_date, code, label)
     for row in rows:
-        if row.call_off and row.item:
-            matches = by_pair.get((row.call_off, row.item), [])
-            if len(matches) > 1:
-                row.valid = False
-                errors.add(
-                    row.number, ITEM, f"Call-off {row.call_off} has several lines for {row.item}; use {LINE}."
-                )
-                continue
-            if row.line_id is not None and matches and matches[0] != row.line_id:
-                row.valid = False
-                errors.add(
-                    row.number,
-                    LINE,
-                    f"Line {row.line_id} is not the {row.item} line of call-off {row.call_off}.",
-                )
-                continue
-            if row.line_id is None:
-                if not matches:
-                    row.valid = False
-                    errors.add(
-                        row.number,
-                        CALL_OFF,
-                        f"No call-off {row.call_off!r} with a line for item {row.item!r}.",
-                    )
-                    continue
-                row.line_id = matches[0]
-        if row.line_id is not None and row.line_id not in lines:
+        if row.call_off and not _resolve(row, by_reference.get(row.call_off), errors):
+            row.valid = False
+            row.line_id = None
+            continue
+        if row.line_id is None:
+            continue
+        line = lines.get(row.line_id)
+        if line is None:
             row.valid = False
             errors.add(row.number, LINE, f"Unknown call-off line {row.line_id}.")
             row.line_id = None
+        elif row.item and line.item != row.item:
+            row.valid = False
+            errors.add(
+                row.number,
+                ITEM,
+                _("Call-off line %(id)s is for item %(code)s, not %(item)s.")
+                % {"id": row.line_id, "code": line.item, "item": row.item},
+            )
+            row.line_id = None
     return lines
+
+
+def _resolve(row: Row, entries: list[tuple[int, str]] | None, errors: RowErrors) -> bool:
+    """Find ``row``'s line among its call-off's ``entries`` (None: no such call-off) by line number
+    or item, and check it against the id the row also gives; False, with the error, when they
+    cannot be found or disagree. A row that gives only the reference beside the id has its id
+    checked against the call-off's lines."""
+    reference = row.call_off
+    if entries is None:
+        errors.add(
+            row.number,
+            CALL_OFF,
+            _("No call-off with the reference %(reference)s.") % {"reference": reference},
+        )
+        return False
+    if row.line_number is not None:
+        if row.line_number < 1:
+            return False  # the reader has said lines are numbered from 1
+        if row.line_number > len(entries):
+            errors.add(
+                row.number,
+                LINE_NUMBER,
+                ngettext(
+                    "Call-off %(reference)s has %(count)s line; there is no line %(number)s.",
+                    "Call-off %(reference)s has %(count)s lines; there is no line %(number)s.",
+                    len(entries),
+                )
+                % {"reference": reference, "count": len(entries), "number": row.line_number},
+            )
+            return False
+        pk, code = entries[row.line_number - 1]
+        if row.item and code != row.item:
+            errors.add(
+                row.number,
+                ITEM,
+                _("Line %(number)s of call-off %(reference)s is for item %(code)s, not %(item)s.")
+                % {"number": row.line_number, "reference": reference, "code": code, "item": row.item},
+            )
+            return False
+        named = _("line %(number)s") % {"number": row.line_number}
+    elif row.item:
+        matches = [pk for pk, code in entries if code == row.item]
+        if len(matches) > 1:
+            errors.add(
+                row.number,
+                ITEM,
+                _("Call-off %(reference)s has several lines for %(item)s; use %(column)s.")
+                % {"reference": reference, "item": row.item, "column": LINE_NUMBER},
+            )
+            return False
+        if not matches:
+            errors.add(
+                row.number,
+                ITEM,
+                _("Call-off %(reference)s has no line for item %(item)s.")
+                % {"reference": reference, "item": row.item},
+            )
+            return False
+        pk = matches[0]
+        named = _("the %(item)s line") % {"item": row.item}
+    else:
+        # Only the reference beside the id: the id must be one of the call-off's lines.
+        if row.line_id is not None and all(pk != row.line_id for pk, _code in entries):
+            errors.add(
+                row.number,
+                LINE,
+                _("Call-off line %(id)s is not on call-off %(reference)s.")
+                % {"id": row.line_id, "reference": reference},
+            )
+            return False
+        return True
+    if row.line_id is not None and row.line_id != pk:
+        errors.add(
+            row.number,
+            LINE,
+            _("Call-off line %(id)s is not %(named)s of call-off %(reference)s.")
+            % {"id": row.line_id, "named": named, "reference": reference},
+        )
+        return False
+    row.line_id = pk
+    return True
 
 
 DeliveryKey = tuple[int, str]
@@ -194,7 +286,7 @@ def check_against_database(rows: list[Row], lines: dict[int, _Line], errors: Row
             errors.add(
                 row.number,
                 LOT,
-                f"Lot {row.lot} is repeated for call-off line {row.line_id} (first in row {first_seen[key]})",
+                f"Lot {row.lot} is repeated for {lines[row.line_id].label} (first in row {first_seen[key]})",
             )
         else:
             first_seen[key] = row.number
@@ -213,7 +305,7 @@ def check_against_database(rows: list[Row], lines: dict[int, _Line], errors: Row
                 errors.add(
                     row.number,
                     LOT,
-                    f"Lot {row.lot} is already recorded for call-off line {row.line_id} with a different "
+                    f"Lot {row.lot} is already recorded for {line.label} with a different "
                     f"{', '.join(different)}.",
                 )
             else:
@@ -229,7 +321,7 @@ def check_against_database(rows: list[Row], lines: dict[int, _Line], errors: Row
                 errors.add(
                     row.number,
                     DELIVERED,
-                    f"Over-delivery: call-off line {row.line_id} ordered {line.quantity:,}; "
+                    f"Over-delivery: {line.label} ordered {line.quantity:,}; "
                     f"{line.delivered:,} were already delivered and this file brings it to "
                     f"{line.delivered + total:,}.",
                 )

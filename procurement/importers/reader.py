@@ -6,7 +6,9 @@ The first row is a header; names are case-insensitive, surrounding spaces are ig
 spaces or hyphens count as ``_`` ("Quantity delivered" is ``quantity_delivered``). Each later row is
 one delivery. Columns:
 
-``call_off_line``       the call-off line's id, or instead the pair of columns
+``call_off_line``       the call-off line's id (for machines), or instead ``call_off`` with one of:
+``call_off`` + ``line_number``  the call-off's reference and the line's number as the call-off page
+                        shows it ("Line 2": its place among the call-off's lines, from 1)
 ``call_off`` + ``item`` the call-off's reference and the item's catalogue code
 ``delivered_on``        required; ISO ``2024-06-01`` or ``01/06/2024`` (day first), or an Excel date
 ``quantity_delivered``  required; a whole number of at least 1
@@ -17,7 +19,8 @@ one delivery. Columns:
 ``location``            optional
 ``accepted_on``         optional; on or after ``delivered_on`` (the delivery date when blank)
 
-Quantities are whole numbers below 2^31. Thousands separators are accepted where the reading is
+When several of these are given they must name the same line, or the row is an error. Quantities
+are whole numbers below 2^31. Thousands separators are accepted where the reading is
 certain because a quantity is an integer: ``1 234`` (also with non-breaking spaces), ``1,234``,
 ``1.234``, ``1'234``; ``1 234,56`` or ``1,234.56`` is refused as "not a whole number".
 
@@ -41,6 +44,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from portal.spreadsheets import (
     FORMULA_MESSAGE,
@@ -69,7 +74,7 @@ MAX_REPORTED_ERRORS = 1000
 
 # --- Columns -----------------------------------------------------------------------------------
 
-LINE, CALL_OFF, ITEM = "call_off_line", "call_off", "item"
+LINE, CALL_OFF, ITEM, LINE_NUMBER = "call_off_line", "call_off", "item", "line_number"
 DELIVERED_ON, ACCEPTED_ON = "delivered_on", "accepted_on"
 DELIVERED, ACCEPTED, REJECTED = "quantity_delivered", "quantity_accepted", "quantity_rejected"
 REASON, LOT, LOCATION = "rejection_reason", "lot_number", "location"
@@ -77,6 +82,7 @@ REASON, LOT, LOCATION = "rejection_reason", "lot_number", "location"
 COLUMNS = (
     LINE,
     CALL_OFF,
+    LINE_NUMBER,
     ITEM,
     DELIVERED_ON,
     DELIVERED,
@@ -180,6 +186,7 @@ class Row:
     number: int
     line_id: int | None
     call_off: str
+    line_number: int | None
     item: str
     delivered_on: dt.date | None
     delivered: int | None
@@ -222,11 +229,30 @@ def _header_positions(header: Sequence[Any]) -> dict[str, int]:
     if not positions and not errors:
         raise file_error("The first row must be a header naming the columns; it is empty.")
     missing = [name for name in REQUIRED if name not in positions]
-    if LINE not in positions:
-        if CALL_OFF in positions or ITEM in positions:
-            missing += [name for name in (CALL_OFF, ITEM) if name not in positions]
-        else:
-            errors.add(1, LINE, f"Missing column: give {LINE}, or the pair {CALL_OFF} and {ITEM}.")
+    if LINE_NUMBER in positions and CALL_OFF not in positions:
+        errors.add(
+            1,
+            CALL_OFF,
+            _("Missing column %(call_off)s: %(number)s counts the lines of a call-off.")
+            % {"call_off": CALL_OFF, "number": LINE_NUMBER},
+        )
+    elif LINE not in positions:
+        if ITEM in positions and CALL_OFF not in positions:
+            missing.append(CALL_OFF)
+        elif CALL_OFF in positions and LINE_NUMBER not in positions and ITEM not in positions:
+            errors.add(
+                1,
+                LINE_NUMBER,
+                _("Missing column: give %(number)s or %(item)s with %(call_off)s.")
+                % {"number": LINE_NUMBER, "item": ITEM, "call_off": CALL_OFF},
+            )
+        elif CALL_OFF not in positions:
+            errors.add(
+                1,
+                LINE,
+                _("Missing column: give %(line)s, or %(call_off)s with %(number)s or %(item)s.")
+                % {"line": LINE, "call_off": CALL_OFF, "number": LINE_NUMBER, "item": ITEM},
+            )
     for name in missing:
         errors.add(1, name, f"Missing required column {name}.")
     if errors:
@@ -246,6 +272,7 @@ def _text_of(column: str) -> Callable[[Any], str]:
 CONVERTERS: dict[str, tuple[Callable[[Any], Any], Any]] = {
     LINE: (parse_whole_number, None),
     CALL_OFF: (_text_of(CALL_OFF), ""),
+    LINE_NUMBER: (parse_whole_number, None),
     ITEM: (_text_of(ITEM), ""),
     DELIVERED_ON: (parse_date, None),
     DELIVERED: (parse_whole_number, None),
@@ -282,6 +309,7 @@ def _parse_row(number: int, cells: Sequence[Any], positions: dict[str, int], err
         number=number,
         line_id=values[LINE],
         call_off=values[CALL_OFF] or "",
+        line_number=values[LINE_NUMBER],
         item=values[ITEM] or "",
         delivered_on=values[DELIVERED_ON],
         delivered=values[DELIVERED],
@@ -292,13 +320,26 @@ def _parse_row(number: int, cells: Sequence[Any], positions: dict[str, int], err
         location=values[LOCATION] or "",
         accepted_on=values[ACCEPTED_ON],
     )
-    if row.line_id is None and not (row.call_off and row.item) and errors.count == before:
+    finds_in_call_off = row.item or row.line_number is not None
+    if row.line_number == 0:
+        errors.add(number, LINE_NUMBER, _("Lines are numbered from 1, as the call-off page shows them."))
+    elif row.line_number is not None and not row.call_off and errors.count == before:
+        errors.add(number, CALL_OFF, _("Required with the line number: it counts the call-off's lines."))
+    elif row.line_id is None and not (row.call_off and finds_in_call_off) and errors.count == before:
         if LINE in positions:
-            errors.add(number, LINE, "Required; give the call-off line (or call-off and item).")
-        else:
             errors.add(
-                number, ITEM if row.call_off else CALL_OFF, "Required with the other to find the line."
+                number,
+                LINE,
+                _("Required; give the call-off line, or the call-off with its line number or item."),
             )
+        elif row.call_off:
+            errors.add(
+                number,
+                LINE_NUMBER if LINE_NUMBER in positions else ITEM,
+                _("Required with the call-off to find the line."),
+            )
+        else:
+            errors.add(number, CALL_OFF, _("Required to find the line."))
     if row.delivered == 0:
         errors.add(number, DELIVERED, "A delivery needs at least one unit.")
     if (

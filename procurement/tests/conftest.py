@@ -1,6 +1,7 @@
 """Fixtures shared by several test modules: the analytics data (``test_analytics_*.py``), the API
 client and the framework the API tests place call-offs and deliveries under (``test_api*.py``), and
-the delivery import's call-off line (``test_import_*.py``)."""
+the delivery import's call-off line (``test_import_*.py``) and a call-off of two lines (the pages and
+the import that name lines by number)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,6 +9,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from portal.models import Nation
 from procurement import services
 from procurement.tests.analytics_data import build_data
 from procurement.tests.api_helpers import nspa_nation
@@ -46,3 +48,21 @@ def line(nspa):
     framework = make_framework(actor=nspa, lines=[(1, 50_000)])
     call_off = make_calloff(framework, quantity=1000, actor=nspa)
     return call_off.lines.get()
+
+
+@pytest.fixture
+def two_line_call_off(nspa):
+    """Poland's CO-POL-2024-07, ordered 2024-06-01: line 1, 100 of one item; line 2, 50 of another."""
+    framework = make_framework(actor=nspa, lines=((Decimal("10.00"), 1000), (Decimal("20.00"), 1000)))
+    first, second = framework.lines.order_by("pk")
+    return services.calloff_create(
+        actor=nspa,
+        framework=framework,
+        nation=Nation.objects.get(code="POL"),
+        reference="CO-POL-2024-07",
+        order_date=dt.date(2024, 6, 1),
+        lines=[
+            services.CallOffLineInput(framework_line=first, quantity=100),
+            services.CallOffLineInput(framework_line=second, quantity=50),
+        ],
+    )

@@ -10,8 +10,11 @@ import pytest
 from procurement import importers
 from procurement.importers import ImportRejected, import_deliveries
 
-# The importer's columns without the optional identification pair and acceptance date.
-HEADER = [name for name in importers.COLUMNS if name not in {"call_off", "item", "accepted_on"}]
+# The importer's columns without the optional ways to find a line by its call-off, and the
+# acceptance date.
+HEADER = [
+    name for name in importers.COLUMNS if name not in {"call_off", "line_number", "item", "accepted_on"}
+]
 
 
 def csv_bytes(rows, header=HEADER, delimiter=",", encoding="utf-8", bom=False):

@@ -71,3 +71,29 @@ def test_an_xls_renamed_to_xlsx_gets_a_clear_message(client, nspa):
 def test_only_nspa_may_import(client, users_by_role, role):
     client.force_login(users_by_role[role])
     assert client.post(URL, {"file": csv_file("x")}).status_code == 403
+
+
+def test_a_file_naming_lines_by_call_off_and_line_number(client, nspa, line):
+    reference = line.call_off.reference
+    header = "call_off,line_number,delivered_on,quantity_delivered,quantity_accepted,lot_number\n"
+    body = header + (
+        f"{reference},1,2024-09-01,40,40,A1\nCO-NOWHERE,1,2024-09-01,1,1,A2\n{reference},2,2024-09-01,1,1,A3\n"
+    )
+    client.force_login(nspa)
+    page = client.get(URL).content.decode()
+    assert "<code>call_off</code>, <code>line_number</code>" in page
+    assert "as the call-off page shows them" in page
+
+    response = client.post(URL, {"file": csv_file(body)})
+
+    assert response.status_code == 400
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(3, "call_off"), (4, "line_number")]
+    table = response.content.decode().split('data-testid="import-errors"')[1]
+    assert "No call-off with the reference CO-NOWHERE." in table
+    assert f"Call-off {reference} has 1 line; there is no line 2." in table
+    assert Delivery.objects.count() == 0
+
+    fixed = header + f"{reference},1,2024-09-01,40,40,A1\n{reference},1,2024-09-02,2,2,A3\n"
+    response = client.post(URL, {"file": csv_file(fixed)}, follow=True)
+    assert "Imported 2 deliveries" in response.content.decode()
+    assert set(Delivery.objects.values_list("call_off_line_id", flat=True)) == {line.pk}

@@ -102,6 +102,15 @@ ROWS = [
     Row("procurement:programme-create", "GET", NSPA_ONLY, queries={"nspa": 2}),
     Row("procurement:supplier-create", "GET", NSPA_ONLY, queries={"nspa": 2}),
     Row("procurement:framework-create", "GET", NSPA_ONLY, queries={"nspa": 4}),
+    # Recording a delivery from the deliveries list: the call-off by reference, then its form.
+    Row("procurement:delivery-start", "GET", NSPA_ONLY, queries={"nspa": 2}),
+    Row(
+        "procurement:delivery-start",
+        "GET",
+        statuses({"nspa"}) | {"nspa": 400, "superuser": 400},
+        query="call_off=NO-SUCH-CALL-OFF&line=1",
+        variant="unknown-reference",
+    ),
     # Forms on a record: 404 for who may not see it, 403 for who may see but not change it.
     Row(
         "procurement:item-edit",
@@ -109,6 +118,13 @@ ROWS = [
         statuses({"nspa"}, no_role=404),
         kwargs=pk("web_item"),
         queries={"nspa": 3},
+    ),
+    Row(
+        "procurement:supplier-detail",
+        "GET",
+        statuses(EVERYONE_BUT_PARTNERS, 404),
+        kwargs=pk("web_supplier"),
+        queries={"director": 6, "nspa": 5},
     ),
     Row(
         "procurement:supplier-edit",

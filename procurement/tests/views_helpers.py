@@ -79,3 +79,41 @@ def populate(count: int, actor=None) -> list[FrameworkContract]:
 
 
 JUNK = ["99999999999999999999", "-1", "x", "1e30", "nul\x00byte", "2024-02-30", "' OR 1=1 --"]
+
+
+def calloff_post(framework, rows, *, line_rows=5, **overrides):
+    """The call-off form's POST: the order's fields, then ``rows`` of line fields, each with an
+    optional ``schedule`` of (due date, quantity) texts (more than the form shows raise its total)."""
+    from procurement.forms import SCHEDULE_ROWS
+
+    data = {
+        "nation": Nation.objects.get(code="POL").pk,
+        "reference": f"CO-WEB-{next(_seq)}",
+        "order_date": "2024-06-01",
+        "lines-TOTAL_FORMS": str(line_rows),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "50",
+        **overrides,
+    }
+    for index in range(line_rows):
+        prefix = f"lines-{index}-schedule"
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(SCHEDULE_ROWS),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "60",
+            }
+        )
+    for index, row in enumerate(rows):
+        row = dict(row)
+        schedule = row.pop("schedule", ())
+        for key, value in row.items():
+            data[f"lines-{index}-{key}"] = value
+        prefix = f"lines-{index}-schedule"
+        data[f"{prefix}-TOTAL_FORMS"] = str(max(SCHEDULE_ROWS, len(schedule)))
+        for number, (due, quantity) in enumerate(schedule):
+            data[f"{prefix}-{number}-due_date"] = due
+            data[f"{prefix}-{number}-quantity"] = quantity
+    return data

@@ -65,8 +65,13 @@ def calloff_create(request, pk: int):
             def field_for(key: str):
                 if key.startswith("lines[") and "]." in key:
                     index, _sep, field = key[len("lines[") :].partition("].")
-                    if index.isdigit() and int(index) < len(filled) and field in filled[int(index)].fields:
-                        return filled[int(index)], field
+                    if index.isdigit() and int(index) < len(filled):
+                        row = filled[int(index)]
+                        if field in row.fields:
+                            return row, field
+                        if field == "schedule":
+                            # The schedule as a whole (its sum, its dates): shown beside its entries.
+                            return row, None
                 return None
 
             call_off, status = run_service(

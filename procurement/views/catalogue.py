@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.permissions import ADD, CHANGE, VIEW, may, scope_label
+from portal.selectors import objectchange_history
 from portal.web import (
     FORM_METHODS,
     create_view,
@@ -91,6 +92,27 @@ def item_detail(request, pk: int):
 
 
 @require_GET
+def supplier_detail(request, pk: int):
+    """A supplier and the frameworks it holds that the reader may see, with its history. Anyone
+    who reads the supplier list (framework pages name suppliers) may open it; only NSPA edits."""
+    user = request.user
+    supplier = get_for(request, selectors.supplier_list, pk)
+    frameworks = selectors.framework_list(user=user).filter(suppliers=supplier).prefetch_related(None)
+    return render(
+        request,
+        "procurement/supplier_detail.html",
+        {
+            "supplier": supplier,
+            "frameworks": list(frameworks[:DETAIL_ROWS]),
+            "may_edit": may(user, Supplier, CHANGE),
+            "history": objectchange_history(
+                user=user, targets=[(Supplier, [supplier.pk])], limit=DETAIL_ROWS
+            ),
+        },
+    )
+
+
+@require_GET
 def programme_detail(request, pk: int):
     user = request.user
     programme = get_for(request, selectors.programme_list, pk)
@@ -128,7 +150,7 @@ supplier_create = create_view(
     form_class=forms.SupplierForm,
     service=services.supplier_create,
     title=gettext_lazy("New supplier"),
-    success_url=lambda supplier: reverse("procurement:supplier-list"),
+    success_url=detail_url("procurement:supplier-detail"),
     cancel="procurement:supplier-list",
 )
 
@@ -155,9 +177,9 @@ def supplier_edit(request, pk: int):
         forms.SupplierForm(post_data(request), initial=initial_from(supplier, forms.SupplierForm)),
         lambda data: services.supplier_update(actor=request.user, supplier=supplier, **data),
         title=_("Edit %(supplier)s") % {"supplier": supplier.name},
-        success_url=lambda obj: reverse("procurement:supplier-list"),
+        success_url=detail_url("procurement:supplier-detail"),
         success_message=_("Supplier saved."),
-        cancel_url=reverse("procurement:supplier-list"),
+        cancel_url=reverse("procurement:supplier-detail", kwargs={"pk": supplier.pk}),
     )
 
 

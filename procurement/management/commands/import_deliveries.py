@@ -17,7 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", type=Path, help="CSV or XLSX file (columns: see procurement/importers/reader.py)"
+            "file",
+            type=Path,
+            help=(
+                "CSV or XLSX file; each row names its call-off line as call_off with line_number (or "
+                "item), or as call_off_line (the id); other columns: see procurement/importers/reader.py"
+            ),
         )
         parser.add_argument(
             "--as", dest="username", required=True, help="NSPA user recorded as the importer (audit trail)"
