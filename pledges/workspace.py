@@ -25,7 +25,7 @@ from portal.selectors import nation_list
 from portal.workspace import DONE, LATE, Entry, Figure, Panel, capped, days_note, waited_note
 
 
-def _late_note(plan: NationalPlan) -> str:
+def late_note(plan: NationalPlan) -> str:
     """ "submitted late, N days" for a plan first submitted after its cycle's due date."""
     if plan.first_submitted_at is None:
         return ""
@@ -55,7 +55,7 @@ def plan_panel(user, today: dt.date) -> Panel | None:
         )
         return panel
     with_nation = plan.status in WITH_THE_NATION or plan.status == PlanStatus.DRAFT
-    note, tone = days_note(cycle.due_date, today) if with_nation else (_late_note(plan), "")
+    note, tone = days_note(cycle.due_date, today) if with_nation else (late_note(plan), "")
     if plan.status == PlanStatus.ACCEPTED:
         tone = DONE
     panel.entries.append(

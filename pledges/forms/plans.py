@@ -8,6 +8,8 @@ own ``<form>`` element through the HTML ``form`` attribute: a table row cannot h
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +21,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SectionForm(forms.Form):
-    """One section's narrative and the section version the editor started from."""
+    """One section's narrative and the save it started from (``version``, the section's lock counter)."""
 
     narrative = forms.CharField(
         label=_("Narrative"),
@@ -116,9 +118,25 @@ ENTRY_FORMS: dict[type, type[EntryForm]] = {
 
 
 class SubmitForm(forms.Form):
+    """The submission page's form: a note for the reviewer and ``confirm``, the empty sections the
+    page listed (``"2,5,7"``). A plan with empty sections is submitted only when every section empty
+    now was among those confirmed: a bare POST, or one from before another section was emptied,
+    brings the page back instead."""
+
     comment = forms.CharField(
         label=_("Note for the reviewer (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    confirm = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    @staticmethod
+    def confirmation(commitments: Iterable[int]) -> str:
+        """The ``confirm`` value that confirms submitting with ``commitments`` empty."""
+        return ",".join(str(commitment) for commitment in commitments)
+
+    def confirms(self, empty: Iterable[int]) -> bool:
+        """Whether the director confirmed submitting with every section of ``empty`` empty."""
+        confirmed = {part.strip() for part in self.cleaned_data.get("confirm", "").split(",")}
+        return all(str(commitment) in confirmed for commitment in empty)

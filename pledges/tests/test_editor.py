@@ -12,15 +12,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from pledges import services
-from pledges.choices import PlanStatus
+from pledges import selectors, services
+from pledges.choices import AuditEvent, Commitment, PlanStatus
 from pledges.models import CapacityLine, NationalPlan, PlanCycle, PlanSection
 from pledges.services import CommentInput
+from pledges.views import editor
+from portal.models import ObjectChange
 from procurement.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
+ALL = "1,2,3,4,5,6,7,8,9"  # the submission page's confirmation that every section may be empty
 
 
 @pytest.fixture
@@ -156,7 +160,7 @@ def test_section_save_returns_the_fragment_with_the_new_version(director, plan):
     assert response.status_code == 200
     assert "<html" not in html  # a fragment, not a page
     assert 'id="section-body-1"' in html
-    assert re.search(r"Saved at \d\d:\d\d · version 2", html)
+    assert re.search(r"Saved at \d\d:\d\d · save 1<", html)  # the first save, not "version 2"
     assert hidden_version(html) == 2
     assert "Framework contracts for 155mm." in html
     assert section(plan).narrative == "Framework contracts for 155mm."
@@ -183,7 +187,7 @@ def test_section_errors_are_shown_next_to_the_field(director, plan):
         url("section-save", pk=plan.pk, commitment=1), {"section-1-narrative": "text"}, **HTMX
     )
     assert missing_version.status_code == 400
-    assert "the section version is missing" in body(missing_version)
+    assert "the save this section started from is missing" in body(missing_version)
 
 
 def test_two_editors_on_one_section_the_second_merges_and_saves(owner, make_user, plan):
@@ -322,7 +326,7 @@ def test_unknown_entry_kind_or_row_is_404(director, other, plan):
 
 def test_submit_freezes_the_plan_and_the_editor_turns_read_only(director, owner, plan):
     save_section(director, plan, "Our narrative.", 1, **HTMX)
-    response = director.post(url("plan-submit", pk=plan.pk), {"comment": "First filing."})
+    response = director.post(url("plan-submit", pk=plan.pk), {"comment": "First filing.", "confirm": ALL})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
@@ -425,8 +429,9 @@ def test_editor_query_count_is_the_same_at_two_sizes(director, owner, plan, djan
         counts.append(len(queries))
     assert counts[0] == counts[1]
     # Session, user, nation; plan, version, content (version + 5 prefetches); item choices;
-    # the frameworks and programmes the nation joins (section 4).
-    with django_assert_num_queries(3 + 1 + 1 + 6 + 1 + 2):
+    # the frameworks and programmes the nation joins (section 4); the earlier cycle's plan (the
+    # year-on-year link).
+    with django_assert_num_queries(3 + 1 + 1 + 6 + 1 + 2 + 1):
         director.get(page)
 
 
@@ -468,3 +473,284 @@ def test_section_four_lists_the_frameworks_the_nation_joins(client, owner):
     html = client.get(reverse("pledges:plan-edit", kwargs={"pk": plan.pk})).content.decode()
     assert joined.reference in html
     assert not_joined.reference not in html
+
+
+# --- Submission: a page of its own that lists the empty sections ---------------------------
+
+
+def submit_page(client, plan):
+    return client.get(url("plan-submit", pk=plan.pk))
+
+
+def empty_listed(html: str) -> list[str]:
+    """The empty sections the submission page lists, as the user reads them."""
+    block = re.search(r'data-testid="empty-sections">(.*?)</ul>', html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", block[1], re.S) if block else []
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in items]
+
+
+def confirmation(html: str) -> str:
+    return unescape(re.search(r'name="confirm" value="([^"]*)"', html)[1])
+
+
+def test_the_editor_links_to_the_submission_page_instead_of_submitting(director, plan):
+    html = body(director.get(url("plan-edit", pk=plan.pk)))
+    assert f'href="{url("plan-submit", pk=plan.pk)}" data-submit-link' in html
+    # No submission form on the editor: leaving it never carries a POST a prompt could cancel.
+    assert f'action="{url("plan-submit", pk=plan.pk)}"' not in html
+
+
+def test_the_submission_page_lists_the_empty_sections_by_name(director, owner, plan):
+    save_section(director, plan, "We share demand signals with NSPA.", 1, **HTMX)
+    save_section(director, plan, "  \n\t ", 1, commitment=2, **HTMX)  # blank text is no text
+    add_capacity_line(owner, plan, ItemFactory())  # section 3: no text, but a capacity line
+    response = submit_page(director, plan)
+    html = body(response)
+    assert response.status_code == 200
+    assert empty_listed(html) == [f"{c} {Commitment(c).label}" for c in (2, 4, 5, 6, 7, 8, 9)]
+    assert "7 of 9 sections are empty" in html
+    assert f'href="{url("plan-edit", pk=plan.pk)}#section-2"' in html  # each links to its section
+    assert confirmation(html) == "2,4,5,6,7,8,9"
+    assert "Submit with 7 empty sections" in html
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT  # showing the page submits nothing
+
+
+def test_with_empty_sections_only_the_confirmation_submits(director, plan):
+    save_section(director, plan, "Only section one.", 1, **HTMX)
+    shown = body(submit_page(director, plan))
+    # A POST without the confirmation (an old form, a script) brings the page back, unsubmitted.
+    response = director.post(url("plan-submit", pk=plan.pk), {"comment": "Read section 1 first."})
+    html = body(response)
+    assert response.status_code == 400
+    assert 'data-testid="not-submitted"' in html
+    assert len(empty_listed(html)) == 8
+    assert "Read section 1 first." in html  # the note typed is kept
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    assert not ObjectChange.objects.filter(action=AuditEvent.PLAN_SUBMITTED).exists()
+    # The page's button confirms what the page listed: that submits.
+    data = {"comment": "Read section 1 first.", "confirm": confirmation(shown)}
+    response = director.post(url("plan-submit", pk=plan.pk), data)
+    assert response.status_code == 302
+    assert response["Location"] == url("plan-edit", pk=plan.pk)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    submitted = ObjectChange.objects.get(action=AuditEvent.PLAN_SUBMITTED)
+    assert submitted.message == "Read section 1 first."
+    page = body(director.get(url("plan-edit", pk=plan.pk)))
+    assert "Plan version 1 is now frozen." in page
+
+
+def test_a_section_emptied_after_the_page_was_shown_is_not_confirmed(director, plan):
+    save_section(director, plan, "One.", 1, **HTMX)
+    save_section(director, plan, "Two.", 1, commitment=2, **HTMX)
+    shown = confirmation(body(submit_page(director, plan)))
+    assert shown == "3,4,5,6,7,8,9"
+    # Meanwhile (another window, a delegate) section 2 is emptied.
+    assert save_section(director, plan, "", section(plan, 2).version, commitment=2, **HTMX).status_code == 200
+    response = director.post(url("plan-submit", pk=plan.pk), {"confirm": shown})
+    assert response.status_code == 400
+    assert empty_listed(body(response))[0] == f"2 {Commitment(2).label}"
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_a_plan_without_empty_sections_is_submitted_straight_away(director, plan):
+    for commitment in range(1, 10):
+        save_section(director, plan, f"Text of section {commitment}.", 1, commitment=commitment, **HTMX)
+    html = body(submit_page(director, plan))
+    assert 'data-testid="no-empty-sections"' in html
+    assert 'data-testid="empty-sections"' not in html
+    assert "Submit the plan now" in html
+    response = director.post(url("plan-submit", pk=plan.pk))  # nothing to confirm
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_a_note_too_long_is_shown_on_the_page_and_nothing_is_submitted(director, plan):
+    response = director.post(url("plan-submit", pk=plan.pk), {"comment": "x" * 2001, "confirm": ALL})
+    html = body(response)
+    assert response.status_code == 400
+    assert "correct the note for the reviewer" in html
+    assert "at most 2000 characters" in html
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_the_submission_page_of_a_submitted_plan_leads_back_to_the_plan(director, owner, plan):
+    services.plan_submit(actor=owner, plan=plan)
+    response = director.get(url("plan-submit", pk=plan.pk), follow=True)
+    assert response.redirect_chain == [(url("plan-edit", pk=plan.pk), 302)]
+    assert "The plan is submitted: there is nothing to submit." in body(response)
+
+
+def test_the_submission_page_is_the_nations_alone(client, users_by_role, other, owner, plan):
+    client.force_login(other)
+    assert submit_page(client, plan).status_code == 404
+    client.force_login(users_by_role["secretariat"])
+    assert submit_page(client, plan).status_code == 404  # a draft does not exist for them
+    services.plan_submit(actor=owner, plan=plan)
+    assert submit_page(client, plan).status_code == 403
+
+
+# --- Submitted late -------------------------------------------------------------------------
+
+
+def late_note(html: str) -> str | None:
+    found = re.search(r'data-testid="late-note">([^<]*)<', html)
+    return unescape(found[1]) if found else None
+
+
+def test_a_plan_submitted_after_its_due_date_says_how_late_on_its_pages(director, owner, secretariat):
+    today = timezone.now().date()  # the day the submission is stamped with
+    cycle = PlanCycle.objects.create(year=2031, due_date=today - dt.timedelta(days=5))
+    plan = services.plan_start(actor=owner, nation=owner.nation, cycle=cycle)
+    assert "it will show as submitted 5 days late" in body(submit_page(director, plan))
+    director.post(url("plan-submit", pk=plan.pk), {"confirm": ALL})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    assert late_note(body(director.get(url("plan-edit", pk=plan.pk)))) == "submitted late, 5 days"
+    reviewer = Client()
+    reviewer.force_login(secretariat)
+    assert late_note(body(reviewer.get(url("plan-review", pk=plan.pk)))) == "submitted late, 5 days"
+    # Returned and revised, the plan keeps the note: it was first filed five days late.
+    services.plan_start_review(actor=secretariat, plan=plan)
+    services.plan_return(actor=secretariat, plan=plan, comments=[CommentInput("Fill section 2.")])
+    assert late_note(body(director.get(url("plan-edit", pk=plan.pk)))) == "submitted late, 5 days"
+    assert late_note(body(reviewer.get(url("plan-review", pk=plan.pk)))) == "submitted late, 5 days"
+
+
+def test_a_plan_submitted_on_time_has_no_late_note(director, owner, secretariat):
+    cycle = PlanCycle.objects.create(year=2032, due_date=timezone.now().date() + dt.timedelta(days=10))
+    plan = services.plan_start(actor=owner, nation=owner.nation, cycle=cycle)
+    assert 'data-testid="will-be-late"' not in body(submit_page(director, plan))
+    services.plan_submit(actor=owner, plan=plan)
+    assert late_note(body(director.get(url("plan-edit", pk=plan.pk)))) is None
+    reviewer = Client()
+    reviewer.force_login(secretariat)
+    assert late_note(body(reviewer.get(url("plan-review", pk=plan.pk)))) is None
+
+
+# --- The plan's tools: exports, upload, comparisons ----------------------------------------
+
+TOOL_ROUTES = {
+    "pdf": "plan-pdf",
+    "xlsx": "plan-xlsx",
+    "capacity-upload": "capacity-upload",
+    "diff": "plan-diff",
+    "diff-yoy": "plan-diff-yoy",
+}
+
+
+def tools_on(html: str) -> dict[str, str]:
+    """The tool links on the editor page: name -> href."""
+    return {name: unescape(href) for href, name in re.findall(r'href="([^"]+)" data-tool="([^"]+)"', html)}
+
+
+def opens(client, href: str) -> bool:
+    """Whether a tool's page does its job for this client: a 200 that is not an empty comparison."""
+    response = client.get(href)
+    return response.status_code == 200 and b'data-testid="diff-error"' not in response.content
+
+
+def returned_with_a_previous_plan(owner, secretariat, plan):
+    """Last cycle's plan submitted; this one submitted, returned, and open in plan version 2."""
+    last_cycle = PlanCycle.objects.create(year=2025, due_date=dt.date(2025, 6, 30))
+    previous = services.plan_start(actor=owner, nation=owner.nation, cycle=last_cycle)
+    services.plan_submit(actor=owner, plan=previous)
+    services.plan_submit(actor=owner, plan=plan)
+    services.plan_start_review(actor=secretariat, plan=plan)
+    services.plan_return(actor=secretariat, plan=plan, comments=[CommentInput("Add 2028 targets.")])
+
+
+def test_the_directors_plan_page_links_to_the_tools_they_may_use(director, owner, secretariat, plan):
+    html = body(director.get(url("plan-edit", pk=plan.pk)))
+    # A first draft: downloads and the upload; nothing to compare yet.
+    first_draft = ("pdf", "xlsx", "capacity-upload")
+    assert tools_on(html) == {name: url(TOOL_ROUTES[name], pk=plan.pk) for name in first_draft}
+    assert all(opens(director, href) for href in tools_on(html).values())
+    assert "Upload capacity lines from XLSX" in html
+
+    services.plan_submit(actor=owner, plan=plan)
+    html = body(director.get(url("plan-edit", pk=plan.pk)))
+    assert set(tools_on(html)) == {"pdf", "xlsx"}  # a submitted plan takes no upload
+
+    services.plan_start_review(actor=secretariat, plan=plan)
+    services.plan_return(actor=secretariat, plan=plan, comments=[CommentInput("More.")])
+    html = body(director.get(url("plan-edit", pk=plan.pk)))
+    assert set(tools_on(html)) == {"pdf", "xlsx", "capacity-upload", "diff"}
+    assert "Compare plan versions" in html
+    assert all(opens(director, href) for href in tools_on(html).values())
+
+
+def test_year_on_year_is_linked_once_there_is_an_earlier_plan(director, owner, secretariat, plan):
+    returned_with_a_previous_plan(owner, secretariat, plan)
+    html = body(director.get(url("plan-edit", pk=plan.pk)))
+    assert tools_on(html)["diff-yoy"] == url("plan-diff-yoy", pk=plan.pk)
+    assert "Compare with the 2025 plan" in html
+    assert opens(director, tools_on(html)["diff-yoy"])
+
+
+@pytest.mark.parametrize("stage", ["draft", "submitted", "returned"])
+@pytest.mark.parametrize("role", ["director", "secretariat", "nspa"])
+def test_a_tool_is_offered_exactly_when_its_page_does_its_job(
+    client, rf, users_by_role, owner, secretariat, plan, stage, role
+):
+    # The editor shows its tools to directors only, but the rule it applies is each target's own:
+    # checked here for readers of every kind, against what the target page answers them.
+    if stage == "submitted":
+        services.plan_submit(actor=owner, plan=plan)
+    elif stage == "returned":
+        returned_with_a_previous_plan(owner, secretariat, plan)
+    user = users_by_role[role]
+    plan.refresh_from_db()
+    client.force_login(user)
+    usable = {name for name, route in TOOL_ROUTES.items() if opens(client, url(route, pk=plan.pk))}
+    version = selectors.plan_version_get(user=user, plan=plan)
+    if version is None:  # another nation's draft: no page of it, and no tool either
+        assert usable == set()
+        return
+    request = rf.get("/")
+    request.user = user
+    offered = {tool["name"] for tool in editor._tools(request, plan, version)}
+    assert offered == usable
+
+
+# --- Two kinds of version: "plan version N" and "save N" -----------------------------------
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def bare_versions(text: str) -> list[str]:
+    """Each "version" a page says that is not a plan version (nor the plan's version N)."""
+    return [
+        text[max(match.start() - 30, 0) : match.end() + 20]
+        for match in re.finditer(r"\bversions?\b", text, re.I)
+        if not re.search(r"plan\s+$", text[: match.start()], re.I)
+    ]
+
+
+def test_plan_versions_and_section_saves_are_named_apart(owner, make_user, director, plan):
+    page = visible_text(body(director.get(url("plan-edit", pk=plan.pk))))
+    assert "Plan version 1" in page
+    assert bare_versions(page) == []
+    saved = body(save_section(director, plan, "First text.", 1, **HTMX))
+    assert "· save 1" in visible_text(saved)
+    assert bare_versions(visible_text(saved)) == []
+    # Another director saves twice more; this one, still on save 1, meets the conflict.
+    delegate = Client()
+    delegate.force_login(make_user("director", "POL", username="delegate_pol"))
+    for n, text in ((2, "Second."), (3, "Third.")):
+        assert save_section(delegate, plan, text, n, **HTMX).status_code == 200
+    conflict = visible_text(body(save_section(director, plan, "Mine.", 2, **HTMX)))
+    assert "Someone else saved this section after you opened it (2 saves since)." in conflict
+    assert "Saved text now (save 3)" in conflict
+    assert bare_versions(conflict) == []
+    submit = visible_text(body(submit_page(director, plan)))
+    assert "Submitting freezes plan version 1" in submit
+    assert bare_versions(submit) == []

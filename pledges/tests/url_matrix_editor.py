@@ -43,7 +43,7 @@ ROWS = [
         audit="plan.started",
         kwargs=lambda ctx: {"cycle_pk": ctx["editor_open_cycle"].pk},
     ),
-    Row("pledges:plan-edit", "GET", statuses(200, 404), kwargs=plan_kwargs, queries={"director": 14}),
+    Row("pledges:plan-edit", "GET", statuses(200, 404), kwargs=plan_kwargs, queries={"director": 15}),
     # An empty section form is invalid (no version): 400, nothing written.
     Row(
         "pledges:section-save",
@@ -81,7 +81,26 @@ ROWS = [
         kwargs=entry_kwargs("editor_line_to_delete"),
         audit="delete",
     ),
-    Row("pledges:plan-submit", "POST", statuses(302, 404), kwargs=plan_kwargs, audit="plan.submitted"),
+    # The submission page lists the empty sections; a POST that does not confirm them (this plan
+    # has eight) brings the page back and submits nothing; the page's confirmation submits.
+    Row("pledges:plan-submit", "GET", statuses(200, 404), kwargs=plan_kwargs, queries={"director": 11}),
+    Row(
+        "pledges:plan-submit",
+        "POST",
+        statuses(400, 404),
+        kwargs=plan_kwargs,
+        variant="unconfirmed",
+        audit=False,  # nothing is submitted
+    ),
+    Row(
+        "pledges:plan-submit",
+        "POST",
+        statuses(302, 404),
+        kwargs=plan_kwargs,
+        data={"confirm": "1,2,3,4,5,6,7,8,9"},
+        variant="confirmed",
+        audit="plan.submitted",
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -23,12 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pledges import forms, selectors, services
 from pledges.choices import Commitment
 from pledges.models import ENTRY_KINDS, CapacityLine, Investment, Measure, NationalPlan, PlanVersion
+from pledges.views.export import may_upload_capacity
+from pledges.views.review import may_compare, previous_plan
+from pledges.workspace import late_note
 from portal import formats
 from portal.exceptions import Conflict
 from portal.permissions import ADD, CHANGE, may
@@ -201,6 +205,14 @@ def _section_context(plan, commitment: int, form, *, editable: bool, narrative: 
     }
 
 
+def save_number(version: int) -> int:
+    """What a director reads for a section's lock counter (``PlanSection.version``): how many saves
+    changed its text in this plan version. The counter starts at 1, before any save, and each save
+    that changes the text adds one. Pages say "save N" for it and "plan version N" only for
+    ``PlanVersion.number``, so the two never read alike."""
+    return version - 1
+
+
 def _section_form(section) -> forms.SectionForm:
     return forms.SectionForm(
         commitment=section.commitment, initial={"narrative": section.narrative, "version": section.version}
@@ -263,6 +275,31 @@ def _entries_context(
     }
 
 
+def _tools(request: HttpRequest, plan: NationalPlan, version: PlanVersion) -> list[dict]:
+    """The plan's downloads, upload and comparisons, each only where its own view lets this user
+    in: the exports read the version this page shows; the upload and the diffs ask what their views
+    ask; a diff needs a second plan version, year on year an earlier cycle's plan."""
+    user = request.user
+
+    def tool(name: str, label: str, route: str) -> dict:
+        return {"name": name, "label": label, "url": reverse(f"pledges:{route}", kwargs={"pk": plan.pk})}
+
+    tools = [
+        tool("pdf", _("Download as PDF"), "plan-pdf"),
+        tool("xlsx", _("Download as XLSX"), "plan-xlsx"),
+    ]
+    if may_upload_capacity(user, plan):
+        tools.append(tool("capacity-upload", _("Upload capacity lines from XLSX"), "capacity-upload"))
+    if may_compare(user):
+        if version.number > 1:
+            tools.append(tool("diff", _("Compare plan versions"), "plan-diff"))
+        previous = previous_plan(user=user, plan=plan)
+        if previous is not None:
+            label = _("Compare with the %(year)s plan") % {"year": previous.cycle.year}
+            tools.append(tool("diff-yoy", label, "plan-diff-yoy"))
+    return tools
+
+
 @require_GET
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_for(request, selectors.plan_list, pk, CHANGE)
@@ -286,7 +323,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": sections,
         "plan_comments": comments.get(None, []),
         "entry_tables": [_entries_context(request, plan, version, kind) for kind in ENTRY_KINDS],
-        "submit_form": forms.SubmitForm(),
+        "tools": _tools(request, plan, version),
+        "late_note": late_note(plan),
         "today": timezone.localdate(),
         # Section 4 (multinational procurement): what the nation already takes part in.
         "joined_frameworks": list(
@@ -348,17 +386,26 @@ def section_save(request: HttpRequest, pk: int, commitment: int) -> HttpResponse
         merge_form = forms.SectionForm(
             commitment=commitment, initial={"narrative": narrative, "version": current["version"]}
         )
+        since = current["version"] - form.cleaned_data["version"]
         conflict = {
-            "message": exc.message,
+            # The service's message counts in lock-counter "versions"; the editor counts saves.
+            "message": ngettext(
+                "Someone else saved this section after you opened it (%(n)d save since).",
+                "Someone else saved this section after you opened it (%(n)d saves since).",
+                since,
+            )
+            % {"n": since}
+            if since > 0
+            else _("Someone else saved this section after you opened it."),
             "current": current["narrative"],
-            "version": current["version"],
+            "save": save_number(current["version"]),
             "changed_by": ", ".join(exc.detail.get("changed_by", [])),
         }
         return respond(merge_form, 409, conflict=conflict)
     if not request.htmx:
         messages.success(request, _("Section %(n)s saved.") % {"n": commitment})
         return redirect(_plan_url(plan, f"section-{commitment}"))
-    return respond(_section_form(saved), saved_at=timezone.now(), saved_version=saved.version)
+    return respond(_section_form(saved), saved_at=timezone.now(), saved_save=save_number(saved.version))
 
 
 # --- Entry tables -------------------------------------------------------------------------
@@ -454,20 +501,82 @@ def _problem(request: HttpRequest, plan: NationalPlan, title: str, message: str,
     )
 
 
-@require_POST
+def empty_sections(detail: selectors.PlanDetail) -> list[tuple[int, str]]:
+    """The sections of the version that hold nothing, as (commitment, title): no narrative (blank
+    text counts as none) and no capacity line, investment or measure under the commitment."""
+    entries = detail.entries_by_section()
+    return [
+        (section.commitment, Commitment(section.commitment).label)
+        for section in detail.version.sections.all()
+        if not section.narrative.strip() and not entries.get(section.commitment)
+    ]
+
+
+def _days_late(plan: NationalPlan, today: date) -> int:
+    """How late a first submission today would be (0 on time; a resubmission is never late)."""
+    if plan.first_submitted_at is not None:
+        return 0
+    return max((today - plan.cycle.due_date).days, 0)
+
+
+def _submit_page(request, plan, detail, empty, form, *, problem: str = "", status: int = 200):
+    return render(
+        request,
+        "pledges/editor/submit.html",
+        {
+            "plan": plan,
+            "version": detail.version,
+            "empty": [
+                {"commitment": c, "label": label, "url": _plan_url(plan, f"section-{c}")}
+                for c, label in empty
+            ],
+            "sections": len(detail.version.sections.all()),
+            "confirm": forms.SubmitForm.confirmation(c for c, _label in empty),
+            "form": form,
+            "problem": problem,
+            "days_late": _days_late(plan, timezone.localdate()),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the submission page, which lists the empty sections and asks to confirm them. POST:
+    submit. A plan with empty sections is submitted only by a POST that confirms them (the page's
+    button); any other POST brings the page back, with nothing submitted. A full plan goes straight
+    through. The check is the editor's: the service submits whatever the draft holds."""
     plan = get_for(request, selectors.plan_list, pk, CHANGE)
+    detail = _detail(request, plan, review_comments=False)
+    if request.method == "GET":
+        if not _is_editable(plan, detail.version):
+            messages.info(
+                request,
+                _("The plan is %(status)s: there is nothing to submit.")
+                % {"status": plan.get_status_display().lower()},
+            )
+            return redirect(_plan_url(plan))
+        return _submit_page(request, plan, detail, empty_sections(detail), forms.SubmitForm())
     form = forms.SubmitForm(request.POST)
-    if not form.is_valid():
-        return _problem(request, plan, _("The plan was not submitted"), " ".join(form.errors["comment"]), 400)
+    valid = form.is_valid()
+    if plan.is_editable:  # otherwise the service's refusal says why
+        empty = empty_sections(detail)
+        if not valid or not form.confirms(c for c, _label in empty):
+            problem = (
+                _("The plan was not submitted: correct the note for the reviewer.")
+                if "comment" in form.errors
+                else _("The plan was not submitted: confirm below that it goes with these sections empty.")
+            )
+            return _submit_page(request, plan, detail, empty, form, problem=problem, status=400)
     try:
         with scope_errors():
-            services.plan_submit(actor=request.user, plan=plan, comment=form.cleaned_data["comment"])
+            comment = form.cleaned_data["comment"] if valid else ""
+            services.plan_submit(actor=request.user, plan=plan, comment=comment)
     except Conflict as exc:
         return _problem(request, plan, _("The plan was not submitted"), exc.message)
     messages.success(
         request,
-        _("The %(year)s plan is submitted to the CNAD secretariat. This version is now frozen.")
-        % {"year": plan.cycle.year},
+        _("The %(year)s plan is submitted to the CNAD secretariat. Plan version %(n)s is now frozen.")
+        % {"year": plan.cycle.year, "n": detail.version.number},
     )
     return redirect(_plan_url(plan))

@@ -20,7 +20,7 @@ from pledges.models import NationalPlan
 from portal.exceptions import Conflict
 from portal.exports import CONTENT_TYPES, download
 from portal.pdf import pdf_download
-from portal.permissions import CHANGE, is_allowed
+from portal.permissions import CHANGE, allows, is_allowed
 from portal.uploads import ImportRejected, RowError, read_upload
 from portal.web import get_for, scope_errors
 
@@ -62,6 +62,13 @@ def _after_upload(plan: NationalPlan) -> str:
         return reverse("pledges:plan-edit", kwargs={"pk": plan.pk})
     except NoReverseMatch:  # the editor lives in another module; fall back to this page
         return reverse("pledges:capacity-upload", kwargs={"pk": plan.pk})
+
+
+def may_upload_capacity(user, plan: NationalPlan) -> bool:
+    """Whether the upload page takes a file from ``user`` for ``plan`` (one they see): what its
+    403 and 409 refuse (``allows`` decides as ``is_allowed``, from the loaded plan when it can).
+    The editor asks it before linking here."""
+    return plan.is_editable and allows(user, CHANGE, plan)
 
 
 @require_http_methods(["GET", "POST"])

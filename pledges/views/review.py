@@ -37,6 +37,7 @@ from pledges.models import (
     ReviewComment,
 )
 from pledges.rules import REVIEW
+from pledges.workspace import late_note
 from portal.choices import NationKind
 from portal.exceptions import Conflict
 from portal.permissions import VIEW, may
@@ -159,7 +160,8 @@ def _review_page(
         "plan_comments": detail.comments_by_section().get(None, []) if detail else [],
         "may_start": may_review and plan.status == PlanStatus.SUBMITTED,
         "may_decide": may_review and plan.status == PlanStatus.IN_REVIEW,
-        "may_diff": may(user, PlanSection, VIEW),
+        "may_diff": may_compare(user),
+        "late_note": late_note(plan),
     }
     return render(request, "pledges/review/review.html", context, status=status)
 
@@ -255,10 +257,25 @@ def _entry_rows(diff: VersionDiff) -> list[dict]:
     return rows
 
 
+def may_compare(user) -> bool:
+    """Whether ``user`` may open the diffs of a plan they see (the editor asks before linking)."""
+    return may(user, PlanSection, VIEW)  # NSPA may know the plan but not read its narrative
+
+
+def previous_plan(*, user, plan: NationalPlan) -> NationalPlan | None:
+    """The nation's latest plan before ``plan``'s cycle that ``user`` sees: what year on year compares."""
+    return (
+        selectors.plan_list(user=user)
+        .filter(nation=plan.nation_id, cycle__year__lt=plan.cycle.year)
+        .order_by("-cycle__year")
+        .first()
+    )
+
+
 def _diffable_plan(request: HttpRequest, pk: int) -> NationalPlan:
     plan = get_for(request, selectors.plan_list, pk)
-    if not may(request.user, PlanSection, VIEW):
-        raise PermissionDenied  # NSPA may know the plan but not read its narrative
+    if not may_compare(request.user):
+        raise PermissionDenied
     return plan
 
 
@@ -317,8 +334,8 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan,
         diff=version_diff(old, new),
-        old_label=_("Version %(n)s") % {"n": old_number},
-        new_label=_("Version %(n)s") % {"n": new_number},
+        old_label=_("Plan version %(n)s") % {"n": old_number},
+        new_label=_("Plan version %(n)s") % {"n": new_number},
         old_number=old_number,
         new_number=new_number,
         **extra,
@@ -329,12 +346,7 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_diff_yoy(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     plan = _diffable_plan(request, pk)
-    previous = (
-        selectors.plan_list(user=user)
-        .filter(nation=plan.nation_id, cycle__year__lt=plan.cycle.year)
-        .order_by("-cycle__year")
-        .first()
-    )
+    previous = previous_plan(user=user, plan=plan)
     extra = {"yoy": True, "previous": previous}
     if previous is None:
         return _diff_page(
