@@ -9,6 +9,7 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -71,7 +72,12 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def jobs(request: HttpRequest) -> HttpResponse:
-    return _paginated_list(request, jobrun_list(user=request.user), JobRunFilterSet, "portal/jobs.html")
+    """The background jobs: for the roles that run the portal's jobs (the menu links here for
+    them only), and for anyone else who has requested one, their own. Nobody else has any."""
+    runs = jobrun_list(user=request.user)
+    if not reads_all(request.user, JobRun) and not runs.exists():
+        raise PermissionDenied
+    return _paginated_list(request, runs, JobRunFilterSet, "portal/jobs.html")
 
 
 @require_http_methods(["GET", "POST"])

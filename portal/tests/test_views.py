@@ -18,7 +18,7 @@ from tests.matrix import ROLES, assert_no_inline_code
 #   to read stops early: director 10, NSPA 4, secretariat 11, board member 4, partner 0 (the menu).
 #   The counts on the demo data, and that they hold as it grows, are portal/tests/test_workspace.py's;
 # - activity: record-type filter choices, count, page (3);
-# - jobs: count, page (2).
+# - jobs: count, page (2); a user granted nothing on jobs has none to follow (403).
 # A user with no role is granted nothing, so no list query runs for them at all.
 SHELL_PAGES = {
     "home": {
@@ -31,7 +31,8 @@ SHELL_PAGES = {
         "no_role": 0,
     },
     "activity": {**dict.fromkeys(ROLES, 3), "no_role": 1},
-    "jobs": {**dict.fromkeys(ROLES, 2), "no_role": 0},
+    # Roles that run no jobs first ask whether they requested any (a third query).
+    "jobs": {**dict.fromkeys(set(ROLES) - {"no_role"}, 3), "nspa": 2, "secretariat": 2, "superuser": 2},
 }
 
 
@@ -46,6 +47,9 @@ def test_shell_page_for_each_role(client, users_by_role, role, page, django_asse
     make_change(user)
     JobRunFactory(requested_by=user)
     client.force_login(user)
+    if role not in SHELL_PAGES[page]:
+        assert client.get(reverse(page)).status_code == 403
+        return
     with django_assert_num_queries(expected_queries(page, role, user)):
         response = client.get(reverse(page))
     assert response.status_code == 200
@@ -77,6 +81,19 @@ def test_director_home_and_menu_show_role_and_nation(client, owner):
     assert 'data-testid="user-nation">Poland (POL)' in body
     assert "File and submit your nation" in body
     assert ">Jobs<" not in body  # the menu is by role
+
+
+def test_jobs_are_for_who_has_jobs(client, owner, nspa):
+    JobRunFactory(requested_by=nspa, job_name="procurement.tasks.warm_analytics")
+    client.force_login(owner)
+    response = client.get(reverse("jobs"))
+    assert response.status_code == 403
+    JobRunFactory(requested_by=owner, job_name="portal.tasks.ping")
+    response = client.get(reverse("jobs"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "portal.tasks.ping" in body
+    assert "procurement.tasks.warm_analytics" not in body  # their own, never NSPA's
 
 
 def test_secretariat_menu_has_jobs(client, secretariat):

@@ -10,7 +10,10 @@ ROWS = [
     Row("home", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 16, "nspa": 8}),
     Row("health", "GET", {"anonymous": 200, **SIGNED_IN_OK}, queries={"director": 4, "nspa": 4}),
     Row("activity", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 6, "nspa": 5}),
-    Row("jobs", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 5, "nspa": 4}),
+    # A user granted nothing on jobs has none to follow; the others see theirs (build_context).
+    Row(
+        "jobs", "GET", {"anonymous": 302, **SIGNED_IN_OK, "no_role": 403}, queries={"director": 6, "nspa": 4}
+    ),
     # The session, the user and the user's nation: the grants in words come from the rules alone.
     Row("profile", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 3, "nspa": 2}),
     *[Row(name, "POST", SIGNED_IN_405) for name in ("home", "activity", "jobs", "profile")],
