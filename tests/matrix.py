@@ -149,6 +149,30 @@ def inline_code(html: str) -> list[str]:
     return found
 
 
+ID = re.compile(r"""\sid=["']([^"']+)["']""")
+ID_REFERENCE = re.compile(
+    r"""\s(aria-describedby|aria-labelledby|aria-controls|aria-errormessage)=["']([^"']*)["']"""
+)
+LABEL_FOR = re.compile(r"""<label\b[^>]*\sfor=["']([^"']+)["']""")
+
+
+def dangling_references(html: str) -> list[str]:
+    """References to element ids that are not on the page: an ``aria-describedby`` naming help or
+    an error that was never rendered (Django names ``<id>_helptext`` and ``<id>_error`` on every
+    widget with help text or errors), a ``<label for>`` whose control is missing."""
+    ids = set(ID.findall(html))
+    found = [
+        f"{attribute}={target!r}: no such id"
+        for attribute, value in ID_REFERENCE.findall(html)
+        for target in value.split()
+        if target not in ids
+    ]
+    found += [
+        f"<label for={target!r}>: no such id" for target in LABEL_FOR.findall(html) if target not in ids
+    ]
+    return found
+
+
 def assert_no_inline_code(html: str) -> None:
     assert inline_code(html) == []
 

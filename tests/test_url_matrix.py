@@ -26,7 +26,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import ObjectChange
-from tests.matrix import WHO, WRITE_METHODS, Exempt, Row, accepted_methods, inline_code, schema_problems, send
+from tests.matrix import (
+    WHO,
+    WRITE_METHODS,
+    Exempt,
+    Row,
+    accepted_methods,
+    dangling_references,
+    inline_code,
+    schema_problems,
+    send,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +136,8 @@ def _last_change() -> int:
 def _problems(row: Row, response, since: int, user) -> list[str]:
     problems = []
     if response.get("Content-Type", "").startswith("text/html") and response.content:
-        problems += inline_code(response.content.decode())
+        html = response.content.decode()
+        problems += inline_code(html) + dangling_references(html)
     if is_api(response) and row.route not in ("api-schema", "api-docs"):
         problems += schema_problems(response, row.method)
     if row.method in WRITE_METHODS:

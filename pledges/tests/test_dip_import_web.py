@@ -71,7 +71,7 @@ def test_form_errors_name_the_field(client, secretariat):
     assert "not UTF-8 text" in content
     response = client.post(URL, {"edition_year": "abc", "price_base_year": 2021, "usd": upload(USD)})
     assert response.status_code == 400
-    assert 'id="id_edition_year-error"' in response.content.decode()
+    assert 'id="id_edition_year_error"' in response.content.decode()  # what aria-describedby names
     assert not ExpenditureDataset.objects.exists()
 
 

@@ -155,7 +155,7 @@ def test_bad_input_gives_field_errors_and_saves_nothing(client, owner, draft, ov
     response = client.post(add, year_post("record-new", year, **overrides))
     assert response.status_code == 400
     body = response.content.decode()
-    assert f'id="id_record-new-{field}-error"' in body
+    assert f'id="id_record-new-{field}_error"' in body  # what the input's aria-describedby names
     assert message in body
     assert 'value="31000"' in body  # the input is kept
     assert not ExpenditureRecord.objects.filter(dataset=draft).exists()
