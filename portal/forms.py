@@ -7,6 +7,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,3 +59,22 @@ class QuickSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every part is built by format_html)
+
+
+class PreferencesForm(forms.Form):
+    """The signed-in user's own settings on their profile page."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times across the portal are shown in this zone, with its name."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.models import time_zones
+
+        self.fields["time_zone"].choices = [
+            ("", _("UTC (the default)")),
+            *((zone, zone.replace("_", " ")) for zone in sorted(time_zones())),
+        ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+import zoneinfo
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from portal.request_context import request_id_var
@@ -67,3 +69,23 @@ class NoStoreMiddleware:
         ):
             patch_cache_control(response, no_store=True)
         return response
+
+
+class TimeZoneMiddleware:
+    """Shows times in the signed-in user's time zone (``User.time_zone``; UTC when they chose
+    none). The date formats name the zone, so a time is never read in the wrong one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

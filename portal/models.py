@@ -3,6 +3,9 @@ idempotency records."""
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -54,12 +57,31 @@ class Nation(models.Model):
         return self.kind == NationKind.ALLY
 
 
+@functools.cache
+def time_zones() -> frozenset[str]:
+    """The IANA zone names this machine knows (``zoneinfo``), read once."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zones():
+        raise ValidationError(_("%(zone)s is not a time zone."), params={"zone": value})
+
+
 class User(AbstractUser):
     """A portal user. ``role`` decides what they may do; ``nation`` bounds what directors and
     partners may see. Staff and superusers are orthogonal to role (they administer the system)."""
 
     role = models.CharField(max_length=16, choices=Role.choices, blank=True, db_index=True)
     nation = models.ForeignKey(Nation, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    # Pages show times in this zone, and name it (portal.middleware.TimeZoneMiddleware); empty is UTC.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown in this zone, with its name. Empty shows them in UTC."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -135,6 +135,13 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def preferences_update(*, actor: User, time_zone: str) -> User:
+    """The signed-in user's own preferences (their time zone); audited like any change."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    return model_update(user, actor=actor, changes={"time_zone": time_zone}, message="preferences updated")
+
+
 def _token_facts(token: AuthToken) -> dict:
     # The prefix is the token's public name; the key and its digest never enter the trail.
     return {"prefix": token.token_key, "expiry": token.expiry.isoformat() if token.expiry else None}

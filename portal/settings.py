@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.TimeZoneMiddleware",
     # Inside WhiteNoise, so static files keep their long-lived caching.
     "portal.middleware.NoStoreMiddleware",
     "portal.middleware.LoginRequiredMiddleware",
@@ -300,6 +301,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# One date style per language ("1 Dec 2026", "1 déc. 2026"), 24-hour times with their zone.
+FORMAT_MODULE_PATH = ["portal.locale_formats"]
 USE_I18N = True
 USE_TZ = True
 

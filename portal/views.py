@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import services, workspace
 from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
+from portal.forms import PreferencesForm
 from portal.models import JobRun, ObjectChange
 from portal.permissions import VIEW, access_in_words, reads_all, scope_label
 from portal.rules import home_panels, home_template
@@ -232,7 +233,19 @@ def csrf_failure(request, reason=""):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """Who the signed-in user is, and what they may do, in words (the rules' grants)."""
-    return render(request, "portal/profile.html", {"access": access_in_words(request.user)})
+    """Who the signed-in user is, what they may do, in words (the rules' grants), and their own
+    preferences (a POST saves them)."""
+    form = PreferencesForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    if form.is_bound and form.is_valid():
+        with scope_errors():
+            services.preferences_update(actor=request.user, time_zone=form.cleaned_data["time_zone"])
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("profile")
+    return render(
+        request,
+        "portal/profile.html",
+        {"access": access_in_words(request.user), "form": form, "now": timezone.now()},
+        status=400 if form.is_bound else 200,
+    )

@@ -173,6 +173,39 @@ def dangling_references(html: str) -> list[str]:
     return found
 
 
+# Text a reader sees, without markup and without what is meant to be machine-shaped: attribute
+# values (``datetime=``, ``value=``), code samples, scripts, templates and form input.
+UNSEEN = re.compile(
+    r"<(script|style|template|code|pre|textarea|select)\b.*?</\1>|<!--.*?-->|<[^>]+>", re.S | re.I
+)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+OLD_FORMATS = (
+    # Zero-padded, as Django's English SHORT_DATE_FORMAT wrote it ("07/09/2024"); "23/5/2026" is
+    # a demand signal's name (nation/item/year ids), not a date.
+    ("US date", re.compile(r"\b\d{2}/\d{2}/\d{4}\b")),
+    (
+        "English long date",
+        re.compile(rf"\b(?:{MONTHS}|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.? \d{{1,2}}, \d{{4}}"),
+    ),
+    ("ISO date and time", re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")),
+    ("ISO date", re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")),
+    ("money without separators", re.compile(r"(?<![\d,.])\d{5,}\.\d{2}\b")),
+)
+
+
+def old_formats(html: str) -> list[str]:
+    """Dates and amounts on a page written the old ways: a US "07/09/2024", "July 1, 2023",
+    ISO "2026-12-01 19:28" or "2024-06-01" in running text, money as "5500000000.00". Pages use
+    the locale's formats ("1 Dec 2026", "5,500,000,000.00 EUR"); exports and the API keep ISO."""
+    text = UNSEEN.sub(" ", html)
+    found = []
+    for name, pattern in OLD_FORMATS:
+        for match in pattern.finditer(text):
+            around = " ".join(text[max(match.start() - 50, 0) : match.end() + 20].split())
+            found.append(f"{name}: {match.group(0)!r} in {around!r}")
+    return found
+
+
 def assert_no_inline_code(html: str) -> None:
     assert inline_code(html) == []
 

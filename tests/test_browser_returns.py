@@ -31,7 +31,7 @@ def test_director_files_a_return_and_the_secretariat_reads_it(live_server, make_
         page.fill("#id_record-new-def_usd_constant_m", "-5")
         page.fill("#id_record-new-gdp_usd_constant_m", "100000")
         page.click("[data-testid=add-year] button[type=submit]")
-        page.wait_for_selector("#id_record-new-def_usd_constant_m-error")
+        page.wait_for_selector("#id_record-new-def_usd_constant_m_error")
         assert page.input_value("#id_record-new-gdp_usd_constant_m") == "100000"
 
         page.fill("#id_record-new-def_usd_constant_m", "2500")

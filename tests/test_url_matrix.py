@@ -34,6 +34,7 @@ from tests.matrix import (
     accepted_methods,
     dangling_references,
     inline_code,
+    old_formats,
     schema_problems,
     send,
 )
@@ -137,7 +138,7 @@ def _problems(row: Row, response, since: int, user) -> list[str]:
     problems = []
     if response.get("Content-Type", "").startswith("text/html") and response.content:
         html = response.content.decode()
-        problems += inline_code(html) + dangling_references(html)
+        problems += inline_code(html) + dangling_references(html) + old_formats(html)
     if is_api(response) and row.route not in ("api-schema", "api-docs"):
         problems += schema_problems(response, row.method)
     if row.method in WRITE_METHODS:

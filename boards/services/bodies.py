@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from boards.choices import AuditEvent, MemberRole
@@ -54,9 +55,9 @@ def membership_add(
     seat.full_clean()
     for other in body.memberships.filter(user=user).order_by("pk"):
         if seat.overlaps(other):
-            facts = {"user": user.get_username(), "body": body, "start": other.from_date.isoformat()}
+            facts = {"user": user.get_username(), "body": body, "start": date_format(other.from_date)}
             if other.to_date:
-                facts["end"] = other.to_date.isoformat()
+                facts["end"] = date_format(other.to_date)
                 message = _(
                     "%(user)s already sits on %(body)s from %(start)s to %(end)s; seats cannot overlap."
                 )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from boards.choices import AuditEvent, MeetingStatus, MinutesState
@@ -195,7 +196,7 @@ def _frozen_error(minutes: Minutes) -> ValidationError:
                 "Version %(number)s of these minutes was approved on %(day)s and is frozen. "
                 "To change it, propose a correction: it becomes a new version, approved in turn."
             )
-            % {"number": minutes.number, "day": timezone.localtime(minutes.approved_on).date().isoformat()}
+            % {"number": minutes.number, "day": date_format(timezone.localtime(minutes.approved_on).date())}
         }
     )
 

@@ -79,7 +79,7 @@ def test_a_member_added_twice_for_overlapping_dates_is_refused(world, make_user)
         services.membership_add(
             actor=world.secretariat, body=world.wg1, user=user, from_date=dt.date(2024, 6, 30)
         )
-    assert "2024-01-01 to 2024-06-30" in messages(error.value)["from_date"][0]
+    assert "1 Jan 2024 to 30 Jun 2024" in messages(error.value)["from_date"][0]
     assert Membership.objects.filter(body=world.wg1, user=user).count() == 1
     # The next day is a new seat; so is a seat on another body at the same time.
     services.membership_add(actor=world.secretariat, body=world.wg1, user=user, from_date=dt.date(2024, 7, 1))

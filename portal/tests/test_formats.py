@@ -40,3 +40,17 @@ def test_css_string_escapes_everything_that_could_end_the_string():
         Context({"v": 'NATO "X"\\ </style>\n'})
     )
     assert rendered == "NATO \\22 X\\22 \\5c  \\3c \\2f style\\3e \\a "
+
+
+def test_the_page_scan_finds_the_old_formats_in_text_and_leaves_machine_values_alone():
+    """The URL matrix scans every page with ``old_formats``: it must see what a reader sees."""
+    from tests.matrix import old_formats
+
+    assert old_formats("<td>07/09/2024</td><td>July 1, 2023</td><td>Oct. 2, 2023</td>") != []
+    assert len(old_formats("<p>Saved 2026-12-01 19:28 for 5500000000.00 EUR</p>")) == 3  # ISO x2, money
+    clean = (
+        '<time datetime="2026-12-01T19:28:00+00:00">1 Dec 2026, 19:28 UTC</time>'
+        '<input type="date" value="2024-06-01"><code>01/06/2024</code>'
+        "<p>5,500,000,000.00 EUR · CO-POL-2024-07 · 23/5/2026: 100</p>"
+    )
+    assert old_formats(clean) == []

@@ -139,3 +139,39 @@ def test_every_registered_scope_and_action_has_words():
     assert sorted(scopes - set(permissions.SCOPE_PHRASES)) == []
     assert sorted(actions - set(permissions.ACTION_WORDS)) == []
     assert ALL.label in permissions.SCOPE_PHRASES
+
+
+# --- Preferences: the time zone times are shown in ----------------------------------------------
+
+
+def test_a_user_picks_a_time_zone_and_every_time_shows_in_it_with_its_name(client, owner):
+    import datetime as dt
+
+    from portal.models import ObjectChange
+
+    change = make_change(owner)
+    ObjectChange.objects.filter(pk=change.pk).update(time=dt.datetime(2026, 12, 1, 19, 28, tzinfo=dt.UTC))
+    client.force_login(owner)
+    assert "1 Dec 2026, 19:28 UTC" in client.get(reverse("activity")).content.decode()
+
+    response = client.post(reverse("profile"), {"time_zone": "Europe/Warsaw"})
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.time_zone == "Europe/Warsaw"
+    saved = ObjectChange.objects.filter(object_id=str(owner.pk)).order_by("-pk").first()
+    assert saved.after["time_zone"] == "Europe/Warsaw"
+    assert saved.actor == owner
+    assert "1 Dec 2026, 20:28 CET" in client.get(reverse("activity")).content.decode()
+
+    # French: the same instant, the French date style, the zone still named.
+    client.cookies.load({"django_language": "fr"})
+    assert "1 déc. 2026, 20:28 CET" in client.get(reverse("activity")).content.decode()
+
+
+def test_an_unknown_time_zone_is_a_field_error_and_saves_nothing(client, owner):
+    client.force_login(owner)
+    response = client.post(reverse("profile"), {"time_zone": "Mars/Olympus_Mons"})
+    assert response.status_code == 400
+    assert 'id="id_time_zone_error"' in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.time_zone == ""

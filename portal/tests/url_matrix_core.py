@@ -16,7 +16,22 @@ ROWS = [
     ),
     # The session, the user and the user's nation: the grants in words come from the rules alone.
     Row("profile", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 3, "nspa": 2}),
-    *[Row(name, "POST", SIGNED_IN_405) for name in ("home", "activity", "jobs", "profile")],
+    *[Row(name, "POST", SIGNED_IN_405) for name in ("home", "activity", "jobs")],
+    # Everyone's own preferences: saved, audited, and back to the profile page.
+    Row(
+        "profile",
+        "POST",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 302)},
+        data={"time_zone": "Europe/Brussels"},
+        audit=True,
+    ),
+    Row(
+        "profile",
+        "POST",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 400)},
+        data={"time_zone": "Mars/Olympus_Mons"},
+        variant="unknown-zone",
+    ),
     Row("login", "GET", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}, queries={"anonymous": 0}),
     # An empty sign-in form is shown again with its errors; signed-in users are sent home.
     Row("login", "POST", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),

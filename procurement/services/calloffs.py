@@ -187,7 +187,7 @@ def calloff_create(
         obj=call_off,
         action=AuditEvent.CALL_OFF_PLACED,
         after={**snapshot(call_off), "lines": [snapshot(line) for line in created_lines]},
-        message=f"{nation} ordered {total} {framework.currency} under {framework.reference}",
+        message=f"{nation} ordered {total:,} {framework.currency} under {framework.reference}",
     )
     refresh_analytics_after_commit()
     return call_off

@@ -77,7 +77,7 @@ COLUMNS = (
     Column(
         "promulgated_on",
         parse_date,
-        gettext_lazy("needed by a promulgated or superseded edition: 2024-06-01 or 01/06/2024"),
+        gettext_lazy("needed by a promulgated or superseded edition"),
     ),
     Column("effective_on", parse_date, gettext_lazy("not before the promulgation date")),
     Column("custodian", text(120), gettext_lazy("the tasking authority")),
