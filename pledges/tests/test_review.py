@@ -286,11 +286,23 @@ def test_review_query_count_is_the_same_at_two_sizes(
             services.plan_return(actor=secretariat, plan=plan, comments=[CommentInput(f"Round {n}", 3)])
             services.plan_submit(actor=director, plan=plan)
             services.plan_start_review(actor=secretariat, plan=plan)
-        # plan; versions and their comments; the reviewed version, its sections, three entry types, comments
-        with django_assert_num_queries(base_queries(secretariat) + 9):
+        # plan; versions and their comments; the reviewed version, its sections, three entry types,
+        # comments; the nation's earlier plan (for the year-on-year link)
+        with django_assert_num_queries(base_queries(secretariat) + 10):
             response = client.get(url("plan-review", pk=plan.pk))
         assert response.status_code == 200
         assert body(response).count('class="tag">Capacity line') == entries
+
+
+def test_year_on_year_is_linked_only_when_the_nation_has_an_earlier_plan(client, owner, secretariat):
+    first = PlanCycle.objects.create(year=2025, due_date=dt.date(2025, 6, 30))
+    earlier = submitted_plan(owner, first)
+    client.force_login(secretariat)
+    assert 'data-testid="yoy-link"' not in body(client.get(url("plan-review", pk=earlier.pk)))
+    later = submitted_plan(owner, PlanCycle.objects.create(year=2026, due_date=dt.date(2026, 6, 30)))
+    page = body(client.get(url("plan-review", pk=later.pk)))
+    link = page.split('data-testid="yoy-link"', 1)[1].split("</a>", 1)[0]
+    assert "Compare with the 2025 plan" in link
 
 
 # --- Diffs ------------------------------------------------------------------------------------

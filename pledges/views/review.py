@@ -161,6 +161,8 @@ def _review_page(
         "may_start": may_review and plan.status == PlanStatus.SUBMITTED,
         "may_decide": may_review and plan.status == PlanStatus.IN_REVIEW,
         "may_diff": may_compare(user),
+        # Year on year only links where there is an earlier plan to compare with.
+        "previous_plan": previous_plan(user=user, plan=plan) if may_compare(user) else None,
         "late_note": late_note(plan),
     }
     return render(request, "pledges/review/review.html", context, status=status)
