@@ -17,8 +17,8 @@ def register_menu() -> None:
         (_("Recommendations to CNAD"), "boards:recommendation-list", "boards.Recommendation", 430),
         (_("Supply-chain risks"), "boards:risk-list", "boards.Risk", 440),
     ):
-        register(NavItem(label, url_name, granted(model, VIEW), order=order))
-    register(NavItem(_("Industrial capacity"), "boards:capacity", _reads_capacity, order=450))
+        register(NavItem(label, url_name, granted(model, VIEW), order=order, group="board"))
+    register(NavItem(_("Industrial capacity"), "boards:capacity", _reads_capacity, order=450, group="board"))
 
 
 def _reads_capacity(user) -> bool:

@@ -1,13 +1,18 @@
 from django.conf import settings
 
-from portal.navigation import menu_for
+from portal.navigation import menu_tree
 
 
 def portal(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     return {
-        "nav_items": menu_for(user) if authenticated else [],
+        "nav": menu_tree(user, _view_name(request)) if authenticated else {"main": [], "user": []},
         "portal_env": settings.DJANGO_ENV,
         "request_id": getattr(request, "request_id", ""),
     }
+
+
+def _view_name(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match else ""

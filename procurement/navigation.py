@@ -34,4 +34,4 @@ def register_menu() -> None:
         (_("Delivery performance"), "procurement:delivery-performance", _alliance_reader, 250),
         (_("Catalogue"), "procurement:item-list", granted("procurement.Item", VIEW), 260),
     ):
-        register(NavItem(label, url_name, visible, order=order))
+        register(NavItem(label, url_name, visible, order=order, group="procurement"))

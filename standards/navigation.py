@@ -19,7 +19,7 @@ def _records_own_responses(user) -> bool:
 def register_menu() -> None:
     """Called from StandardsConfig.ready()."""
     for label, url_name, visible, order in (
-        (_("Standards"), "standards:standard-list", granted("standards.Standard", VIEW), 300),
+        (_("STANAG catalogue"), "standards:standard-list", granted("standards.Standard", VIEW), 300),
         (_("Ratification matrix"), "standards:matrix", granted("standards.NationalResponse", VIEW), 310),
         (_("Record responses"), "standards:response-form", _records_own_responses, 315),
         (
@@ -29,4 +29,4 @@ def register_menu() -> None:
             320,
         ),
     ):
-        register(NavItem(label, url_name, visible, order=order))
+        register(NavItem(label, url_name, visible, order=order, group="standards"))

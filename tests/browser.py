@@ -94,3 +94,9 @@ def axe_violations(page) -> list[str]:
         WCAG_21_AA,
     )
     return list(result)
+
+
+def open_menu(page, theme: str, link: str) -> None:
+    """Go to a page through the main menu, as a user does: open its theme, then follow the link."""
+    page.click(f"nav.mainnav summary:has-text('{theme}')")
+    page.click(f"nav.mainnav a:has-text('{link}')")

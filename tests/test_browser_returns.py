@@ -6,7 +6,7 @@ test-artifacts/expenditure-return/."""
 import pytest
 
 from pledges.tests.dip_data import import_nato_2026
-from tests.browser import browser_page, csp_violations
+from tests.browser import browser_page, csp_violations, open_menu
 from tests.test_browser_plans import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ def test_director_files_a_return_and_the_secretariat_reads_it(live_server, make_
 
     with browser_page("expenditure-return") as page:
         sign_in(page, base, "dir_pol")
-        page.click("text=Expenditure data")
+        open_menu(page, "Defence investment", "Expenditure data")
         page.wait_for_url(f"{base}/pledges/expenditure/")
         page.fill("#id_start-edition_year", "2026")
         page.click("text=Start the return")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from boards.tests.factories import make_meeting, make_risk, make_world
-from tests.browser import axe_violations, browser_page, csp_violations
+from tests.browser import axe_violations, browser_page, csp_violations, open_menu
 from tests.test_browser_plans import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def test_minutes_are_drafted_approved_at_the_next_meeting_and_the_heat_map_draws
     with browser_page("boards") as page:
         page.set_viewport_size({"width": 1366, "height": 900})
         sign_in(page, base, "w_wg1")
-        page.click("nav >> text=Meetings")
+        open_menu(page, "Board", "Meetings")
         page.click("text=Capacity returns")
         page.wait_for_selector("[data-testid=minutes]")
         assert axe_violations(page) == []

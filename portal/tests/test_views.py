@@ -274,3 +274,24 @@ def test_server_errors_are_json_under_the_api_and_a_page_elsewhere(rf, db):
     page = server_error(rf.get("/activity/"))
     assert page.status_code == 500
     assert b"Something went wrong on our side" in page.content
+
+
+def test_the_menu_groups_by_theme_and_puts_the_portals_tools_in_the_user_menu(client, secretariat, nspa):
+    client.force_login(secretariat)
+    body = client.get("/").content.decode()
+    menu = body.split('class="mainnav"')[1].split("</nav>")[0]
+    themes = [part.split("</summary>")[0].rsplit(">", 1)[1] for part in menu.split("<summary")[1:]]
+    assert themes == ["National plans", "Defence investment", "Procurement", "Standards", "Board"]
+    assert 'href="/jobs/"' not in menu
+    assert 'href="/api/docs/"' not in menu
+    user_menu = body.split('class="usermenu-panel"')[1].split("</details>")[0]
+    assert 'href="/jobs/"' in user_menu
+    assert 'href="/api/docs/"' in user_menu
+    # A theme holding the page is marked; a theme of one entry is that link (NSPA's one plan page).
+    page = client.get(reverse("procurement:framework-list")).content.decode()
+    procurement = page.split("<summary")[3].split("</details>")[0]
+    assert 'class="is-current"' in procurement
+    assert 'aria-current="page"' in procurement
+    client.force_login(nspa)
+    nspa_menu = client.get("/").content.decode().split('class="mainnav"')[1].split("</nav>")[0]
+    assert "National plans</summary>" not in nspa_menu

@@ -13,7 +13,7 @@ from procurement import services as procurement_services
 from procurement.tests.factories import ItemFactory, make_calloff, make_framework, nspa_user
 from standards import services
 from standards.tests.factories import make_domain, make_standard
-from tests.browser import axe_violations, browser_page, csp_violations
+from tests.browser import axe_violations, browser_page, csp_violations, open_menu
 from tests.test_browser_plans import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def test_a_reservation_reaches_the_matrix_and_raises_an_alert(live_server, make_
     with browser_page("standards") as page:
         page.set_viewport_size({"width": 1366, "height": 800})
         sign_in(page, base, "dir_pol")
-        page.click("nav >> text=Record responses")
+        open_menu(page, "Standards", "Record responses")
         page.wait_for_selector("[data-testid=response-form]")
         assert axe_violations(page) == []
         row = page.locator(f"#row-{edition.pk}")
