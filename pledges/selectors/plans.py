@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from pledges.choices import Commitment
 from pledges.models import (
     ENTRY_KINDS,
     NationalPlan,
@@ -103,6 +104,16 @@ class PlanDetail:
                 grouped[entry.commitment].append(entry)
         return grouped
 
+    def empty_sections(self) -> list[tuple[int, str]]:
+        """The version's sections that hold nothing, as (commitment, title): no narrative (blank
+        text counts as none) and no capacity line, investment or measure under the commitment."""
+        entries = self.entries_by_section()
+        return [
+            (section.commitment, Commitment(section.commitment).label)
+            for section in self.version.sections.all()
+            if not section.narrative.strip() and not entries.get(section.commitment)
+        ]
+
 
 def plan_detail_get(
     *, user, plan: NationalPlan, version: PlanVersion | None = None, review_comments: bool = True
@@ -138,3 +149,13 @@ def plan_detail_get(
         )
         comments = reviewed.listed if reviewed else []
     return PlanDetail(plan=plan, version=version, review_comments=comments)
+
+
+def plan_previous_get(*, user, plan: NationalPlan) -> NationalPlan | None:
+    """The nation's latest plan before ``plan``'s cycle that ``user`` sees: what year on year compares."""
+    return (
+        plan_list(user=user)
+        .filter(nation=plan.nation_id, cycle__year__lt=plan.cycle.year)
+        .order_by("-cycle__year")
+        .first()
+    )

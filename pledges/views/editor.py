@@ -31,7 +31,7 @@ from pledges import forms, selectors, services
 from pledges.choices import Commitment
 from pledges.models import ENTRY_KINDS, CapacityLine, Investment, Measure, NationalPlan, PlanVersion
 from pledges.views.export import may_upload_capacity
-from pledges.views.review import may_compare, previous_plan
+from pledges.views.review import may_compare
 from pledges.workspace import late_note
 from portal import formats
 from portal.exceptions import Conflict
@@ -293,7 +293,7 @@ def _tools(request: HttpRequest, plan: NationalPlan, version: PlanVersion) -> li
     if may_compare(user):
         if version.number > 1:
             tools.append(tool("diff", _("Compare plan versions"), "plan-diff"))
-        previous = previous_plan(user=user, plan=plan)
+        previous = selectors.plan_previous_get(user=user, plan=plan)
         if previous is not None:
             label = _("Compare with the %(year)s plan") % {"year": previous.cycle.year}
             tools.append(tool("diff-yoy", label, "plan-diff-yoy"))
@@ -501,17 +501,6 @@ def _problem(request: HttpRequest, plan: NationalPlan, title: str, message: str,
     )
 
 
-def empty_sections(detail: selectors.PlanDetail) -> list[tuple[int, str]]:
-    """The sections of the version that hold nothing, as (commitment, title): no narrative (blank
-    text counts as none) and no capacity line, investment or measure under the commitment."""
-    entries = detail.entries_by_section()
-    return [
-        (section.commitment, Commitment(section.commitment).label)
-        for section in detail.version.sections.all()
-        if not section.narrative.strip() and not entries.get(section.commitment)
-    ]
-
-
 def _days_late(plan: NationalPlan, today: date) -> int:
     """How late a first submission today would be (0 on time; a resubmission is never late)."""
     if plan.first_submitted_at is not None:
@@ -556,11 +545,11 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"status": plan.get_status_display().lower()},
             )
             return redirect(_plan_url(plan))
-        return _submit_page(request, plan, detail, empty_sections(detail), forms.SubmitForm())
+        return _submit_page(request, plan, detail, detail.empty_sections(), forms.SubmitForm())
     form = forms.SubmitForm(request.POST)
     valid = form.is_valid()
     if plan.is_editable:  # otherwise the service's refusal says why
-        empty = empty_sections(detail)
+        empty = detail.empty_sections()
         if not valid or not form.confirms(c for c, _label in empty):
             problem = (
                 _("The plan was not submitted: correct the note for the reviewer.")

@@ -162,7 +162,7 @@ def _review_page(
         "may_decide": may_review and plan.status == PlanStatus.IN_REVIEW,
         "may_diff": may_compare(user),
         # Year on year only links where there is an earlier plan to compare with.
-        "previous_plan": previous_plan(user=user, plan=plan) if may_compare(user) else None,
+        "previous_plan": selectors.plan_previous_get(user=user, plan=plan) if may_compare(user) else None,
         "late_note": late_note(plan),
     }
     return render(request, "pledges/review/review.html", context, status=status)
@@ -264,16 +264,6 @@ def may_compare(user) -> bool:
     return may(user, PlanSection, VIEW)  # NSPA may know the plan but not read its narrative
 
 
-def previous_plan(*, user, plan: NationalPlan) -> NationalPlan | None:
-    """The nation's latest plan before ``plan``'s cycle that ``user`` sees: what year on year compares."""
-    return (
-        selectors.plan_list(user=user)
-        .filter(nation=plan.nation_id, cycle__year__lt=plan.cycle.year)
-        .order_by("-cycle__year")
-        .first()
-    )
-
-
 def _diffable_plan(request: HttpRequest, pk: int) -> NationalPlan:
     plan = get_for(request, selectors.plan_list, pk)
     if not may_compare(request.user):
@@ -348,7 +338,7 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_diff_yoy(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     plan = _diffable_plan(request, pk)
-    previous = previous_plan(user=user, plan=plan)
+    previous = selectors.plan_previous_get(user=user, plan=plan)
     extra = {"yoy": True, "previous": previous}
     if previous is None:
         return _diff_page(
