@@ -9,7 +9,7 @@ from django.db.models import Q
 from pledges import models as m
 from pledges.choices import DatasetSource, DatasetStatus
 from portal.choices import Role
-from portal.models import Nation
+from portal.models import Nation, User
 from portal.permissions import ADD, ALL, CHANGE, VIEW, Scope, extend, own_nation, register
 
 SUBMIT, REVIEW = "submit", "review"
@@ -152,3 +152,21 @@ def register_expenditure_rules() -> None:
         Nation,
         {OPEN_DIP_NATION: {Role.SECRETARIAT: ALL, Role.BOARD_MEMBER: ALL, Role.DIRECTOR: own_nation("pk")}},
     )
+
+
+def nation_directors(nation_id):
+    """The active national armaments directors of a nation: who hears of its plan."""
+    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
+
+
+def secretariat():
+    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
+
+
+def register_audiences() -> None:
+    """Who hears of each plan notification; ``notify`` still keeps only those who may see it."""
+    from portal import notifications
+
+    notifications.audience("plan_submitted", lambda plan: secretariat())
+    for kind in ("plan_review_started", "plan_returned", "plan_accepted", "plan_due", "plan_overdue"):
+        notifications.audience(kind, lambda plan: nation_directors(plan.nation_id))

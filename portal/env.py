@@ -154,3 +154,57 @@ def parse_redis_url(name: str, value: str | None) -> str | None:
     if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
         raise EnvError(f"{name}: expected redis://host:6379/0 or rediss://..., got {value!r}")
     return value
+
+
+def parse_email_url(name: str, value: str | None, *, file_default: Path) -> dict:
+    """Turn EMAIL_URL into Django's EMAIL_* settings.
+
+    ``smtp://user:password@host:587?tls=true`` (STARTTLS), ``smtps://…:465`` (implicit TLS),
+    ``file:///var/mail/portal`` (one file per mail, for development), ``console:`` (standard
+    output). Unset: files under ``file_default``.
+    """
+    if value is None:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(file_default),
+        }
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise EnvError(f"{name}: not a valid URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "file":
+        path = unquote(parts.path)
+        if not path:
+            raise EnvError(f"{name}: file URL needs a directory, e.g. file:///var/mail/portal")
+        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": path}
+    if scheme not in {"smtp", "smtps"}:
+        raise EnvError(
+            f"{name}: unsupported scheme {parts.scheme!r}; use smtp://host:587, smtps://, file:// or console:"
+        )
+    if not parts.hostname:
+        raise EnvError(f"{name}: missing host, e.g. smtp://relay.example.org:587")
+    options = dict(parse_qsl(parts.query))
+    unknown = set(options) - {"tls", "timeout"}
+    if unknown:
+        raise EnvError(f"{name}: unknown option(s) {', '.join(sorted(unknown))}; use tls and timeout")
+    tls = options.get("tls", "false").lower()
+    if tls not in _TRUE | _FALSE:
+        raise EnvError(f"{name}: tls must be true or false, got {options['tls']!r}")
+    try:
+        timeout = int(options.get("timeout", "10"))
+    except ValueError:
+        raise EnvError(f"{name}: timeout must be a number of seconds, got {options['timeout']!r}") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port or (465 if scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": scheme == "smtps",
+        "EMAIL_USE_TLS": scheme == "smtp" and tls in _TRUE,
+        "EMAIL_TIMEOUT": timeout,
+    }

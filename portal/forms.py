@@ -4,6 +4,7 @@ version an editor started from, and the date input."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -64,6 +65,13 @@ class QuickSelect(forms.Select):
 class PreferencesForm(forms.Form):
     """The signed-in user's own settings on their profile page."""
 
+    field_order = ["time_zone", "language"]
+    language = forms.ChoiceField(
+        label=_("Language of your emails"),
+        required=False,
+        help_text=_("Notifications and digests are written in this language."),
+    )
+
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         required=False,
@@ -74,7 +82,35 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         from portal.models import time_zones
 
+        self.fields["language"].choices = [("", _("The portal's default (English)")), *settings.LANGUAGES]
+
         self.fields["time_zone"].choices = [
             ("", _("UTC (the default)")),
             *((zone, zone.replace("_", " ")) for zone in sorted(time_zones())),
         ]
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notification, grouped by theme: at once, daily digest or no email.
+    A compulsory kind offers no "no email"."""
+
+    def __init__(self, *args, channels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.models import NotificationPreference
+        from portal.notifications import GROUPS, KINDS
+
+        Channel = NotificationPreference.Channel
+        self.groups = []
+        for group, title in GROUPS.items():
+            names = []
+            for kind in sorted((k for k in KINDS.values() if k.group == group), key=lambda k: str(k.label)):
+                choices = [c for c in Channel.choices if not (kind.compulsory and c[0] == Channel.OFF)]
+                self.fields[kind.key] = forms.ChoiceField(
+                    label=kind.label,
+                    choices=choices,
+                    initial=channels.get(kind.key, kind.default),
+                    help_text=_("Compulsory: it cannot be turned off.") if kind.compulsory else "",
+                )
+                names.append(kind.key)
+            if names:
+                self.groups.append((title, [self[name] for name in names]))

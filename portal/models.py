@@ -82,6 +82,17 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text=_("Times are shown in this zone, with its name. Empty shows them in UTC."),
     )
+    # The language of the portal's emails to this user; empty is the portal's default language.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the emails the portal sends you."),
+    )
+    # The header's unread count without a query on every page: only portal.notifications writes
+    # it, by recounting in the transaction that changed the rows, and ``save`` never does.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -114,7 +125,16 @@ class User(AbstractUser):
         """API tokens die with a password change and with deactivation, on every path that saves
         the user (admin, ``changepassword``, password reset, services). ``set_password`` keeps the
         new password in ``_password`` until the save; Django leaves it unset for hash upgrades,
-        which are not password changes."""
+        which are not password changes.
+
+        A save of a loaded user never writes ``unread_notifications``: the copy in memory may be
+        older than a notification written since."""
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "unread_notifications"
+            ]
         reason = None
         if self.pk is not None:
             if not self.is_active:
@@ -243,3 +263,91 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class Notification(models.Model):
+    """One thing that happened, told to one user (``portal.notifications``).
+
+    The text is rendered from ``kind`` and ``params`` when shown, in the reader's language; the
+    object's name in ``params`` is taken when the event happens, as the audit trail does. A
+    non-empty ``dedupe_key`` (a reminder's threshold) makes the row unique per recipient, kind and
+    object, so a reminder job that runs twice tells nobody twice. ``email_state`` is the mail's
+    own outbox: the sending job picks up ``pending`` rows, the daily digest ``digest`` rows.
+    """
+
+    class Email(models.TextChoices):
+        NONE = "none", _("not emailed")
+        PENDING = "pending", _("to send")
+        DIGEST = "digest", _("in the next digest")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=500)
+    dedupe_key = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(max_length=8, choices=Email.choices, default=Email.NONE)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "content_type", "object_id", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_reminder_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="notification_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            models.Index(
+                fields=["email_state", "recipient"],
+                name="notification_mail_idx",
+                condition=Q(email_state__in=["pending", "digest"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from portal.notifications import render_text
+
+        return render_text(self)
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notification by email: at once, in the daily digest, or not
+    at all. No row means the kind's default; compulsory kinds ignore ``off``."""
+
+    class Channel(models.TextChoices):
+        IMMEDIATE = "immediate", _("Email at once")
+        DIGEST = "digest", _("Daily digest")
+        OFF = "off", _("No email")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=64)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.channel}"

@@ -5,8 +5,16 @@ which workspace panels it shows."""
 from django.db.models import Q
 
 from portal.choices import Role
-from portal.models import IdempotencyRecord, JobRun, Nation, ObjectChange, User
-from portal.permissions import ALL, VIEW, Scope, own_nation, own_rows, register
+from portal.models import (
+    IdempotencyRecord,
+    JobRun,
+    Nation,
+    Notification,
+    NotificationPreference,
+    ObjectChange,
+    User,
+)
+from portal.permissions import ALL, CHANGE, VIEW, Scope, own_nation, own_rows, register
 
 HOME_TEMPLATES = {
     Role.DIRECTOR: "portal/home/director.html",
@@ -99,5 +107,11 @@ def register_rules() -> None:
             }
         },
     )
+    # Notifications and their preferences are their user's alone, whatever the role (a user with
+    # no role gets none: notify() tells only those who may see the object).
+    own_notifications = dict.fromkeys(Role.values, own_rows("recipient"))
+    register(Notification, {VIEW: own_notifications, CHANGE: own_notifications})
+    own_preferences = dict.fromkeys(Role.values, own_rows("user"))
+    register(NotificationPreference, {VIEW: own_preferences, CHANGE: own_preferences})
     # Idempotency records are the API's own bookkeeping; nobody browses them.
     register(IdempotencyRecord, {})

@@ -10,7 +10,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import CONSTANTS as KNOX
 
-from portal.models import JobRun, Nation, ObjectChange
+from portal.models import JobRun, Nation, Notification, NotificationPreference, ObjectChange
 from portal.permissions import VIEW, restrict
 
 
@@ -90,3 +90,15 @@ def token_list(*, user) -> QuerySet[AuthToken]:
         .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
         .order_by("-created", "token_key")
     )
+
+
+def notification_list(*, user, unread: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (the centre pages them)."""
+    rows = restrict(Notification.objects.all(), user, VIEW).order_by("-created_at", "-pk")
+    return rows.filter(read_at__isnull=True) if unread else rows
+
+
+def notification_channels(*, user) -> dict[str, str]:
+    """The email channel the user chose for each kind they changed; the others take the kind's
+    default (``portal.notifications.Kind.default``)."""
+    return dict(restrict(NotificationPreference.objects.all(), user, VIEW).values_list("kind", "channel"))

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
@@ -16,7 +17,7 @@ from portal.audit import record_change, snapshot
 from portal.choices import AuditAction, AuditEvent, Role
 from portal.exceptions import Forbidden, NotFound
 from portal.models import Nation, User
-from portal.permissions import ADD, CHANGE, ensure_allowed, may
+from portal.permissions import ADD, CHANGE, ensure_allowed, may, restrict
 from portal.selectors import token_list
 
 # --- Generic writes: every app's create and update services build on these -------------------
@@ -136,10 +137,101 @@ def user_create(
 
 
 @transaction.atomic
-def preferences_update(*, actor: User, time_zone: str) -> User:
-    """The signed-in user's own preferences (their time zone); audited like any change."""
+def preferences_update(*, actor: User, time_zone: str, language: str | None = None) -> User:
+    """The signed-in user's own preferences (their time zone, their mails' language); audited like
+    any change."""
     user = User.objects.select_for_update().get(pk=actor.pk)
-    return model_update(user, actor=actor, changes={"time_zone": time_zone}, message="preferences updated")
+    changes = {"time_zone": time_zone} if language is None else {"time_zone": time_zone, "language": language}
+    return model_update(user, actor=actor, changes=changes, message="preferences updated")
+
+
+# --- Notifications -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
+    """Mark the actor's own unread notifications read: those in ``ids``, or all of them. Ids that
+    are not the actor's, or already read, are passed over. The row's ``read_at`` is the record of
+    a read; mark-all is also written to the trail."""
+    from portal.models import Notification
+    from portal.notifications import recount_unread
+
+    rows = restrict(Notification.objects.filter(read_at__isnull=True), actor, CHANGE)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    marked = rows.update(read_at=timezone.now())
+    if marked:
+        recount_unread([actor.pk])
+        if ids is None:
+            record_change(
+                actor=actor,
+                obj=actor,
+                action=AuditAction.UPDATE,
+                after={"notifications_marked_read": marked},
+                message="all notifications marked read",
+            )
+    return marked
+
+
+def _preference_rows(user: User) -> dict[str, str]:
+    from portal.models import NotificationPreference
+
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
+
+
+@transaction.atomic
+def notification_preferences_update(*, actor: User, channels: Mapping[str, str]) -> dict[str, str]:
+    """Set how the actor gets each kind by email. A compulsory kind may be moved to the digest but
+    not turned off; an unknown kind or channel is a field error. Audited with before and after."""
+    from portal.models import NotificationPreference
+    from portal.notifications import KINDS
+
+    Channel = NotificationPreference.Channel
+    errors = {}
+    for kind, channel in channels.items():
+        spec = KINDS.get(kind)
+        if spec is None:
+            errors[kind] = _("Unknown kind of notification.")
+        elif channel not in Channel.values:
+            errors[kind] = _("Choose at once, daily digest or no email.")
+        elif spec.compulsory and channel == Channel.OFF:
+            errors[kind] = _("This notification is compulsory: it cannot be turned off.")
+    if errors:
+        raise ValidationError(errors)
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    before = _preference_rows(actor)
+    for kind, channel in channels.items():
+        if channel == KINDS[kind].default:
+            NotificationPreference.objects.filter(user=actor, kind=kind).delete()
+        else:
+            NotificationPreference.objects.update_or_create(
+                user=actor, kind=kind, defaults={"channel": channel}
+            )
+    after = _preference_rows(actor)
+    if before != after:
+        record_change(
+            actor=actor,
+            obj=actor,
+            action=AuditAction.UPDATE,
+            before={"notification_preferences": before},
+            after={"notification_preferences": after},
+            message="notification preferences updated",
+        )
+    return after
+
+
+@transaction.atomic
+def notification_unsubscribe(*, user: User, kind: str) -> bool:
+    """Turn one optional kind's mails off for ``user``, from the signed link in a mail (the link
+    is the user's authority here, so the user is the actor). False for a compulsory kind."""
+    from portal.models import NotificationPreference
+    from portal.notifications import KINDS
+
+    spec = KINDS[kind]
+    if spec.compulsory:
+        return False
+    notification_preferences_update(actor=user, channels={kind: NotificationPreference.Channel.OFF})
+    return True
 
 
 def _token_facts(token: AuthToken) -> dict:

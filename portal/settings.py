@@ -25,6 +25,7 @@ from portal.env import (
     env_origins,
     env_str,
     parse_database_url,
+    parse_email_url,
     parse_redis_url,
 )
 
@@ -223,7 +224,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "boards.tasks.flag_overdue_actions",
         "schedule": crontab(hour=0, minute=40),
     },
+    # Reminders are idempotent (one per object, kind and threshold), so hourly costs nothing and
+    # a missed run is caught up within the hour.
+    "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": crontab(minute=5)},
+    # Catches any notification mail the on-commit job did not send (broker down, a lost message).
+    "send-notification-emails": {
+        "task": "portal.tasks.send_notification_emails",
+        "schedule": timedelta(minutes=5),
+    },
+    "send-notification-digests": {
+        "task": "portal.tasks.send_notification_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
+
+# --- Email and notifications ----------------------------------------------------------------
+# EMAIL_URL: smtp://user:password@relay:587?tls=true, smtps://…, file:///dir or console:. Unset,
+# mails are written as files under .data/mail/ (one per message) for a developer to read.
+globals().update(parse_email_url("EMAIL_URL", env_str("EMAIL_URL"), file_default=DATA_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NATO Production Portal <portal@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in mails are absolute: the address users reach the portal at.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+NOTIFICATION_EMAIL_ATTEMPTS = env_int("NOTIFICATION_EMAIL_ATTEMPTS", 5, minimum=1)
 
 # --- Auth, sessions, login throttling ------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -36,3 +36,33 @@ def purge_job_runs(days: int = 90) -> int:
     """Keep the JobRun table small; the audit trail, not JobRun, is the permanent record."""
     deleted, _ = JobRun.objects.filter(finished_at__lt=timezone.now() - timedelta(days=days)).delete()
     return deleted
+
+
+@shared_task(bind=True, name="portal.tasks.send_notification_emails")
+@jobs.tracked
+def send_notification_emails(self) -> dict:
+    """Mail the notifications waiting to go out at once (queued after each notifying commit, and
+    swept by the beat)."""
+    from portal import notifications
+
+    return notifications.send_pending()
+
+
+@shared_task(bind=True, name="portal.tasks.send_notification_digests")
+@jobs.tracked
+def send_notification_digests(self) -> dict:
+    """Each user's daily digest of the notifications they asked to get that way."""
+    from portal import notifications
+
+    return notifications.send_digests()
+
+
+@shared_task(bind=True, name="portal.tasks.send_reminders")
+@jobs.tracked(atomic=True)
+def send_reminders(self) -> dict:
+    """Due and overdue reminders from every app. One transaction: a worker killed mid-run leaves
+    nothing, the redelivery starts again, and the unique (recipient, kind, object, threshold)
+    index makes a second run add nothing."""
+    from portal import notifications
+
+    return notifications.send_reminders()

@@ -9,7 +9,7 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,16 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import services, workspace
+from portal import notifications, selectors, services, workspace
 from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
-from portal.forms import PreferencesForm
-from portal.models import JobRun, ObjectChange
+from portal.forms import NotificationPreferencesForm, PreferencesForm
+from portal.models import JobRun, ObjectChange, User
 from portal.permissions import VIEW, access_in_words, reads_all, scope_label
 from portal.rules import home_panels, home_template
 from portal.selectors import jobrun_latest, jobrun_list, objectchange_list, token_list
-from portal.web import scope_errors
+from portal.web import add_service_errors, scope_errors
 
 PAGE_SIZE = 25
 
@@ -237,10 +238,17 @@ def csrf_failure(request, reason=""):
 def profile(request: HttpRequest) -> HttpResponse:
     """Who the signed-in user is, what they may do, in words (the rules' grants), and their own
     preferences (a POST saves them)."""
-    form = PreferencesForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"time_zone": request.user.time_zone, "language": request.user.language},
+    )
     if form.is_bound and form.is_valid():
         with scope_errors():
-            services.preferences_update(actor=request.user, time_zone=form.cleaned_data["time_zone"])
+            services.preferences_update(
+                actor=request.user,
+                time_zone=form.cleaned_data["time_zone"],
+                language=form.cleaned_data["language"] if "language" in request.POST else None,
+            )
         messages.success(request, _("Your preferences are saved."))
         return redirect("profile")
     return render(
@@ -248,4 +256,104 @@ def profile(request: HttpRequest) -> HttpResponse:
         "portal/profile.html",
         {"access": access_in_words(request.user), "form": form, "now": timezone.now()},
         status=400 if form.is_bound else 200,
+    )
+
+
+# --- Notifications -----------------------------------------------------------------------------
+
+NOTIFICATION_PAGE_SIZE = 30
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The notification centre: the user's own notifications, newest first; ``?unread=1`` keeps
+    the unread ones. Opening it also corrects the header's count, should it ever have drifted."""
+    unread_only = request.GET.get("unread") == "1"
+    rows = selectors.notification_list(user=request.user, unread=unread_only).select_related("content_type")
+    page = Paginator(rows, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/notifications/list.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "query": "unread=1" if unread_only else "",
+            "entries": [(n, notifications.render_text(n)) for n in page.object_list],
+        },
+    )
+
+
+def _back_to_centre(request: HttpRequest) -> HttpResponse:
+    # Back to the page of the centre the form was on (a local path only).
+    target = request.POST.get("next", "")
+    if target.startswith("/notifications/") and "//" not in target:
+        return redirect(target)
+    return redirect("notification-list")
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's notifications read; another user's id changes nothing (404)."""
+    if not selectors.notification_list(user=request.user).filter(pk=pk).exists():
+        return page_not_found(request, None)
+    services.notifications_mark_read(actor=request.user, ids=[pk])
+    return _back_to_centre(request)
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    marked = services.notifications_mark_read(actor=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", marked)
+        % {"count": marked},
+    )
+    return _back_to_centre(request)
+
+
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """How the user gets each kind by email: at once, in the daily digest, or not at all."""
+    channels = selectors.notification_channels(user=request.user)
+    form = NotificationPreferencesForm(request.POST or None, channels=channels)
+    if form.is_bound and form.is_valid():
+        try:
+            services.notification_preferences_update(actor=request.user, channels=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your notification preferences are saved."))
+            return redirect("notification-preferences")
+    return render(
+        request,
+        "portal/notifications/preferences.html",
+        {"form": form, "email": request.user.email},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_not_required
+@csrf_exempt  # the signed token in the URL is the authority, and mail clients POST it (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def notification_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop one optional kind's mails from the link in a mail, signed in or not. A GET asks for
+    confirmation (link scanners follow GETs); the POST, from the page or the mail client's
+    one-click, does it."""
+    found = notifications.read_unsubscribe_token(token)
+    user = User.objects.filter(pk=found[0], is_active=True).first() if found else None
+    if user is None:
+        return _error(
+            request,
+            404,
+            _("Link not valid"),
+            _("This unsubscribe link is not valid. Change your emails on your notification preferences."),
+        )
+    kind = notifications.KINDS[found[1]]
+    done = False
+    if request.method == "POST":
+        done = services.notification_unsubscribe(user=user, kind=kind.key)
+    return render(
+        request,
+        "portal/notifications/unsubscribe.html",
+        {"kind": kind, "done": done, "token": token, "recipient": user},
     )

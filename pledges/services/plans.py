@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from pledges.choices import AuditEvent, Commitment, PlanStatus
@@ -30,6 +31,7 @@ from portal.choices import AuditAction
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, Forbidden
 from portal.models import Nation
+from portal.notifications import notify
 from portal.permissions import ADD, CHANGE, ensure_added, ensure_allowed, may
 from portal.services import model_create, model_update
 
@@ -174,7 +176,7 @@ def plan_submit(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
     )
     # The secretariat may now read this version, and so the trail of how it was drafted.
     release_draft(plan.current_version)
-    return model_update(
+    plan = model_update(
         plan,
         actor=actor,
         action=AuditEvent.PLAN_SUBMITTED,
@@ -186,6 +188,8 @@ def plan_submit(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
             "overdue": False,
         },
     )
+    notify("plan_submitted", plan, actor=actor, url=reverse("pledges:plan-review", args=[plan.pk]))
+    return plan
 
 
 @transaction.atomic
@@ -194,13 +198,15 @@ def plan_start_review(*, actor, plan: NationalPlan, comment: str = "") -> Nation
     plan = _locked_plan(plan)
     ensure_allowed(actor, REVIEW, plan)
     _require_state(plan, {PlanStatus.SUBMITTED}, "start the review")
-    return model_update(
+    plan = model_update(
         plan,
         actor=actor,
         action=AuditEvent.PLAN_REVIEW_STARTED,
         message=comment,
         changes={"status": PlanStatus.IN_REVIEW, "reviewer": actor},
     )
+    notify("plan_review_started", plan, actor=actor, url=reverse("pledges:plan-edit", args=[plan.pk]))
+    return plan
 
 
 @dataclass(frozen=True)
@@ -243,13 +249,15 @@ def plan_return(*, actor, plan: NationalPlan, comments: Sequence[CommentInput]) 
             plan_version=reviewed, commitment=c.commitment, text=c.text.strip(), author=actor
         )
     draft = _copy_version(reviewed)
-    return model_update(
+    plan = model_update(
         plan,
         actor=actor,
         action=AuditEvent.PLAN_RETURNED,
         message="\n".join(c.text.strip() for c in cleaned),
         changes={"status": PlanStatus.RETURNED, "current_version": draft},
     )
+    notify("plan_returned", plan, actor=actor, url=reverse("pledges:plan-edit", args=[plan.pk]))
+    return plan
 
 
 @transaction.atomic
@@ -258,13 +266,15 @@ def plan_accept(*, actor, plan: NationalPlan, comment: str = "") -> NationalPlan
     plan = _locked_plan(plan)
     ensure_allowed(actor, REVIEW, plan)
     _require_state(plan, {PlanStatus.IN_REVIEW}, "accept the plan")
-    return model_update(
+    plan = model_update(
         plan,
         actor=actor,
         action=AuditEvent.PLAN_ACCEPTED,
         message=comment,
         changes={"status": PlanStatus.ACCEPTED},
     )
+    notify("plan_accepted", plan, actor=actor, url=reverse("pledges:plan-edit", args=[plan.pk]))
+    return plan
 
 
 @transaction.atomic
