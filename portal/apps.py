@@ -12,7 +12,8 @@ class PortalConfig(AppConfig):
             # lookups are registered already, and registering the core's again would drop what the
             # other apps added to them (permissions.extend).
             return
-        from portal import demo, lookups, rules  # noqa: F401 - demo registers the demo loader
+        # demo registers the demo loader; tasks registers the jobs that services queue by name.
+        from portal import demo, lookups, rules, tasks  # noqa: F401
 
         rules.register_rules()
         lookups.register()

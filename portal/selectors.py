@@ -94,11 +94,13 @@ def token_list(*, user) -> QuerySet[AuthToken]:
 
 def notification_list(*, user, unread: bool = False) -> QuerySet[Notification]:
     """The user's own notifications, newest first (the centre pages them)."""
-    rows = restrict(Notification.objects.all(), user, VIEW).order_by("-created_at", "-pk")
+    # Their own even for a superuser, whom ``restrict`` lets read every row.
+    rows = restrict(Notification.objects.filter(recipient=user.pk), user, VIEW).order_by("-created_at", "-pk")
     return rows.filter(read_at__isnull=True) if unread else rows
 
 
 def notification_channels(*, user) -> dict[str, str]:
     """The email channel the user chose for each kind they changed; the others take the kind's
     default (``portal.notifications.Kind.default``)."""
-    return dict(restrict(NotificationPreference.objects.all(), user, VIEW).values_list("kind", "channel"))
+    rows = restrict(NotificationPreference.objects.filter(user=user.pk), user, VIEW)
+    return dict(rows.values_list("kind", "channel"))

@@ -156,7 +156,7 @@ def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int
     from portal.models import Notification
     from portal.notifications import recount_unread
 
-    rows = restrict(Notification.objects.filter(read_at__isnull=True), actor, CHANGE)
+    rows = restrict(Notification.objects.filter(recipient=actor.pk, read_at__isnull=True), actor, CHANGE)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     marked = rows.update(read_at=timezone.now())

@@ -48,7 +48,9 @@ def _texts(user) -> list[str]:
 
 def test_the_workflow_tells_each_side_and_never_the_actor(owner, other, secretariat, submitted, make_user):
     colleague = make_user("director", "POL", username="pol_colleague", email="colleague@example.org")
-    assert _texts(secretariat) == [f"{owner.get_full_name() or owner.username} submitted Poland plan 2026 for review"]
+    assert _texts(secretariat) == [
+        f"{owner.get_full_name() or owner.username} submitted Poland plan 2026 for review"
+    ]
     assert _texts(owner) == []  # the actor is not told of their own act
     services.plan_start_review(actor=secretariat, plan=submitted)
     services.plan_return(actor=secretariat, plan=submitted, comments=[CommentInput("Add targets.")])
@@ -172,7 +174,9 @@ def test_preferences_choose_digest_or_off_and_are_audited(client, owner, secreta
         "plan_accepted": "off",
     }
     trail = ObjectChange.objects.get(message="notification preferences updated")
-    assert trail.after == {"notification_preferences": {"plan_review_started": "digest", "plan_accepted": "off"}}
+    assert trail.after == {
+        "notification_preferences": {"plan_review_started": "digest", "plan_accepted": "off"}
+    }
     mail.outbox.clear()
     services.plan_start_review(actor=secretariat, plan=submitted)
     services.plan_accept(actor=secretariat, plan=submitted)
@@ -252,7 +256,9 @@ def test_reminders_are_sent_once_per_threshold(owner, cycle, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY + dt.timedelta(days=11))
     send_reminders()
     send_reminders()
-    keys = list(Notification.objects.filter(recipient=owner).order_by("pk").values_list("dedupe_key", flat=True))
+    keys = list(
+        Notification.objects.filter(recipient=owner).order_by("pk").values_list("dedupe_key", flat=True)
+    )
     assert keys == ["due-14", "due-7", "overdue"]
 
 

@@ -32,6 +32,77 @@ ROWS = [
         data={"time_zone": "Mars/Olympus_Mons"},
         variant="unknown-zone",
     ),
+    # The notification centre: everyone's own (build_context gives each visitor one).
+    Row("notification-list", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 5, "nspa": 4}),
+    Row(
+        "notification-list",
+        "GET",
+        {"anonymous": 302, **SIGNED_IN_OK},
+        query="unread=1",
+        variant="unread",
+        queries={"director": 5},
+    ),
+    Row("notification-list", "POST", SIGNED_IN_405),
+    # Marking one read is kept on the row itself (read_at), not in the trail: it changes nothing
+    # anybody else reads. Another user's notification is a 404, as one that does not exist.
+    Row(
+        "notification-read",
+        "POST",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 404), "secretariat": 302},
+        kwargs=lambda ctx: {"pk": ctx["notification"].pk},
+        audit=False,
+    ),
+    Row(
+        "notification-read",
+        "GET",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 405)},
+        kwargs=lambda ctx: {"pk": 1},
+    ),
+    Row("notification-read-all", "POST", {"anonymous": 302, **dict.fromkeys(ROLES, 302)}, audit=True),
+    Row("notification-read-all", "GET", SIGNED_IN_405),
+    Row(
+        "notification-preferences",
+        "GET",
+        {"anonymous": 302, **SIGNED_IN_OK},
+        queries={"director": 4, "nspa": 3},
+    ),
+    Row(
+        "notification-preferences",
+        "POST",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 302)},
+        data=lambda ctx: _channels(plan_accepted="digest"),
+        variant="valid",
+        audit=True,
+    ),
+    Row(
+        "notification-preferences",
+        "POST",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 400)},
+        data=lambda ctx: _channels(plan_returned="off"),
+        variant="compulsory-off",
+    ),
+    # The signed link is the authority, signed in or not (mail clients POST it without a session).
+    Row(
+        "notification-unsubscribe",
+        "GET",
+        {"anonymous": 200, **SIGNED_IN_OK},
+        kwargs=lambda ctx: {"token": ctx["unsubscribe_token"]},
+        queries={"anonymous": 1, "director": 4},
+    ),
+    Row(
+        "notification-unsubscribe",
+        "POST",
+        {"anonymous": 200, **SIGNED_IN_OK},
+        kwargs=lambda ctx: {"token": ctx["unsubscribe_token"]},
+        audit=True,
+    ),
+    Row(
+        "notification-unsubscribe",
+        "GET",
+        {"anonymous": 404, **dict.fromkeys(ROLES, 404)},
+        kwargs=lambda ctx: {"token": "forged"},
+        variant="forged",
+    ),
     Row("login", "GET", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}, queries={"anonymous": 0}),
     # An empty sign-in form is shown again with its errors; signed-in users are sent home.
     Row("login", "POST", {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),
@@ -68,11 +139,42 @@ ROWS = [
 ]
 
 
+def _channels(**chosen) -> dict:
+    from portal.notifications import KINDS
+
+    return {kind: chosen.get(kind, spec.default) for kind, spec in KINDS.items()}
+
+
+def _notification(user):
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models import Notification
+
+    return Notification.objects.create(
+        recipient=user,
+        kind="plan_accepted",
+        content_type=ContentType.objects.get_for_model(user),
+        object_id=str(user.pk),
+        params={"object": "Matrix plan", "actor": "Matrix"},
+        url="/",
+    )
+
+
 def build_context(users_by_role) -> dict:
-    # A job of every visitor's own: an empty page skips its query, which would hide growth.
+    # A job and an unread notification of every visitor's own: an empty page skips its query,
+    # which would hide growth.
+    from portal.notifications import recount_unread, unsubscribe_token
+
     for user in users_by_role.values():
         JobRunFactory(requested_by=user)
-    return {"job": JobRunFactory(requested_by=users_by_role["secretariat"])}
+        _notification(user)
+    recount_unread(user.pk for user in users_by_role.values())
+    secretariat = users_by_role["secretariat"]
+    return {
+        "job": JobRunFactory(requested_by=secretariat),
+        "notification": _notification(secretariat),
+        "unsubscribe_token": unsubscribe_token(secretariat.pk, "plan_accepted"),
+    }
 
 
 def grow(context) -> None:
@@ -83,4 +185,5 @@ def grow(context) -> None:
     for user in context["users"].values():
         JobRunFactory(requested_by=user)
         make_change(user)
+        _notification(user)
     Nation.objects.create(code="ZZM", name="Matrixland", kind="partner")
