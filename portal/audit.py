@@ -136,3 +136,94 @@ def row_last_change(model: type[models.Model], *, actions: Iterable[str] = ()) -
     if actions:
         changes = changes.filter(action__in=list(actions))
     return Subquery(changes.order_by("-time").values("time")[:1])
+
+
+# --- Reading the trail -------------------------------------------------------------------------
+
+# Bookkeeping that says nothing to a reader of the trail.
+_UNSHOWN = frozenset({"password", "last_login", "unread_notifications"})
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    change: ObjectChange
+    record_type: str
+    action: str
+    fields: list[FieldChange]
+
+
+def _action_label(action: str) -> str:
+    from portal.choices import AuditAction
+
+    if action in AuditAction.values:
+        return str(AuditAction(action).label)
+    # A business event ("plan.review_started"): its name in words (the events have no labels).
+    return action.replace(".", " ").replace("_", " ").capitalize()
+
+
+def _shown(value, field) -> str:
+    from django.utils.formats import date_format, number_format
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.is_relation:
+        return gettext("a record")  # the row it points at may not be the reader's to see
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, str) and field is not None:
+        import datetime as dt
+
+        kind = field.get_internal_type()
+        try:
+            if kind == "DateField":
+                return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+            if kind == "DateTimeField":
+                return date_format(dt.datetime.fromisoformat(value), "DATETIME_FORMAT")
+        except ValueError:
+            pass
+        if kind == "DecimalField":
+            return number_format(value, force_grouping=True)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
+    if isinstance(value, dict | list):
+        return (
+            ", ".join(f"{k}: {v}" for k, v in value.items())
+            if isinstance(value, dict)
+            else ", ".join(map(str, value))
+        )
+    text = str(value)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def describe(change: ObjectChange) -> ChangeView:
+    """One trail row in words: the record's type, the action, and each field that changed with its
+    label, before and after. A field the model no longer has keeps its name, in words."""
+    model = change.content_type.model_class()
+    fields = {}
+    if model is not None:
+        for field in model._meta.concrete_fields:
+            fields[field.attname] = fields[field.name] = field
+    rows = []
+    before, after = change.before or {}, change.after or {}
+    for key in change.changed_fields:
+        if key in _UNSHOWN:
+            continue
+        field = fields.get(key)
+        label = str(field.verbose_name) if field is not None else key.replace("_", " ")
+        rows.append(
+            FieldChange(
+                label[:1].upper() + label[1:], _shown(before.get(key), field), _shown(after.get(key), field)
+            )
+        )
+    record_type = str(model._meta.verbose_name) if model is not None else change.content_type.model
+    return ChangeView(change, record_type[:1].upper() + record_type[1:], _action_label(change.action), rows)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from portal.choices import JobState, NationKind
+from portal.forms import DATE_INPUT
 from portal.models import JobRun, Nation, ObjectChange
 from portal.permissions import OWN_NATION, VIEW, scope_label
 
@@ -119,13 +121,34 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
     action = django_filters.CharFilter(lookup_expr="istartswith", label=_("Action"))
     actor = django_filters.CharFilter(field_name="actor_username", lookup_expr="iexact", label=_("User"))
     content_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.order_by("app_label", "model"), label=_("Record type")
+        queryset=ContentType.objects.none(),
+        label=_("Record type"),
+        help_text=_("The kind of record changed."),
     )
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("Since"))
+    since = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__gte", label=_("Since"), widget=DATE_INPUT
+    )
+    until = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__lte", label=_("Until"), widget=DATE_INPUT
+    )
 
     class Meta:
         model = ObjectChange
-        fields = ["action", "actor", "content_type", "since"]
+        fields = ["action", "actor", "content_type", "since", "until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The records the portal audits (those with a rule), named in words, not Django's internals.
+        from portal.permissions import registered_models
+
+        metas = [model._meta.concrete_model._meta for model in registered_models()]
+        names = {(m.app_label, m.model_name): str(m.verbose_name).capitalize() for m in metas}
+        audited = Q()
+        for app_label, model in names:
+            audited |= Q(app_label=app_label, model=model)
+        field = self.filters["content_type"].field
+        field.queryset = ContentType.objects.filter(audited).order_by("model")
+        field.label_from_instance = lambda ct: names.get((ct.app_label, ct.model), ct.model)
 
 
 class JobRunFilterSet(django_filters.FilterSet):

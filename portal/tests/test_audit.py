@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from portal.audit import record_change, snapshot
 from portal.models import ObjectChange, User
@@ -89,3 +90,40 @@ def test_snapshot_is_json_safe_and_never_holds_the_password(owner):
     assert "password" not in data
     assert data["nation_id"] == owner.nation_id
     assert isinstance(data["date_joined"], str)
+
+
+def test_the_trail_shows_labels_values_before_and_after_and_no_raw_field_names(client, owner):
+    from django.urls import reverse
+
+    from portal import services
+
+    services.preferences_update(actor=owner, time_zone="Europe/Warsaw")
+    services.preferences_update(actor=owner, time_zone="Europe/Brussels")
+    client.force_login(owner)
+    page = client.get(reverse("activity")).content.decode()
+    assert "<dt>Time zone</dt>" in page
+    assert "<del>Europe/Warsaw</del> → " in page
+    assert "<ins>Europe/Brussels</ins>" in page
+    assert "time_zone" not in page
+    assert "unread_notifications" not in page
+    assert ">Updated</span>" in page
+    # Filter by record type (in words), user and a date range.
+    form = client.get(reverse("activity")).content.decode()
+    assert ">User</option>" in form
+    assert "contenttypes" not in form
+    today = timezone.localdate().isoformat()
+    narrowed = client.get(reverse("activity"), {"actor": owner.username, "since": today, "until": today})
+    assert narrowed.content.decode().count("<del>Europe/Warsaw</del>") == 1
+    before = client.get(reverse("activity"), {"until": "2000-01-01"}).content.decode()
+    assert "Europe/Warsaw" not in before
+
+
+def test_a_reference_to_another_record_shows_that_it_changed_not_its_id(owner):
+    from portal.audit import describe
+
+    with transaction.atomic():
+        change = record_change(
+            actor=owner, obj=owner, action="update", before={"nation_id": 3}, after={"nation_id": 4}
+        )
+    (field,) = describe(change).fields
+    assert (field.label, field.before, field.after) == ("Nation", "a record", "a record")
