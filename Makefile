@@ -60,6 +60,8 @@ bench: install-dev
 	$(BIN)/python bench/xlsx_limits.py
 	$(BIN)/python bench/standards.py
 	$(BIN)/python bench/boards.py
+	$(BIN)/python bench/home.py
+	$(BIN)/python bench/digest.py
 
 # Mutation testing of the pure rule modules ([tool.mutmut] in pyproject.toml) on the SQLite default,
 # outside CI like bench; about 40 minutes on two shared cores. A full run every time: mutmut's cache

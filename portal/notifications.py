@@ -288,10 +288,11 @@ def _when(notification: Notification, user: User) -> str:
 
 
 def _mail_entry(notification: Notification, user: User) -> dict:
+    when = _when(notification, user)
+    actor = notification.actor_name
     return {
         "text": render_text(notification),
-        "actor": notification.actor_name,
-        "when": _when(notification, user),
+        "byline": gettext("By %(who)s, %(when)s") % {"who": actor, "when": when} if actor else when,
         "url": absolute(notification.url),
         "label": str(KINDS[notification.kind].label) if notification.kind in KINDS else "",
     }
@@ -336,17 +337,20 @@ def _headers(context: dict, user: User) -> dict:
     return headers
 
 
-def build_digest(user: User, notifications: list[Notification]) -> EmailMultiAlternatives:
+def _digest_links() -> dict:
+    return {
+        "preferences_url": absolute(reverse("notification-preferences")),
+        "centre_url": absolute(reverse("notification-list")),
+    }
+
+
+def build_digest(
+    user: User, notifications: list[Notification], links: dict | None = None
+) -> EmailMultiAlternatives:
     """A day's ``digest`` notifications for one user, as one mail in their language."""
     with translation.override(_language_of(user)):
         entries = [_mail_entry(n, user) for n in notifications]
-        context = {
-            "entries": entries,
-            "user": user,
-            "preferences_url": absolute(reverse("notification-preferences")),
-            "centre_url": absolute(reverse("notification-list")),
-            "unsubscribe_url": "",
-        }
+        context = {"entries": entries, "user": user, "unsubscribe_url": "", **(links or _digest_links())}
         count = len(entries)
         subject = gettext("[NATO Production Portal] Your daily digest: %(count)s notification(s)") % {
             "count": count
@@ -421,7 +425,10 @@ def digest_messages(now: dt.datetime | None = None) -> list[tuple[EmailMultiAlte
     by_user: dict[int, list[Notification]] = defaultdict(list)
     for row in rows:
         by_user[row.recipient_id].append(row)
-    return [(build_digest(items[0].recipient, items), [n.pk for n in items]) for items in by_user.values()]
+    links = _digest_links()
+    return [
+        (build_digest(items[0].recipient, items, links), [n.pk for n in items]) for items in by_user.values()
+    ]
 
 
 def send_digests() -> dict:

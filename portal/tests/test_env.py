@@ -132,3 +132,49 @@ def test_database_url_parsing(tmp_path):
     with pytest.raises(EnvError, match="missing host"):
         parse_database_url("DATABASE_URL", "postgres:///portal", sqlite_default=tmp_path, conn_max_age=0)
     assert parse_redis_url("REDIS_URL", "rediss://cache:6380/1") == "rediss://cache:6380/1"
+
+
+def test_email_url_defaults_to_files_and_reads_smtp_relays(tmp_path):
+    from portal.env import parse_email_url
+
+    default = parse_email_url("EMAIL_URL", None, file_default=tmp_path / "mail")
+    assert default == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    relay = parse_email_url(
+        "EMAIL_URL", "smtp://por%40tal:s%3Acret@relay.example.org:587?tls=true", file_default=tmp_path
+    )
+    assert relay["EMAIL_HOST"] == "relay.example.org"
+    assert relay["EMAIL_PORT"] == 587
+    assert (relay["EMAIL_HOST_USER"], relay["EMAIL_HOST_PASSWORD"]) == ("por@tal", "s:cret")
+    assert (relay["EMAIL_USE_TLS"], relay["EMAIL_USE_SSL"]) == (True, False)
+    implicit = parse_email_url("EMAIL_URL", "smtps://relay.example.org", file_default=tmp_path)
+    assert (implicit["EMAIL_PORT"], implicit["EMAIL_USE_SSL"], implicit["EMAIL_USE_TLS"]) == (
+        465,
+        True,
+        False,
+    )
+    assert parse_email_url("EMAIL_URL", "console:", file_default=tmp_path)["EMAIL_BACKEND"].endswith(
+        "console.EmailBackend"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("imap://relay", "unsupported scheme"),
+        ("smtp://", "missing host"),
+        ("smtp://relay?tls=maybe", "tls must be true or false"),
+        ("smtp://relay?timeout=soon", "timeout must be a number"),
+        ("smtp://relay?ssl=1", "unknown option"),
+        ("smtp://relay:99999", "not a valid URL"),
+        ("file://", "needs a directory"),
+    ],
+)
+def test_a_bad_email_url_names_the_variable(value, message, tmp_path):
+    from portal.env import EnvError, parse_email_url
+
+    with pytest.raises(EnvError, match=message) as caught:
+        parse_email_url("EMAIL_URL", value, file_default=tmp_path)
+    assert str(caught.value).startswith("EMAIL_URL: ")

@@ -32,7 +32,7 @@ class Inbox:
     def __init__(self):
         self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
@@ -78,7 +78,7 @@ def test_a_real_smtp_server_gets_the_mail_in_the_recipients_language(
     assert message["To"] == "directeur@defense.example"
     assert message["Content-Language"] == "fr"
     assert message["Auto-Submitted"] == "auto-generated"
-    assert "a commencé l’examen de Poland plan 2026" in message["Subject"]
+    assert "a commencé l’examen de Poland plan 2026" in message["Subject"]  # noqa: RUF001
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith(f"<{settings.PORTAL_BASE_URL}/notifications/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -131,7 +131,7 @@ def test_mail_goes_at_once_in_the_recipients_language(owner, secretariat, submit
     message = mail.outbox[0]
     assert message.to == ["owner@example.org"]
     assert message.extra_headers["Content-Language"] == "fr"
-    assert "a commencé l’examen" in message.subject
+    assert "a commencé l’examen" in message.subject  # noqa: RUF001
     html = message.alternatives[0][0]
     assert 'lang="fr"' in html
     assert settings.PORTAL_BASE_URL + reverse("pledges:plan-edit", args=[submitted.pk]) in message.body
