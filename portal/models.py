@@ -318,6 +318,12 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # Who has a reminder already (portal.notifications.notify).
+            models.Index(
+                fields=["content_type", "object_id", "kind", "dedupe_key"],
+                name="notification_reminder_idx",
+                condition=~Q(dedupe_key=""),
+            ),
             models.Index(
                 fields=["email_state", "recipient"],
                 name="notification_mail_idx",

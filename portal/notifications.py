@@ -110,11 +110,14 @@ class Reminder:
 
 
 def due_threshold(date: dt.date, today: dt.date) -> str | None:
-    """The reminder a due date calls for today: "overdue" once it has passed, else the smallest
-    of 14, 7 and 1 days it is within, else None. A job that missed days sends the current one."""
+    """The reminder a due date calls for today: "overdue" once it has passed (for
+    ``NOTIFICATION_OVERDUE_DAYS``), else the smallest of 14, 7 and 1 days it is within, else None.
+    A job that missed days sends the current one."""
     days = (date - today).days
     if days < 0:
-        return "overdue"
+        # Long past due when the job first sees it (a new deployment, a restored backup): the
+        # workspaces show it; a mail about it now would be noise.
+        return "overdue" if -days <= settings.NOTIFICATION_OVERDUE_DAYS else None
     within = [t for t in DUE_THRESHOLDS if days <= t]
     return f"due-{min(within)}" if within else None
 
@@ -157,19 +160,27 @@ def notify(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify() must be called inside the service's transaction.atomic()")
     spec = KINDS[kind]
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    told = set()
+    if dedupe_key:
+        # A reminder runs every hour: who has it already costs one query, and ends most runs here.
+        told = set(
+            Notification.objects.filter(
+                kind=kind, content_type=content_type, object_id=str(obj.pk), dedupe_key=dedupe_key
+            ).values_list("recipient_id", flat=True)
+        )
     candidates = recipients if recipients is not None else _audiences[kind](obj)
     actor_pk = getattr(actor, "pk", None)
     users = {
         user.pk: user
         for user in candidates
-        if user.is_active and user.pk != actor_pk and allows(user, VIEW, obj)
+        if user.is_active and user.pk != actor_pk and user.pk not in told and allows(user, VIEW, obj)
     }
     if not users:
         return 0
     chosen = dict(
         NotificationPreference.objects.filter(user__in=users, kind=kind).values_list("user", "channel")
     )
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     shared = {
         "object": str(obj)[:200],
         **({"actor": display_name(actor)} if actor_pk else {}),
@@ -195,22 +206,10 @@ def notify(
                 ),
             )
         )
-    if dedupe_key:
-        # The partial unique index drops a reminder already sent (``ignore_conflicts`` leaves no
-        # pks behind, so the mail job picks the new rows up by their state, not by id).
-        before = Notification.objects.filter(
-            kind=kind, content_type=content_type, object_id=str(obj.pk), dedupe_key=dedupe_key
-        ).count()
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        written = (
-            Notification.objects.filter(
-                kind=kind, content_type=content_type, object_id=str(obj.pk), dedupe_key=dedupe_key
-            ).count()
-            - before
-        )
-    else:
-        Notification.objects.bulk_create(rows)
-        written = len(rows)
+    # A run at the same moment may have told some of them since: the partial unique index drops
+    # those rows (the mail job finds the new rows by their state, not by id).
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))
+    written = len(rows)
     if written:
         recount_unread(users)
     if written and any(row.email_state == Email.PENDING for row in rows):

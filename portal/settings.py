@@ -247,6 +247,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in mails are absolute: the address users reach the portal at.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 NOTIFICATION_EMAIL_ATTEMPTS = env_int("NOTIFICATION_EMAIL_ATTEMPTS", 5, minimum=1)
+# An "overdue" reminder is sent for this many days after the due date, and not for older ones.
+NOTIFICATION_OVERDUE_DAYS = env_int("NOTIFICATION_OVERDUE_DAYS", 30, minimum=1)
 
 # --- Auth, sessions, login throttling ------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
