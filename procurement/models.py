@@ -123,6 +123,11 @@ class Supplier(models.Model):
         return self.name
 
 
+# The committed share of its ceiling at which a framework is near it: the workspace lists it, and
+# NSPA is told when a write brings it there (``framework_near_ceiling``).
+NEAR_CEILING = Decimal("0.9")
+
+
 class FrameworkContract(models.Model):
     """An NSPA multinational framework under which participating nations place call-offs."""
 
@@ -192,6 +197,18 @@ class FrameworkContract(models.Model):
     @property
     def remaining_value(self) -> Decimal:
         return self.ceiling_value - self.committed_value
+
+    @property
+    def near_ceiling(self) -> bool:
+        """Active with at least ``NEAR_CEILING`` of its ceiling committed (as
+        ``selectors.frameworks_near_ceiling`` reads it in SQL)."""
+        active = self.status == FrameworkStatus.ACTIVE
+        return active and self.committed_value >= self.ceiling_value * NEAR_CEILING
+
+    @property
+    def committed_percent(self) -> int:
+        """The committed share of the ceiling in whole percent, rounded down: 100 only when full."""
+        return int(self.committed_value * 100 // self.ceiling_value)
 
     # What a reader is shown of the committed figures: None where ``selectors.framework_list``
     # withheld them from that reader (portal.aggregates).

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from portal.choices import Role
+from portal.models import User
 from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, Scope, own_nation, register
 from procurement import models as m
 
@@ -106,3 +107,35 @@ def register_rules() -> None:
     # applies the disclosure rule): nobody lists them, so no role reads them directly.
     register(m.DeliveredPerYear, {})
     register(m.OrderedPerYear, {})
+
+
+# --- Who hears of what (portal.notifications; the kinds are in procurement/notifications.py) ------
+
+
+def nation_directors(nation_id) -> QuerySet:
+    """The active national armaments directors of a nation: who hears of its call-offs."""
+    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
+
+
+def nspa_staff() -> QuerySet:
+    """The active NSPA users: who runs the frameworks and records the deliveries."""
+    return User.objects.filter(is_active=True, role=Role.NSPA)
+
+
+def _ordering_nation(obj) -> int:
+    """The nation that ordered: of a call-off, or of the call-off a delivery or tranche is under."""
+    call_off = obj if isinstance(obj, m.CallOff) else obj.call_off_line.call_off
+    return call_off.nation_id
+
+
+def register_audiences() -> None:
+    """Who hears of each procurement notification; ``notify`` still keeps only those who may see
+    its object (a director: their own nation's call-offs and deliveries)."""
+    from portal import notifications
+
+    notifications.audience("call_off_placed", lambda call_off: nation_directors(call_off.nation_id))
+    notifications.audience("delivery_recorded", lambda obj: nation_directors(_ordering_nation(obj)))
+    # NSPA takes a rejection or a late tranche up with the supplier, whoever of them recorded it.
+    for kind in ("delivery_rejected", "delivery_late"):
+        notifications.audience(kind, lambda obj: nation_directors(_ordering_nation(obj)) | nspa_staff())
+    notifications.audience("framework_near_ceiling", lambda framework: nspa_staff())

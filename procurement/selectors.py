@@ -31,6 +31,7 @@ from portal.deadlines import earliest
 from portal.permissions import VIEW, restrict, restricted_prefetch
 from procurement.choices import AuditEvent, FrameworkStatus
 from procurement.models import (
+    NEAR_CEILING,
     Amendment,
     CallOff,
     CallOffLine,
@@ -318,7 +319,7 @@ def late_calloff_lines(*, user, today: dt.date) -> QuerySet[CallOffLine]:
     )
 
 
-def frameworks_near_ceiling(*, user, share: Decimal = Decimal("0.9")) -> QuerySet[FrameworkContract]:
+def frameworks_near_ceiling(*, user, share: Decimal = NEAR_CEILING) -> QuerySet[FrameworkContract]:
     """Active frameworks with at least ``share`` of their ceiling committed, the fullest first
     (``committed_share``, a float for the order; pages compute the exact share from the values).
 

@@ -11,7 +11,6 @@ call-offs) is ``restrict``'s.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_DOWN, Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -21,15 +20,12 @@ from django.utils.translation import ngettext
 from portal import formats, workspace
 from portal.permissions import ADD, CHANGE, VIEW, may
 from procurement import selectors
-from procurement.models import CallOffLine, Delivery, DeliveryImport, FrameworkContract
-
-NEAR_CEILING = Decimal("0.9")
+from procurement.models import NEAR_CEILING, CallOffLine, Delivery, DeliveryImport, FrameworkContract
 
 
 def _share(framework: FrameworkContract) -> str:
     """The committed share of the ceiling in whole percent, rounded down: 100% only when full."""
-    share = framework.committed_value * 100 / framework.ceiling_value
-    return formats.percent(share.quantize(Decimal("1"), rounding=ROUND_DOWN), places=0)
+    return formats.percent(framework.committed_percent, places=0)
 
 
 def _who(user) -> str:

@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, IntegerField, Sum
 from django.db.models.functions import Cast, ExtractYear
+from django.urls import reverse
 
 from portal.audit import record_change, snapshot
 from portal.models import Nation
+from portal.notifications import notify
 from procurement.choices import AuditEvent, FrameworkStatus
 from procurement.models import (
     CallOff,
@@ -27,6 +29,7 @@ from procurement.models import (
 )
 from procurement.money import money
 from procurement.services.common import add_year_totals, ensure_may_add, rebuild_year_totals
+from procurement.services.frameworks import notify_if_near_ceiling
 from procurement.tasks import refresh_analytics_after_commit
 
 
@@ -182,6 +185,8 @@ def calloff_create(
         year_totals[key] = year_totals.get(key, 0) + line.quantity
     add_year_totals(OrderedPerYear, year_totals)
     FrameworkContract.objects.filter(pk=framework.pk).update(committed_value=F("committed_value") + total)
+    was_near = framework.near_ceiling
+    framework.committed_value += total  # as the UPDATE left it: the row is locked
     record_change(
         actor=actor,
         obj=call_off,
@@ -189,6 +194,9 @@ def calloff_create(
         after={**snapshot(call_off), "lines": [snapshot(line) for line in created_lines]},
         message=f"{nation} ordered {total:,} {framework.currency} under {framework.reference}",
     )
+    url = reverse("procurement:call-off-detail", args=[call_off.pk])
+    notify("call_off_placed", call_off, actor=actor, params={"framework": framework.reference}, url=url)
+    notify_if_near_ceiling(framework, was_near=was_near, actor=actor)
     refresh_analytics_after_commit()
     return call_off
 

@@ -11,18 +11,22 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, IntegerField, Sum
 from django.db.models.functions import Cast, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import record_change, snapshot
+from portal.notifications import notify
 from portal.permissions import CHANGE, ensure_allowed
 from portal.services import model_update
 from procurement.choices import AuditEvent
 from procurement.models import (
+    CallOff,
     CallOffLine,
     DeliveredPerYear,
     Delivery,
     DeliveryImport,
 )
+from procurement.notifications import delivery_params
 from procurement.services.common import (
     add_year_totals,
     ensure_may_add,
@@ -104,6 +108,20 @@ def delivery_record(*, actor, data: DeliveryInput) -> Delivery:
     key = (line.framework_line.item_id, line.call_off.nation_id, delivery.delivered_on.year)
     add_year_totals(DeliveredPerYear, {key: delivery.quantity_delivered})
     record_change(actor=actor, obj=delivery, action=AuditEvent.DELIVERY_RECORDED, after=snapshot(delivery))
+    delivery.call_off_line = line  # who may see it is read from its call-off, loaded already
+    kind, params = delivery_params(
+        line.call_off,
+        delivered=delivery.quantity_delivered,
+        accepted=delivery.quantity_accepted,
+        rejected=delivery.quantity_rejected,
+    )
+    notify(
+        kind,
+        delivery,
+        actor=actor,
+        params=params,
+        url=reverse("procurement:delivery-detail", args=[delivery.pk]),
+    )
     refresh_analytics_after_commit()
     return delivery
 
@@ -233,15 +251,22 @@ def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, s
     _insert_deliveries(rows, actor=actor, batch=batch)
     _add_line_totals(per_line)
     owners = {
-        pk: (item, nation)
-        for pk, item, nation in CallOffLine.objects.filter(pk__in=per_line).values_list(
-            "pk", "framework_line__item_id", "call_off__nation_id"
+        pk: (item, nation, call_off)
+        for pk, item, nation, call_off in CallOffLine.objects.filter(pk__in=per_line).values_list(
+            "pk", "framework_line__item_id", "call_off__nation_id", "call_off_id"
         )
     }
     year_totals: dict[tuple[int, int, int], int] = {}
+    # What each call-off received (delivered, accepted, rejected): its nation is told once per file.
+    per_call_off: dict[int, list[int]] = {}
     for row in rows:
-        key = (*owners[row.call_off_line_id], row.delivered_on.year)
+        item, nation, call_off = owners[row.call_off_line_id]
+        key = (item, nation, row.delivered_on.year)
         year_totals[key] = year_totals.get(key, 0) + row.quantity_delivered
+        received = per_call_off.setdefault(call_off, [0, 0, 0])
+        received[0] += row.quantity_delivered
+        received[1] += row.quantity_accepted
+        received[2] += row.quantity_rejected
     add_year_totals(DeliveredPerYear, year_totals)
     record_change(
         actor=actor,
@@ -256,5 +281,17 @@ def deliveries_import(*, actor, rows: Sequence[DeliveryInput], file_name: str, s
         },
         message=f"Imported {len(rows)} deliveries from {batch.file_name}",
     )
+    _notify_imported(per_call_off, actor=actor)
     refresh_analytics_after_commit()
     return batch
+
+
+def _notify_imported(per_call_off: dict[int, list[int]], *, actor) -> None:
+    """One notification per call-off a file delivered to (not one per row: a file of a thousand
+    lots under one order is one event to its nation), about the call-off itself, which its
+    nation's directors see; a file of many call-offs tells each of them its own."""
+    for call_off in CallOff.objects.filter(pk__in=per_call_off).order_by("pk"):
+        delivered, accepted, rejected = per_call_off[call_off.pk]
+        kind, params = delivery_params(call_off, delivered=delivered, accepted=accepted, rejected=rejected)
+        url = reverse("procurement:call-off-detail", args=[call_off.pk])
+        notify(kind, call_off, actor=actor, params=params, url=url)

@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from portal.concurrency import check_version
 from portal.models import Nation
+from portal.notifications import notify
 from portal.services import model_create, model_update
 from procurement.choices import AmendmentRationale, AuditEvent, FrameworkStatus
 from procurement.models import (
@@ -25,6 +27,22 @@ from procurement.models import (
 )
 from procurement.services.common import ensure_may_add, locked_for_change
 from procurement.tasks import refresh_analytics_after_commit
+
+
+def notify_if_near_ceiling(framework: FrameworkContract, *, was_near: bool, actor) -> None:
+    """Tell NSPA when a write has just brought ``framework`` (as it now stands) near its ceiling
+    (``FrameworkContract.near_ceiling``), once per framework and reader: a framework that falls
+    back and comes near again is not told of twice."""
+    if was_near or not framework.near_ceiling:
+        return
+    notify(
+        "framework_near_ceiling",
+        framework,
+        actor=actor,
+        params={"share": framework.committed_percent},
+        url=reverse("procurement:framework-detail", args=[framework.pk]),
+        dedupe_key="90",
+    )
 
 
 @transaction.atomic
@@ -110,6 +128,7 @@ def framework_amend(
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be amended."))
     if not description.strip():
         raise ValidationError({"description": "Describe the amendment."})
+    was_near = framework.near_ceiling
     diff = {}
     for field, new in changes.items():
         old = getattr(framework, field)
@@ -120,6 +139,8 @@ def framework_amend(
     model_update(
         framework, actor=actor, changes=changes, action=AuditEvent.FRAMEWORK_AMENDED, message=description
     )
+    # A lower ceiling, or a framework made active again, can bring it near the ceiling too.
+    notify_if_near_ceiling(framework, was_near=was_near, actor=actor)
     amendment = Amendment(
         framework=framework,
         date=date,
