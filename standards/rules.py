@@ -6,7 +6,11 @@ nothing per nation. A director records their own nation's responses; the secreta
 manages the catalogue, may record any nation's on its behalf.
 """
 
-from portal.choices import Role
+from collections import defaultdict
+from collections.abc import Iterable
+
+from portal.choices import NationKind, Role
+from portal.models import User
 from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, own_nation, register
 from standards import models as m
 
@@ -37,3 +41,44 @@ def register_rules() -> None:
     linkers = {Role.SECRETARIAT: ALL, Role.NSPA: ALL}
     register(m.ItemRequirement, {VIEW: everyone, ADD: linkers, DELETE: linkers})
     register(m.UnmatchedDesignation, {VIEW: linkers, DELETE: linkers})
+
+
+# --- Who hears of what (standards/notifications.py) -----------------------------------------
+
+
+def secretariat():
+    """The active CNAD secretariat: it manages the catalogue and runs its reviews."""
+    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
+
+
+def nation_directors(nation_id):
+    """The active national armaments directors of a nation: who records its responses."""
+    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
+
+
+def ally_directors():
+    """Every Ally's active directors: each Ally responds to each edition."""
+    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation__kind=NationKind.ALLY)
+
+
+def directors_by_nation(nation_ids: Iterable[int] | None = None) -> dict[int, list[User]]:
+    """The active directors of these nations (every Ally's when None), by nation id, in one query:
+    what a reminder source needs to address many nations at once."""
+    users = ally_directors()
+    if nation_ids is not None:
+        users = User.objects.filter(is_active=True, role=Role.DIRECTOR, nation__in=list(nation_ids))
+    found: dict[int, list[User]] = defaultdict(list)
+    for user in users.order_by("nation", "pk"):
+        found[user.nation_id].append(user)
+    return dict(found)
+
+
+def register_audiences() -> None:
+    """Who hears of each standards notification; ``notify`` still keeps only those who may see
+    its object. The reminders name their recipients themselves (standards/notifications.py),
+    from the helpers above."""
+    from portal import notifications
+
+    notifications.audience("edition_promulgated", lambda standard: ally_directors())
+    notifications.audience("standard_review_due", lambda review_or_edition: secretariat())
+    notifications.audience("alert_raised", lambda source: nation_directors(source.nation_id))

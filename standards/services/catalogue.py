@@ -3,17 +3,23 @@
 A new edition that ``supersedes`` another needs the other to be promulgated. When the new edition
 is promulgated, the old one becomes superseded in the same transaction: two editions of one
 document are never in force at once. The old edition's national responses stay with it.
+
+An edition coming into force (created promulgated, or moved to promulgated) tells every Ally's
+directors, who must respond to it (``edition_promulgated``). The catalogue import tells once, at
+its end, of what it left promulgated (``announce=False`` on its rows).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.audit import record_change, snapshot
 from portal.choices import AuditAction
 from portal.concurrency import check_version
+from portal.notifications import notify
 from portal.permissions import ADD, DELETE
 from portal.services import ensure_may, model_create, model_update
 from portal.services import locked_for as locked
@@ -94,6 +100,21 @@ def _supersede_old(actor, standard: Standard) -> None:
     )
 
 
+def announce_promulgation(actor, standard: Standard) -> None:
+    """Tell the Allies' directors that ``standard`` is in force, in the caller's transaction. The
+    promulgation date is the key: an edition moved out of force by mistake and back is not told
+    twice, a genuinely new promulgation date is."""
+    date = standard.promulgated_on.isoformat()
+    notify(
+        "edition_promulgated",
+        standard,
+        actor=actor,
+        params={"date": date},
+        url=reverse("standards:standard-detail", args=[standard.pk]),
+        dedupe_key=f"promulgated:{date}",
+    )
+
+
 def _saved(standard: Standard, save):
     """Run ``save``; a duplicate type, number and edition that a concurrent writer inserted
     first is the same field message as one found by validation."""
@@ -115,7 +136,7 @@ def _saved(standard: Standard, save):
 
 
 @transaction.atomic
-def standard_create(*, actor, message: str = "", **fields) -> Standard:
+def standard_create(*, actor, message: str = "", announce: bool = True, **fields) -> Standard:
     ensure_may(actor, Standard, ADD)
     unknown = set(fields) - STANDARD_FIELDS
     if unknown:
@@ -128,16 +149,21 @@ def standard_create(*, actor, message: str = "", **fields) -> Standard:
     _check_supersedes(standard, old)
     standard = _saved(standard, lambda: model_create(standard, actor=actor, message=message))
     _supersede_old(actor, standard)
+    if announce and standard.status == StandardStatus.PROMULGATED:
+        announce_promulgation(actor, standard)
     return standard
 
 
 @transaction.atomic
-def standard_update(*, actor, standard: Standard, expected_version: int | None = None, **changes) -> Standard:
+def standard_update(
+    *, actor, standard: Standard, expected_version: int | None = None, announce: bool = True, **changes
+) -> Standard:
     unknown = set(changes) - STANDARD_FIELDS
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     standard = locked(standard, actor=actor)
     check_version(standard, expected_version)
+    was = standard.status
     if "supersedes" in changes:
         new_old = changes["supersedes"]
         if (new_old.pk if new_old else None) != standard.supersedes_id:
@@ -151,6 +177,8 @@ def standard_update(*, actor, standard: Standard, expected_version: int | None =
             )
     standard = _saved(standard, lambda: model_update(standard, actor=actor, changes=changes))
     _supersede_old(actor, standard)
+    if announce and was != StandardStatus.PROMULGATED and standard.status == StandardStatus.PROMULGATED:
+        announce_promulgation(actor, standard)
     return standard
 
 

@@ -23,7 +23,7 @@ from portal.permissions import ADD
 from portal.services import ensure_may
 from standards.choices import AuditEvent, StandardStatus
 from standards.models import NationalResponse, Standard
-from standards.services.catalogue import standard_create, standard_update
+from standards.services.catalogue import announce_promulgation, standard_create, standard_update
 from standards.services.responses import ResponseInput, RowsRejected, responses_save
 
 # (doc_type, number, edition): how an import names an edition.
@@ -158,11 +158,13 @@ def catalogue_import(*, actor, entries: Sequence[CatalogueEntry], file_name: str
         try:
             with transaction.atomic():
                 if current is None:
-                    standard = standard_create(actor=actor, message=f"Imported from {file_name}", **fields)
+                    standard = standard_create(
+                        actor=actor, message=f"Imported from {file_name}", announce=False, **fields
+                    )
                     counts.created += 1
                 else:
                     changes = {name: value for name, value in fields.items() if name not in IDENTITY}
-                    standard = standard_update(actor=actor, standard=current, **changes)
+                    standard = standard_update(actor=actor, standard=current, announce=False, **changes)
                     if standard.version != current.version:
                         counts.updated += 1
                     else:
@@ -181,7 +183,9 @@ def catalogue_import(*, actor, entries: Sequence[CatalogueEntry], file_name: str
             continue
         try:
             with transaction.atomic():
-                standard_update(actor=actor, standard=standard, status=StandardStatus.SUPERSEDED)
+                standard_update(
+                    actor=actor, standard=standard, status=StandardStatus.SUPERSEDED, announce=False
+                )
         except ValidationError as error:
             errors[index] = error.message_dict
     if errors:
@@ -195,7 +199,23 @@ def catalogue_import(*, actor, entries: Sequence[CatalogueEntry], file_name: str
             after={"file": file_name, **counts.summary()},
             message=f"Catalogue imported from {file_name}: {_counted(counts)}",
         )
+    _announce_new(actor, existing, saved)
     return counts
+
+
+def _announce_new(actor, before: dict[EditionKey, Standard], saved: dict[EditionKey, Standard]) -> None:
+    """Tell of each edition the import brought into force, once the whole file is in: not of one
+    it promulgated only so that a later row could supersede it."""
+    brought = [
+        standard.pk
+        for key, standard in saved.items()
+        if key not in before or before[key].status != StandardStatus.PROMULGATED
+    ]
+    for chunk in _chunks(brought):
+        for standard in Standard.objects.filter(pk__in=chunk, status=StandardStatus.PROMULGATED).order_by(
+            "pk"
+        ):
+            announce_promulgation(actor, standard)
 
 
 @transaction.atomic
