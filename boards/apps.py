@@ -8,11 +8,13 @@ class BoardsConfig(AppConfig):
     verbose_name = "Boards"
 
     def ready(self) -> None:
-        from boards import demo  # noqa: F401 - registers the demo loader
+        # demo registers the demo loader; notifications defines the kinds and the reminders.
+        from boards import demo, notifications  # noqa: F401
         from boards.navigation import register_menu
-        from boards.rules import register_rules
+        from boards.rules import register_audiences, register_rules
         from boards.workspace import register_panels
 
         register_rules()
+        register_audiences()
         register_menu()
         register_panels()

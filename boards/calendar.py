@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,8 +50,20 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+def uid_host() -> str:
+    """The domain of the events' UIDs: the portal's configured address, not the host a request
+    named, so a meeting stays one event (RFC 5545: a UID is persistent) whether a client got it
+    from a feed, a download or a notification mail."""
+    return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+
+
 def utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def summary(meeting: Meeting) -> str:
+    """A meeting as its event is titled, the same in every language: ``WG1: Capacity returns``."""
+    return f"{meeting.body.code.upper()}: {meeting.title}"
 
 
 def _event(meeting: Meeting, *, url: str, host: str, stamp: str) -> list[str]:
@@ -72,7 +86,7 @@ def _event(meeting: Meeting, *, url: str, host: str, stamp: str) -> list[str]:
         f"SEQUENCE:{meeting.version}",
         f"DTSTART:{utc(meeting.starts_at)}",
         f"DTEND:{utc(meeting.ends_at)}",
-        f"SUMMARY:{escape(f'{meeting.body.code.upper()}: {meeting.title}')}",
+        f"SUMMARY:{escape(summary(meeting))}",
         f"LOCATION:{escape(where)}",
         f"DESCRIPTION:{escape(description)}",
         f"URL:{url}",
@@ -87,12 +101,11 @@ def calendar(
     *,
     name: str,
     url_of: Callable[[Meeting], str],
-    host: str,
     method: str = "PUBLISH",
 ) -> bytes:
     """The VCALENDAR of ``meetings`` (with their bodies loaded), named ``name``; ``url_of(meeting)``
-    is the absolute address of a meeting's page, ``host`` the domain of the events' UIDs."""
-    stamp = utc(timezone.now())
+    is the absolute address of a meeting's page."""
+    stamp, host = utc(timezone.now()), uid_host()
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

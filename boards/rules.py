@@ -11,12 +11,13 @@ secretariat and board members, the industrial capacity view (aggregates, under t
 rule); partners see nothing here.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from boards import models as m
 from boards.choices import SUBMITTED_TO_CNAD, BodyKind, MemberRole, MinutesState, RecommendationState
 from portal.choices import Role
+from portal.models import User
 from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, Scope, own_nation, own_rows, register
 
 # Named grants: actions that are not plain edits.
@@ -185,4 +186,53 @@ def register_rules() -> None:
             CHANGE: members,
             MARK_SENSITIVE: members,
         },
+    )
+
+
+# --- Who hears of what (portal.notifications; the kinds are in boards/notifications.py) ----------
+
+
+def body_members(body_id, roles=None) -> QuerySet:
+    """The active users seated on a body today (in seat ``roles`` if given): who hears of its
+    meetings, its minutes and its recommendations."""
+    today = timezone.localdate()
+    current = m.Membership.objects.filter(m.Membership.current_q(today), body=body_id)
+    if roles:
+        current = current.filter(role__in=roles)
+    return User.objects.filter(is_active=True, pk__in=current.values("user"))
+
+
+def nation_directors(nation_id) -> QuerySet:
+    """The active national armaments directors of a nation: who hears of the actions it owns."""
+    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
+
+
+def secretariat() -> QuerySet:
+    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
+
+
+def action_owners(action, *, user: bool = True, nation: bool = True) -> list:
+    """Who owns ``action``: its owner user and, when a nation owns it, that nation's directors
+    (``user``/``nation`` False leave a side out: an owner change tells only the new side)."""
+    people = [action.owner_user] if user and action.owner_user_id else []
+    if nation and action.owner_nation_id:
+        people += nation_directors(action.owner_nation_id)
+    return people
+
+
+def register_audiences() -> None:
+    """Who hears of each boards notification; ``notify`` still keeps only those who may see its
+    object (a director: only the actions their nation owns)."""
+    from portal import notifications
+
+    for kind in ("action_assigned", "action_overdue"):
+        notifications.audience(kind, action_owners)
+    notifications.audience("meeting_scheduled", lambda meeting: body_members(meeting.body_id))
+    # The chair and the secretary record the approval (the APPROVE grant above).
+    notifications.audience(
+        "minutes_to_approve", lambda minutes: body_members(minutes.meeting.body_id, MINUTE_KEEPERS)
+    )
+    notifications.audience(
+        "recommendation_decided",
+        lambda recommendation: body_members(recommendation.body_id) | secretariat(),
     )

@@ -12,16 +12,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from boards.choices import AuditEvent, MeetingStatus, MinutesState
 from boards.models import LINKABLE, ActionItem, AgendaItem, Attendance, Link, Meeting, Minutes
+from boards.notifications import meeting_scheduled_params, minutes_params
 from boards.rules import APPROVE
 from portal.audit import record_change
 from portal.concurrency import check_version
 from portal.exceptions import Conflict, NotFound
+from portal.notifications import notify
 from portal.permissions import ADD, CHANGE, DELETE, VIEW, ensure_added, ensure_allowed, restrict
 from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
@@ -47,7 +50,16 @@ def meeting_create(*, actor, body, **fields) -> Meeting:
     only_fields(fields, MEETING_FIELDS | CREATE_ONLY)
     meeting = model_create(Meeting(body=body, **fields), actor=actor)
     ensure_added(actor, meeting, _("You may not schedule meetings of this body."))
+    # A meeting entered after the fact (held, cancelled, or over) is a record, not a summons.
+    if meeting.status == MeetingStatus.PLANNED and meeting.ends_at > timezone.now():
+        _tell("meeting_scheduled", meeting, actor, meeting_scheduled_params(meeting), meeting.pk)
     return meeting
+
+
+def _tell(kind: str, obj, actor, params: dict, meeting_id: int) -> None:
+    """Notify ``kind`` about ``obj`` with a link to its meeting's page, where the meeting and its
+    minutes are read and approved."""
+    notify(kind, obj, actor=actor, params=params, url=reverse("boards:meeting-detail", args=[meeting_id]))
 
 
 @transaction.atomic
@@ -220,6 +232,7 @@ def minutes_draft(*, actor, meeting: Meeting, text: str) -> Minutes:
         Minutes(meeting=meeting, number=1, text=text, drafted_by=actor if actor.pk else None), actor=actor
     )
     ensure_added(actor, minutes, _("You may not draft the minutes of this meeting."))
+    _tell("minutes_to_approve", minutes, actor, minutes_params(minutes), meeting.pk)
     return minutes
 
 
@@ -299,6 +312,7 @@ def minutes_correct(*, actor, minutes: Minutes, text: str, reason: str) -> Minut
         action=AuditEvent.MINUTES_CORRECTED,
     )
     ensure_added(actor, correction, _("You may not correct the minutes of this meeting."))
+    _tell("minutes_to_approve", correction, actor, minutes_params(correction), correction.meeting_id)
     return correction
 
 

@@ -12,15 +12,18 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards.choices import RECOMMENDATION_FLOW, AuditEvent, RecommendationState
+from boards.choices import OPEN_ACTIONS, RECOMMENDATION_FLOW, AuditEvent, RecommendationState
 from boards.models import ActionItem, Recommendation
+from boards.notifications import notify_owners
 from boards.rules import DECIDE, ENDORSE, SUBMIT
 from portal.audit import record_change
 from portal.concurrency import check_version
 from portal.exceptions import Conflict
+from portal.notifications import notify
 from portal.permissions import ADD, CHANGE, ensure_added
 from portal.services import ensure_may, locked_for, model_create, model_update, only_fields
 
@@ -36,6 +39,8 @@ def action_create(*, actor, body, text: str, due_on: dt.date, meeting=None, **fi
     )
     action = model_create(action, actor=actor)
     ensure_added(actor, action, _("You may not record actions of this body."))
+    if action.status in OPEN_ACTIONS:
+        notify_owners(action, actor=actor)
     return action
 
 
@@ -50,7 +55,17 @@ def action_update(*, actor, action: ActionItem, expected_version: int | None = N
     status, due_on = changes.get("status", action.status), changes.get("due_on", action.due_on)
     if action.overdue_since and not ActionItem.late(status, due_on, timezone.localdate()):
         changes = {**changes, "overdue_since": None}
-    return model_update(action, actor=actor, changes=changes)
+    owners = action.owner_user_id, action.owner_nation_id
+    action = model_update(action, actor=actor, changes=changes)
+    # A new owner hears of it; one who stays is not told again.
+    if action.status in OPEN_ACTIONS and owners != (action.owner_user_id, action.owner_nation_id):
+        notify_owners(
+            action,
+            actor=actor,
+            user=action.owner_user_id != owners[0],
+            nation=action.owner_nation_id != owners[1],
+        )
+    return action
 
 
 def actions_flag_overdue(*, today: dt.date) -> int:
@@ -163,6 +178,16 @@ def recommendation_move(
         if to == RecommendationState.RETURNED and not note.strip():
             raise ValidationError({"note": _("Say why CNAD returned the recommendation.")})
         changes.update(decided_on=today, decision_note=note.strip())
-    return model_update(
+    recommendation = model_update(
         recommendation, actor=actor, changes={"state": to, **changes}, action=event, message=note.strip()
     )
+    if grant == DECIDE:
+        notify(
+            "recommendation_decided",
+            recommendation,
+            actor=actor,
+            # The decision itself is kept for the text to name once portal translates it.
+            params={"date": today.isoformat(), "decision": to},
+            url=f"{reverse('boards:recommendation-list')}#state-{to}",
+        )
+    return recommendation

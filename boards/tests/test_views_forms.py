@@ -335,7 +335,7 @@ def test_a_risk_is_recorded_shown_with_its_history_and_edited(client, world):
     page = client.get(response.url).content.decode()
     assert 'data-testid="score">20<' in page
     assert 'data-testid="history"' in page
-    assert ">create<" in page
+    assert 'title="create">Created<' in page  # the action in words, its stored name on hover
     edit = client.post(
         f"/boards/risks/{risk.pk}/edit/",
         _risk_data(world, impact="2", version="1", mitigation="Second source in Norway"),

@@ -38,7 +38,6 @@ def _ics(request, meetings, *, name: str, filename: str, attachment: bool) -> Ht
         url_of=lambda meeting: request.build_absolute_uri(
             reverse("boards:meeting-detail", args=[meeting.pk])
         ),
-        host=request.get_host().split(":")[0],
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     disposition = "attachment" if attachment else "inline"
