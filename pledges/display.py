@@ -150,10 +150,21 @@ def _charts(board: Dashboard, index: int) -> dict:
         "trend": {
             "title": _("Defence expenditure, % of GDP"),
             "years": board.years,
+            # 31 lines cannot be read at once: the page draws the Alliance lines strong and each
+            # Ally faint until the reader highlights it (static/js/dip-charts.js).
             "series": [
                 {"label": row.label, "values": [_number(m.pct_gdp if m else None) for m in row.cells]}
                 for row in board.rows
+            ]
+            + [
+                {
+                    "label": row.label,
+                    "values": [_number(m.pct_gdp if m else None) for m in row.cells],
+                    "alliance": True,
+                }
+                for row in board.aggregates
             ],
+            "highlight_label": _("Highlight Allies"),
             "references": _reference_lines(
                 (_("2% guideline"), dip.TWO_PCT), (_("3.5% Hague core target"), dip.HAGUE_CORE_PCT)
             ),

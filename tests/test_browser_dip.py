@@ -22,6 +22,25 @@ DRAWN = """(kind) => {
            datasets: chart ? chart.data.datasets.length : 0, points: chart ? chart.data.labels.length : 0 };
 }"""
 
+# The trend's lines drawn strong (not the faint grey of an Ally nobody highlighted), and the
+# names its legend shows.
+STRONG = """() => {
+  const chart = window.Chart.getChart(document.querySelector('canvas[data-chart="dip-trend"]'));
+  return chart.data.datasets.filter((set) => set.borderColor !== "#d0d5dd").map((set) => set.label).sort();
+}"""
+LEGEND = """() => {
+  const chart = window.Chart.getChart(document.querySelector('canvas[data-chart="dip-trend"]'));
+  return chart.legend.legendItems.map((item) => item.text);
+}"""
+
+
+def alliance_labels(page) -> list[str]:
+    return page.evaluate(
+        """() => JSON.parse(document.getElementById("dip-trend-data").textContent).series
+               .filter((s) => s.alliance).map((s) => s.label)"""
+    )
+
+
 # Chart.js has loaded and attached a chart to each of the page's ``count`` canvases.
 ALL_DRAWN = """(count) => {
   const canvases = [...document.querySelectorAll("canvas[data-chart]")];
@@ -45,10 +64,21 @@ def test_secretariat_sees_the_dashboard_charts_drawn(live_server, make_user):
             assert drawn["width"] > 0, (kind, drawn)
             assert drawn["height"] > 0, (kind, drawn)
             assert drawn["chart"], (kind, drawn)
-        # The trend: 31 Allies plus the 2% and 3.5% lines, over 13 years.
+        # The trend: 31 Allies, the Alliance lines and the 2% and 3.5% lines, over 13 years.
         trend = page.evaluate(DRAWN, "dip-trend")
-        assert trend["datasets"] == 31 + 2
+        alliance = page.locator("[data-testid=dip-table] tr.dip-aggregate").count()
+        assert alliance >= 1
+        assert trend["datasets"] == 31 + alliance + 2
         assert trend["points"] == 13
+        # Readable: the Allies are faint and unnamed until highlighted; the Alliance lines are not.
+        assert page.evaluate(STRONG) == sorted(
+            [*alliance_labels(page), "2% guideline", "3.5% Hague core target"]
+        )
+        page.click("details.dip-highlight summary")
+        page.check("details.dip-highlight label:has-text('Poland') input")
+        assert "Poland" in page.evaluate(STRONG)
+        assert "Poland" in page.evaluate(LEGEND)
+        assert "France" not in page.evaluate(LEGEND)
         assert page.locator("[data-testid=dip-table] tr[data-subject=POL]").count() == 1
         assert "NATO total" in page.locator("[data-testid=dip-table]").inner_text()
         page.shot("01-dashboard")

@@ -40,10 +40,16 @@
     return { beginAtZero: true, ticks: { callback: function (value) { return value + "%"; } } };
   }
 
-  // % of GDP (or core %) per series over the years, with the reference lines.
+  var FAINT = "#d0d5dd";
+
+  // % of GDP (or core %) per series over the years, with the reference lines. With many series
+  // (the dashboard's 31 Allies) each Ally is a faint line until the reader highlights it in the
+  // checklist built under the chart; the Alliance lines and the references are always drawn.
   function trend(canvas, data) {
+    var many = data.series.length > 8;
+    var picked = {};
     var series = data.series.map(function (item, index) {
-      var colour = PALETTE[index % PALETTE.length];
+      var colour = item.alliance ? "#1d2939" : PALETTE[index % PALETTE.length];
       return {
         type: "line",
         label: item.label,
@@ -51,13 +57,24 @@
         borderColor: colour,
         backgroundColor: colour,
         borderDash: item.dashed ? [3, 3] : [],
-        borderWidth: 1.5,
-        pointRadius: 2,
+        borderWidth: item.alliance ? 3 : 1.5,
+        pointRadius: item.alliance ? 2 : 1,
         spanGaps: false,
-        order: 1
+        order: item.alliance ? 0 : 1,
+        portalColour: colour,
+        portalAlliance: !!item.alliance
       };
     });
-    return new window.Chart(canvas, {
+    function restyle() {
+      series.forEach(function (set) {
+        var strong = !many || set.portalAlliance || picked[set.label];
+        set.borderColor = strong ? set.portalColour : FAINT;
+        set.backgroundColor = set.borderColor;
+        set.borderWidth = set.portalAlliance ? 3 : strong && many ? 2.5 : 1.5;
+      });
+    }
+    restyle();
+    var chart = new window.Chart(canvas, {
       type: "line",
       data: { labels: data.years, datasets: series.concat(references(data, data.years.length)) },
       options: {
@@ -66,11 +83,59 @@
         interaction: { mode: "nearest", intersect: false },
         scales: { y: percentAxis() },
         plugins: {
-          legend: { position: "right", labels: { boxWidth: 12, font: { size: 10 } } },
+          legend: {
+            position: "right",
+            labels: {
+              boxWidth: 12,
+              font: { size: 10 },
+              // Only the lines drawn strong are named: the Alliance, the references, the picked.
+              filter: function (item, chartData) {
+                var set = chartData.datasets[item.datasetIndex];
+                return !many || set.portalAlliance === undefined || set.portalAlliance || picked[set.label];
+              }
+            }
+          },
           title: { display: true, text: data.title }
         }
       }
     });
+    if (many) {
+      checklist(canvas, data, function (label, on) {
+        picked[label] = on;
+        restyle();
+        chart.update();
+      });
+    }
+    return chart;
+  }
+
+  // The "Highlight Allies" disclosure under a trend chart: one checkbox per Ally.
+  function checklist(canvas, data, onChange) {
+    var box = document.createElement("details");
+    box.className = "dip-highlight";
+    var summary = document.createElement("summary");
+    summary.textContent = data.highlight_label || "Highlight";
+    box.appendChild(summary);
+    var list = document.createElement("div");
+    list.className = "dip-highlight-list";
+    data.series.forEach(function (item, index) {
+      if (item.alliance) {
+        return;
+      }
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.value = item.label;
+      input.id = canvas.dataset.source + "-pick-" + index;
+      input.addEventListener("change", function () {
+        onChange(item.label, input.checked);
+      });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + item.label));
+      list.appendChild(label);
+    });
+    box.appendChild(list);
+    canvas.parentElement.insertAdjacentElement("afterend", box);
   }
 
   // Sorted horizontal bars for one year, green where the guideline is met, with its line.
