@@ -175,3 +175,20 @@ def test_an_unknown_time_zone_is_a_field_error_and_saves_nothing(client, owner):
     assert 'id="id_time_zone_error"' in response.content.decode()
     owner.refresh_from_db()
     assert owner.time_zone == ""
+
+
+def test_a_user_picks_the_language_of_their_mail(client, owner):
+    client.force_login(owner)
+    page = client.get(reverse("profile")).content.decode()
+    assert "Language of your emails" in page
+    response = client.post(reverse("profile"), {"time_zone": "", "language": "fr"})
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.language == "fr"
+    assert client.post(reverse("profile"), {"time_zone": "", "language": "xx"}).status_code == 400
+    owner.refresh_from_db()
+    assert owner.language == "fr"
+    # A form that does not send the field (an older page) leaves the language alone.
+    assert client.post(reverse("profile"), {"time_zone": "Europe/Paris"}).status_code == 302
+    owner.refresh_from_db()
+    assert (owner.language, owner.time_zone) == ("fr", "Europe/Paris")
