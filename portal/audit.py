@@ -68,6 +68,23 @@ def release_draft(container: models.Model) -> int:
     return ObjectChange.objects.filter(draft_key=draft_key(container)).update(draft_key="")
 
 
+def loaded_name(obj: models.Model, field: str) -> str:
+    """The name of the row ``obj.<field>`` points at when it is loaded already (a service usually
+    holds it), else its id: naming a record for the trail never costs a query."""
+    related = obj._state.fields_cache.get(field)
+    if related is not None:
+        return str(related)
+    value = getattr(obj, f"{field}_id")
+    return "—" if value is None else f"#{value}"
+
+
+def record_name(obj: models.Model) -> str:
+    """How the trail names ``obj``: its ``audit_name()`` when it has one (a row whose ``__str__``
+    is ids, kept cheap for lists), else ``str(obj)``."""
+    name = getattr(obj, "audit_name", None)
+    return name() if callable(name) else str(obj)
+
+
 def record_change(
     *,
     actor,
@@ -93,7 +110,7 @@ def record_change(
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=record_name(obj)[:200],
         before=before,
         after=after,
         message=message,

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import loaded_name
 from portal.models import Nation, alpha3
 from procurement.choices import AmendmentRationale, CapabilityArea, Firmness, FrameworkStatus, ProgrammeKind
 
@@ -72,6 +73,9 @@ class DemandSignal(models.Model):
     def __str__(self) -> str:
         return f"{self.nation_id}/{self.item_id}/{self.year}: {self.quantity}"
 
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'nation')}, {loaded_name(self, 'item')}, {self.year}: {self.quantity}"
+
 
 class Programme(models.Model):
     """A multinational programme or support partnership, e.g. the Ammunition Support Partnership."""
@@ -106,6 +110,9 @@ class ProgrammeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nation_id} in {self.programme_id}"
+
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'nation')} in {loaded_name(self, 'programme')}"
 
 
 class Supplier(models.Model):
@@ -239,6 +246,9 @@ class FrameworkParticipant(models.Model):
     def __str__(self) -> str:
         return f"{self.nation_id} in {self.framework_id}"
 
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'nation')} in {loaded_name(self, 'framework')}"
+
 
 class FrameworkLine(models.Model):
     """An item a framework buys, its unit price and the most that may be ordered."""
@@ -263,6 +273,9 @@ class FrameworkLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework_id}: {self.item_id}"
+
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'framework')}: {loaded_name(self, 'item')}"
 
     @property
     def ordered_shown(self) -> int | None:
@@ -292,6 +305,9 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework_id} {self.date} {self.rationale}"
+
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'framework')}, {self.date}: {self.get_rationale_display()}"
 
 
 class CallOff(models.Model):
@@ -342,6 +358,11 @@ class CallOffLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_off_id}/{self.pk}"
+
+    def audit_name(self) -> str:
+        line = self._state.fields_cache.get("framework_line")
+        item = loaded_name(line, "item") if line is not None else f"#{self.framework_line_id}"
+        return f"{loaded_name(self, 'call_off')}, {item}"
 
     @property
     def outstanding_quantity(self) -> int:

@@ -127,3 +127,16 @@ def test_a_reference_to_another_record_shows_that_it_changed_not_its_id(owner):
         )
     (field,) = describe(change).fields
     assert (field.label, field.before, field.after) == ("Nation", "a record", "a record")
+
+
+def test_the_trail_names_records_by_their_names_when_their_service_holds_them(nspa):
+    from portal.models import Nation
+    from procurement.models import FrameworkParticipant
+    from procurement.tests.factories import make_framework
+
+    framework = make_framework()
+    participant = FrameworkParticipant(framework=framework, nation=Nation.objects.get(code="NOR"))
+    assert participant.audit_name() == f"Norway in {framework}"
+    # Nothing loaded: the ids, not a query.
+    bare = FrameworkParticipant(framework_id=framework.pk, nation_id=participant.nation_id)
+    assert bare.audit_name() == f"#{participant.nation_id} in #{framework.pk}"
