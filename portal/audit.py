@@ -10,7 +10,9 @@ calls ``release_draft``, in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
+from django.utils.translation import gettext, ngettext
 
 from portal.models import ObjectChange
 from portal.request_context import current_request_id
@@ -185,9 +188,41 @@ def _action_label(action: str) -> str:
     return action.replace(".", " ").replace("_", " ").capitalize()
 
 
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def _scalar(value) -> str:
+    """A value with no model field to say what it is (an event's own facts): dates, times and
+    amounts are recognised by their JSON form and written the reader's way."""
+    import datetime as dt
+
+    from django.utils.formats import date_format, number_format
+
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, int | float):
+        return number_format(value, force_grouping=True)
+    if isinstance(value, dict):
+        return (
+            "(" + ", ".join(f"{key.replace('_', ' ')}: {_scalar(item)}" for key, item in value.items()) + ")"
+        )
+    if isinstance(value, list):
+        return ", ".join(_scalar(item) for item in value)
+    if value is None:
+        return "—"
+    text = str(value)
+    if _DECIMAL.match(text):
+        return number_format(text, force_grouping=True)
+    with contextlib.suppress(ValueError):
+        if len(text) == 10:
+            return date_format(dt.date.fromisoformat(text), "DATE_FORMAT")
+        if len(text) > 10 and text[4] == "-" and "T" in text:
+            return date_format(dt.datetime.fromisoformat(text), "DATETIME_FORMAT")
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
 def _shown(value, field) -> str:
     from django.utils.formats import date_format, number_format
-    from django.utils.translation import gettext
 
     if value is None or value == "":
         return "—"
@@ -201,25 +236,21 @@ def _shown(value, field) -> str:
         import datetime as dt
 
         kind = field.get_internal_type()
-        try:
+        with contextlib.suppress(ValueError):
             if kind == "DateField":
                 return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
             if kind == "DateTimeField":
                 return date_format(dt.datetime.fromisoformat(value), "DATETIME_FORMAT")
-        except ValueError:
-            pass
         if kind == "DecimalField":
             return number_format(value, force_grouping=True)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number_format(value, force_grouping=True)
-    if isinstance(value, dict | list):
-        return (
-            ", ".join(f"{k}: {v}" for k, v in value.items())
-            if isinstance(value, dict)
-            else ", ".join(map(str, value))
-        )
-    text = str(value)
-    return text if len(text) <= 120 else text[:119] + "…"
+    if isinstance(value, list):
+        if value and all(isinstance(item, dict) for item in value):
+            # Rows recorded with the event (a call-off's lines): how many, not their raw fields.
+            return ngettext("%(count)d row", "%(count)d rows", len(value)) % {"count": len(value)}
+        return ", ".join(_scalar(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key.replace('_', ' ')}: {_scalar(item)}" for key, item in value.items())
+    return _scalar(value)
 
 
 def describe(change: ObjectChange) -> ChangeView:

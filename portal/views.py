@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import notifications, selectors, services, workspace
 from portal.filtersets import JobRunFilterSet, ObjectChangeFilterSet
 from portal.forms import NotificationPreferencesForm, PreferencesForm
-from portal.models import JobRun, ObjectChange, User
-from portal.permissions import VIEW, access_in_words, reads_all, scope_label
+from portal.models import JobRun, Notification, ObjectChange, User
+from portal.permissions import VIEW, access_in_words, may, reads_all, scope_label
 from portal.rules import home_panels, home_template
 from portal.selectors import jobrun_latest, jobrun_list, objectchange_list, token_list
 from portal.web import add_service_errors, scope_errors
@@ -264,10 +264,18 @@ def profile(request: HttpRequest) -> HttpResponse:
 NOTIFICATION_PAGE_SIZE = 30
 
 
+def _may_have_notifications(request: HttpRequest) -> None:
+    """A user granted nothing (no role) is told nothing (notify() keeps only who may see the
+    object): the centre and its actions are refused, as /jobs/ is."""
+    if not may(request.user, Notification, VIEW):
+        raise PermissionDenied
+
+
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The notification centre: the user's own notifications, newest first; ``?unread=1`` keeps
     the unread ones. Opening it also corrects the header's count, should it ever have drifted."""
+    _may_have_notifications(request)
     unread_only = request.GET.get("unread") == "1"
     rows = selectors.notification_list(user=request.user, unread=unread_only).select_related("content_type")
     page = Paginator(rows, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -294,6 +302,7 @@ def _back_to_centre(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one of the user's notifications read; another user's id changes nothing (404)."""
+    _may_have_notifications(request)
     if not selectors.notification_list(user=request.user).filter(pk=pk).exists():
         return page_not_found(request, None)
     services.notifications_mark_read(actor=request.user, ids=[pk])
@@ -302,6 +311,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
+    _may_have_notifications(request)
     marked = services.notifications_mark_read(actor=request.user)
     messages.success(
         request,
@@ -314,6 +324,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """How the user gets each kind by email: at once, in the daily digest, or not at all."""
+    _may_have_notifications(request)
     channels = selectors.notification_channels(user=request.user)
     form = NotificationPreferencesForm(request.POST or None, channels=channels)
     if form.is_bound and form.is_valid():

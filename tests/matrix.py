@@ -31,7 +31,8 @@ Fields:
   action it names (``"plan.submitted"``), or any action (``True``). ``False``, with a comment, for
   a write that must leave no audit row: one not about a record (the language cookie), or one that
   changes nothing (an empty PATCH). A write without ``audit`` may
-  not succeed for anybody; a refused write (4xx) never leaves an audit row.
+  not succeed for anybody; a refused write (4xx) never leaves an audit row. The rows name the
+  requester, or ``audit_actor`` (a key of the users) for a write done on someone's behalf.
 
 The matrix runs its rows in order, in one database per visitor: a row that changes state (a
 submission, a revoke) comes after the rows that need the earlier state.
@@ -75,6 +76,9 @@ class Row:
     grow: Callable[[dict], None] | None = field(default=None, compare=False)
     bug: str = ""
     observed: Mapping[str, int] = field(default_factory=dict)
+    # The visitor (a key of the users) the audit rows name when it is not the requester: a signed
+    # link in a mail acts for the user it was sent to, whoever follows it.
+    audit_actor: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "method", self.method.upper())

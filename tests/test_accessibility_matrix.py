@@ -19,7 +19,9 @@ from tests.test_url_matrix import API_ROUTES, ROWS, build_context, url_of
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The API docs page (Swagger UI) is HTML too, though its path is under /api/.
-PAGES = [row for row in ROWS if row.method == "GET" and (row.route not in API_ROUTES or row.route == "api-docs")]
+PAGES = [
+    row for row in ROWS if row.method == "GET" and (row.route not in API_ROUTES or row.route == "api-docs")
+]
 
 
 def _signed_in(page, base: str, user) -> None:

@@ -31,11 +31,15 @@ PAGES = {
 }
 WIDTHS = (320, 390, 1366)
 
+# The page's own width against the window's, and the innermost elements that stick out of it
+# (outside the tables' own scroll regions), to say what is too wide.
 OVERFLOW = """() => {
   const doc = document.documentElement;
+  const out = (el) => el.getBoundingClientRect().right > doc.clientWidth + 1;
   const wide = [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > doc.clientWidth + 1 && !el.closest('.table-scroll') && ![...el.children].some(c => c.getBoundingClientRect().right > doc.clientWidth + 1))
-    .slice(0, 4).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ':' + Math.round(el.getBoundingClientRect().right));
+    .filter((el) => out(el) && !el.closest('.table-scroll') && ![...el.children].some(out))
+    .slice(0, 4)
+    .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
   return {scroll: doc.scrollWidth, client: doc.clientWidth, wide};
 }"""
 

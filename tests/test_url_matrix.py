@@ -134,7 +134,7 @@ def _last_change() -> int:
     return ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def _problems(row: Row, response, since: int, user) -> list[str]:
+def _problems(row: Row, response, since: int, user, users: Mapping | None = None) -> list[str]:
     problems = []
     if response.get("Content-Type", "").startswith("text/html") and response.content:
         html = response.content.decode()
@@ -159,7 +159,15 @@ def _problems(row: Row, response, since: int, user) -> list[str]:
                 problems.append(f"succeeded ({status}) without an audit row")
             elif isinstance(row.audit, str) and row.audit not in {action for action, _ in changes}:
                 problems.append(f"audited {changes}, expected {row.audit!r}")
-            elif user is not None and {actor for _, actor in changes} != {user.get_username()}:
+            elif row.audit_actor and {actor for _, actor in changes} != {
+                users[row.audit_actor].get_username()
+            }:
+                problems.append(f"audit rows name {changes}, not {row.audit_actor}")
+            elif (
+                not row.audit_actor
+                and user is not None
+                and {actor for _, actor in changes} != {user.get_username()}
+            ):
                 problems.append(f"audit rows name {changes}, not the requester")
     return problems
 
@@ -179,7 +187,7 @@ def test_url_matrix(client, matrix_users, who):
         if response.status_code != row.observed_status(who):
             failures.append(f"{where}: {response.status_code}, expected {row.observed_status(who)}")
             continue
-        failures += [f"{where}: {problem}" for problem in _problems(row, response, since, user)]
+        failures += [f"{where}: {problem}" for problem in _problems(row, response, since, user, matrix_users)]
         if user is not None and "_auth_user_id" not in client.session:
             client.force_login(user)  # after signing out
     assert not failures, "\n".join(failures)

@@ -267,3 +267,24 @@ def test_a_cycle_not_started_reminds_each_allys_directors_with_their_nation(owne
     send_reminders()
     assert _texts(owner) == ["Poland plan 2026 is due on 11 Dec 2026, in 10 day(s)"]
     assert _texts(other) == ["France plan 2026 is due on 11 Dec 2026, in 10 day(s)"]
+
+
+def test_thresholds_and_the_overdue_window(settings):
+    settings.NOTIFICATION_OVERDUE_DAYS = 30
+    day = dt.timedelta(days=1)
+    assert notifications.due_threshold(TODAY + 20 * day, TODAY) is None
+    assert notifications.due_threshold(TODAY + 14 * day, TODAY) == "due-14"
+    assert notifications.due_threshold(TODAY + 8 * day, TODAY) == "due-14"
+    assert notifications.due_threshold(TODAY + 7 * day, TODAY) == "due-7"
+    assert notifications.due_threshold(TODAY, TODAY) == "due-1"
+    assert notifications.due_threshold(TODAY - day, TODAY) == "overdue"
+    assert notifications.due_threshold(TODAY - 30 * day, TODAY) == "overdue"
+    # Long past due when first seen (a new deployment): the workspaces show it, no mail does.
+    assert notifications.due_threshold(TODAY - 31 * day, TODAY) is None
+
+
+def test_a_user_with_no_role_has_no_centre(client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("notification-list")).status_code == 403
+    assert client.post(reverse("notification-read-all")).status_code == 403
+    assert 'data-testid="notifications-link"' not in client.get(reverse("profile")).content.decode()

@@ -72,6 +72,8 @@ def test_a_partner_sees_only_their_few_grants(client, users_by_role):
             ("Your own account", "view"),
             ("Your own job runs", "view"),
             ("Your own audit records", "view"),
+            ("Your own notifications", "view, edit"),
+            ("Your own notification preferences", "view, edit"),
             ("All items", "view"),
             ("All item requirements", "view"),
             ("All domains", "view"),

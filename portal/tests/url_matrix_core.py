@@ -5,6 +5,7 @@ from tests.matrix import ROLES, Row
 
 SIGNED_IN_OK = dict.fromkeys(ROLES, 200)
 SIGNED_IN_405 = {"anonymous": 302, **dict.fromkeys(ROLES, 405)}
+NOTIFIED = {**SIGNED_IN_OK, "no_role": 403}
 
 ROWS = [
     Row("home", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 16, "nspa": 8}),
@@ -32,12 +33,13 @@ ROWS = [
         data={"time_zone": "Mars/Olympus_Mons"},
         variant="unknown-zone",
     ),
-    # The notification centre: everyone's own (build_context gives each visitor one).
-    Row("notification-list", "GET", {"anonymous": 302, **SIGNED_IN_OK}, queries={"director": 5, "nspa": 4}),
+    # The notification centre: everyone's own (build_context gives each visitor one). A user
+    # granted nothing (no role) has none: the centre and its actions are refused, as /jobs/ is.
+    Row("notification-list", "GET", {"anonymous": 302, **NOTIFIED}, queries={"director": 5, "nspa": 4}),
     Row(
         "notification-list",
         "GET",
-        {"anonymous": 302, **SIGNED_IN_OK},
+        {"anonymous": 302, **NOTIFIED},
         query="unread=1",
         variant="unread",
         queries={"director": 5},
@@ -48,7 +50,7 @@ ROWS = [
     Row(
         "notification-read",
         "POST",
-        {"anonymous": 302, **dict.fromkeys(ROLES, 404), "secretariat": 302},
+        {"anonymous": 302, **dict.fromkeys(ROLES, 404), "secretariat": 302, "no_role": 403},
         kwargs=lambda ctx: {"pk": ctx["notification"].pk},
         audit=False,
     ),
@@ -58,18 +60,23 @@ ROWS = [
         {"anonymous": 302, **dict.fromkeys(ROLES, 405)},
         kwargs=lambda ctx: {"pk": 1},
     ),
-    Row("notification-read-all", "POST", {"anonymous": 302, **dict.fromkeys(ROLES, 302)}, audit=True),
+    Row(
+        "notification-read-all",
+        "POST",
+        {"anonymous": 302, **dict.fromkeys(ROLES, 302), "no_role": 403},
+        audit=True,
+    ),
     Row("notification-read-all", "GET", SIGNED_IN_405),
     Row(
         "notification-preferences",
         "GET",
-        {"anonymous": 302, **SIGNED_IN_OK},
+        {"anonymous": 302, **NOTIFIED},
         queries={"director": 4, "nspa": 3},
     ),
     Row(
         "notification-preferences",
         "POST",
-        {"anonymous": 302, **dict.fromkeys(ROLES, 302)},
+        {"anonymous": 302, **dict.fromkeys(ROLES, 302), "no_role": 403},
         data=lambda ctx: _channels(plan_accepted="digest"),
         variant="valid",
         audit=True,
@@ -77,7 +84,7 @@ ROWS = [
     Row(
         "notification-preferences",
         "POST",
-        {"anonymous": 302, **dict.fromkeys(ROLES, 400)},
+        {"anonymous": 302, **dict.fromkeys(ROLES, 400), "no_role": 403},
         data=lambda ctx: _channels(plan_returned="off"),
         variant="compulsory-off",
     ),
@@ -95,6 +102,7 @@ ROWS = [
         {"anonymous": 200, **SIGNED_IN_OK},
         kwargs=lambda ctx: {"token": ctx["unsubscribe_token"]},
         audit=True,
+        audit_actor="secretariat",  # the link's owner, not whoever follows it
     ),
     Row(
         "notification-unsubscribe",

@@ -174,7 +174,8 @@ def test_a_file_tells_each_nation_once_per_call_off_not_once_per_row(people, nsp
 # --- Scheduled deliveries overdue ----------------------------------------------------------------
 
 
-def test_an_overdue_tranche_is_reminded_once_to_nspa_and_the_nations_directors(people, nspa):
+def test_an_overdue_tranche_is_reminded_once_to_nspa_and_the_nations_directors(people, nspa, settings):
+    settings.NOTIFICATION_OVERDUE_DAYS = 3650  # the tranches are from 2024: remind of them still
     framework = make_framework(actor=nspa)
     call_off = order(framework, actor=nspa, schedule=[(dt.date(2024, 7, 1), 40), (dt.date(2024, 8, 1), 60)])
     first, second = ScheduledDelivery.objects.order_by("due_date")
