@@ -20,7 +20,15 @@ from portal.celery import app as project_app
 from portal.choices import JobState
 from portal.models import JobRun
 from portal.tasks import sweep_outbox
-from portal.tests.worker import broker_down_app, wait_for_state, worker_process
+from portal.tests.worker import (
+    backend_waits_on_lock,
+    broker_down_app,
+    end_lock_waiters,
+    wait_for_state,
+    worker_process,
+)
+
+DATASET_QUERY = "%pledges_expendituredataset%"
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
 
@@ -87,21 +95,6 @@ def test_redis_down_saving_inputs_succeeds_metrics_go_stale_and_the_outbox_sends
     assert not DipMetric.objects.filter(dataset=dataset, stale=True).exists()
 
 
-def _backend_waits_on_a_lock(timeout: float = 20) -> bool:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query ILIKE %s",
-                ["%pledges_expendituredataset%"],
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.1)
-    return False
-
-
 def test_a_worker_killed_mid_job_is_redelivered_and_leaves_the_same_rows_as_one_clean_run(secretariat):
     project_app.conf.task_always_eager = True  # the import's own job runs here, eagerly
     dataset = edition(secretariat, year=2089)
@@ -120,19 +113,14 @@ def test_a_worker_killed_mid_job_is_redelivered_and_leaves_the_same_rows_as_one_
         with transaction.atomic():
             run = jobs.enqueue(recompute_dip_metrics, dataset_id=dataset.pk)
         with worker_process(visibility_timeout=4) as first:
-            assert _backend_waits_on_a_lock(), "the worker never reached the dataset lock"
+            assert backend_waits_on_lock(DATASET_QUERY, timeout=20), (
+                "the worker never reached the dataset lock"
+            )
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
-        # The dead worker's server process would only notice when it next writes to the socket;
-        # end it now, as the server's connection check would, so its transaction rolls back here.
-        # Only it: the backend still waiting on the dataset lock. Other connections of this test
-        # process (a live server's, left from an earlier browser test) must survive.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid NOT IN (pg_backend_pid(), %s)",
-                ["%pledges_expendituredataset%", blocker.info.backend_pid],
-            )
+        # Only the backend still waiting on the dataset lock: a live server's connection, left
+        # from an earlier browser test, must survive.
+        end_lock_waiters(DATASET_QUERY, keep=blocker.info.backend_pid)
     finally:
         blocker.rollback()
         blocker.close()

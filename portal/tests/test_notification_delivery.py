@@ -23,7 +23,10 @@ from pledges.models import PlanCycle
 from portal import jobs
 from portal.choices import JobState
 from portal.models import JobRun, Notification
-from portal.tests.worker import wait_for_state, worker_process
+from portal.tests.worker import backend_waits_on_lock, end_lock_waiters, wait_for_state, worker_process
+
+# The reminder job's recount of a recipient's unread notifications.
+USER_COUNT_QUERY = "%portal_user%unread_notifications%"
 
 
 class Inbox:
@@ -93,21 +96,6 @@ def test_a_real_smtp_server_gets_the_mail_in_the_recipients_language(
     assert Notification.objects.get(recipient=owner).email_state == Notification.Email.SENT
 
 
-def _backend_waits_on_user_row(timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query ILIKE %s",
-                ["%portal_user%unread_notifications%"],
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.1)
-    return False
-
-
 def _reminders() -> list[tuple]:
     return sorted(
         Notification.objects.filter(kind__in=["plan_due", "plan_overdue"]).values_list(
@@ -138,15 +126,10 @@ def test_reminders_through_a_real_worker_are_sent_once_even_after_a_kill_and_a_s
         with transaction.atomic():
             run = jobs.enqueue("portal.tasks.send_reminders")
         with worker_process(visibility_timeout=4) as first:
-            assert _backend_waits_on_user_row(), "the worker never reached the locked row"
+            assert backend_waits_on_lock(USER_COUNT_QUERY), "the worker never reached the locked row"
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid NOT IN (pg_backend_pid(), %s)",
-                ["%portal_user%unread_notifications%", blocker.info.backend_pid],
-            )
+        end_lock_waiters(USER_COUNT_QUERY, keep=blocker.info.backend_pid)
     finally:
         blocker.rollback()
         blocker.close()

@@ -74,3 +74,33 @@ def worker_process(*, visibility_timeout: int = 4):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def backend_waits_on_lock(query_like: str, timeout: float = 30) -> bool:
+    """Whether a database backend whose query matches ``query_like`` (ILIKE) is waiting on a lock:
+    the worker has reached the row a test holds, and is stuck there to be killed."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE %s",
+                [query_like],
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.1)
+    return False
+
+
+def end_lock_waiters(query_like: str, *, keep: int) -> None:
+    """End the backends still waiting on a lock with a query matching ``query_like``: a SIGKILLed
+    worker's server process would notice only when it next writes to the socket, so its
+    transaction rolls back now, as the server's connection check would. Only those: other
+    connections of the test process (``keep``, the lock holder's, a live server's) survive."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid NOT IN (pg_backend_pid(), %s)",
+            [query_like, keep],
+        )
