@@ -6,63 +6,156 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('portal', '0006_user_time_zone'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("portal", "0006_user_time_zone"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('fr', 'French')], help_text='The language of the emails the portal sends you.', max_length=8, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("fr", "French")],
+                help_text="The language of the emails the portal sends you.",
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='unread_notifications',
+            model_name="user",
+            name="unread_notifications",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64)),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('object_id', models.CharField(max_length=64)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('url', models.CharField(max_length=500)),
-                ('dedupe_key', models.CharField(blank=True, default='', max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('email_state', models.CharField(choices=[('none', 'not emailed'), ('pending', 'to send'), ('digest', 'in the next digest'), ('sent', 'sent'), ('failed', 'failed')], default='none', max_length=8)),
-                ('email_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('email_error', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64)),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                ("object_id", models.CharField(max_length=64)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("url", models.CharField(max_length=500)),
+                ("dedupe_key", models.CharField(blank=True, default="", max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "email_state",
+                    models.CharField(
+                        choices=[
+                            ("none", "not emailed"),
+                            ("pending", "to send"),
+                            ("digest", "in the next digest"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                        ],
+                        default="none",
+                        max_length=8,
+                    ),
+                ),
+                ("email_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("email_error", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient', '-created_at'], name='notification_unread_idx'), models.Index(fields=['recipient', '-created_at'], name='notification_recipient_idx'), models.Index(condition=models.Q(('dedupe_key', ''), _negated=True), fields=['content_type', 'object_id', 'kind', 'dedupe_key'], name='notification_reminder_idx'), models.Index(condition=models.Q(('email_state__in', ['pending', 'digest'])), fields=['email_state', 'recipient'], name='notification_mail_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('dedupe_key', ''), _negated=True), fields=('recipient', 'kind', 'content_type', 'object_id', 'dedupe_key'), name='notification_reminder_once')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["recipient", "-created_at"],
+                        name="notification_unread_idx",
+                    ),
+                    models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+                    models.Index(
+                        condition=models.Q(("dedupe_key", ""), _negated=True),
+                        fields=["content_type", "object_id", "kind", "dedupe_key"],
+                        name="notification_reminder_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("email_state__in", ["pending", "digest"])),
+                        fields=["email_state", "recipient"],
+                        name="notification_mail_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("dedupe_key", ""), _negated=True),
+                        fields=("recipient", "kind", "content_type", "object_id", "dedupe_key"),
+                        name="notification_reminder_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64)),
-                ('channel', models.CharField(choices=[('immediate', 'Email at once'), ('digest', 'Daily digest'), ('off', 'No email')], max_length=16)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Email at once"),
+                            ("digest", "Daily digest"),
+                            ("off", "No email"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification preference',
-                'verbose_name_plural': 'notification preferences',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='notification_preference_once')],
+                "verbose_name": "notification preference",
+                "verbose_name_plural": "notification preferences",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind"), name="notification_preference_once")
+                ],
             },
         ),
     ]
