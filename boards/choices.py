@@ -108,15 +108,15 @@ LIVE_RISKS = frozenset({RiskStatus.OPEN, RiskStatus.MITIGATING, RiskStatus.ACCEP
 class AuditEvent(models.TextChoices):
     """Boards' business events in the audit trail (``ObjectChange.action``)."""
 
-    MEMBER_ADDED = "membership.added"
-    MEMBER_ENDED = "membership.ended"
-    AGENDA_REORDERED = "agenda.reordered"
-    MINUTES_APPROVED = "minutes.approved"
-    MINUTES_CORRECTED = "minutes.corrected"
-    ACTION_OVERDUE = "action.overdue"
-    RECOMMENDATION_ENDORSED = "recommendation.endorsed"
-    RECOMMENDATION_SUBMITTED = "recommendation.submitted"
-    RECOMMENDATION_NOTED = "recommendation.noted"
-    RECOMMENDATION_APPROVED = "recommendation.approved"
-    RECOMMENDATION_RETURNED = "recommendation.returned"
-    RECOMMENDATION_REDRAFTED = "recommendation.redrafted"
+    MEMBER_ADDED = "membership.added", _("Member added")
+    MEMBER_ENDED = "membership.ended", _("Membership ended")
+    AGENDA_REORDERED = "agenda.reordered", _("Agenda reordered")
+    MINUTES_APPROVED = "minutes.approved", _("Minutes approved")
+    MINUTES_CORRECTED = "minutes.corrected", _("Minutes corrected")
+    ACTION_OVERDUE = "action.overdue", _("Action overdue")
+    RECOMMENDATION_ENDORSED = "recommendation.endorsed", _("Recommendation endorsed")
+    RECOMMENDATION_SUBMITTED = "recommendation.submitted", _("Recommendation submitted to CNAD")
+    RECOMMENDATION_NOTED = "recommendation.noted", _("Recommendation noted by CNAD")
+    RECOMMENDATION_APPROVED = "recommendation.approved", _("Recommendation approved by CNAD")
+    RECOMMENDATION_RETURNED = "recommendation.returned", _("Recommendation returned by CNAD")
+    RECOMMENDATION_REDRAFTED = "recommendation.redrafted", _("Recommendation redrafted")

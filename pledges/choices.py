@@ -64,15 +64,15 @@ class AuditEvent(models.TextChoices):
     """Pledges' business events as the audit trail stores them (``ObjectChange.action``), beside
     the generic create, update and delete of ``portal.choices.AuditAction``."""
 
-    PLAN_STARTED = "plan.started"
-    PLAN_SUBMITTED = "plan.submitted"
-    PLAN_REVIEW_STARTED = "plan.review_started"
-    PLAN_RETURNED = "plan.returned"
-    PLAN_ACCEPTED = "plan.accepted"
-    PLAN_OVERDUE = "plan.overdue"
-    DATASET_IMPORTED = "dataset.imported"
-    DATASET_MADE_REFERENCE = "dataset.made_reference"
-    RETURN_SUBMITTED = "return.submitted"
+    PLAN_STARTED = "plan.started", _("Plan started")
+    PLAN_SUBMITTED = "plan.submitted", _("Plan submitted")
+    PLAN_REVIEW_STARTED = "plan.review_started", _("Plan review started")
+    PLAN_RETURNED = "plan.returned", _("Plan returned")
+    PLAN_ACCEPTED = "plan.accepted", _("Plan accepted")
+    PLAN_OVERDUE = "plan.overdue", _("Plan overdue")
+    DATASET_IMPORTED = "dataset.imported", _("Edition imported")
+    DATASET_MADE_REFERENCE = "dataset.made_reference", _("Made the reference edition")
+    RETURN_SUBMITTED = "return.submitted", _("Return submitted")
 
 
 NOT_SUBMITTED = "not_submitted"

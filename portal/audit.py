@@ -11,6 +11,7 @@ calls ``release_draft``, in the same transaction.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -179,12 +180,32 @@ class ChangeView:
     fields: list[FieldChange]
 
 
-def _action_label(action: str) -> str:
+@functools.cache
+def _action_labels() -> dict:
+    """Every action's label: the generic ones and each app's ``AuditEvent`` choices."""
+    import importlib
+
+    from django.apps import apps
+
     from portal.choices import AuditAction
 
-    if action in AuditAction.values:
-        return str(AuditAction(action).label)
-    # A business event ("plan.review_started"): its name in words (the events have no labels).
+    labels = dict(AuditAction.choices)
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.choices")
+        except ImportError:
+            continue
+        events = getattr(module, "AuditEvent", None)
+        if events is not None:
+            labels.update(events.choices)
+    return labels
+
+
+def _action_label(action: str) -> str:
+    label = _action_labels().get(action)
+    if label is not None:
+        return str(label)
+    # An action no app names any more: its stored name, in words.
     return action.replace(".", " ").replace("_", " ").capitalize()
 
 

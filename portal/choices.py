@@ -39,5 +39,5 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.TextChoices):
     """The core's business events in the audit trail (``ObjectChange.action``)."""
 
-    API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an event name, not a secret)
-    API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")

@@ -45,8 +45,8 @@ class AuditEvent(models.TextChoices):
     """Procurement's business events as the audit trail stores them (``ObjectChange.action``),
     beside the generic create, update and delete of ``portal.choices.AuditAction``."""
 
-    CALL_OFF_PLACED = "calloff.placed"
-    FRAMEWORK_AMENDED = "framework.amended"
-    DELIVERY_RECORDED = "delivery.recorded"
-    DELIVERY_CORRECTED = "delivery.corrected"
-    DELIVERIES_IMPORTED = "deliveries.imported"
+    CALL_OFF_PLACED = "calloff.placed", _("Call-off placed")
+    FRAMEWORK_AMENDED = "framework.amended", _("Framework amended")
+    DELIVERY_RECORDED = "delivery.recorded", _("Delivery recorded")
+    DELIVERY_CORRECTED = "delivery.corrected", _("Delivery corrected")
+    DELIVERIES_IMPORTED = "deliveries.imported", _("Deliveries imported")

@@ -94,12 +94,12 @@ class AlertSource(models.TextChoices):
 class AuditEvent(models.TextChoices):
     """Standards' business events in the audit trail (``ObjectChange.action``)."""
 
-    RESPONSE_RECORDED = "response.recorded"
-    RESPONSE_ON_BEHALF = "response.recorded_on_behalf"
-    EDITION_SUPERSEDED = "standard.superseded"
-    REVIEW_STARTED = "review.started"
-    REVIEW_COMPLETED = "review.completed"
-    PROPOSAL_SUBMITTED = "proposal.submitted"
-    PROPOSAL_DECIDED = "proposal.decided"
-    CATALOGUE_IMPORTED = "catalogue.imported"
-    RESPONSES_IMPORTED = "responses.imported"
+    RESPONSE_RECORDED = "response.recorded", _("Response recorded")
+    RESPONSE_ON_BEHALF = "response.recorded_on_behalf", _("Response recorded on the nation's behalf")
+    EDITION_SUPERSEDED = "standard.superseded", _("Edition superseded")
+    REVIEW_STARTED = "review.started", _("Review started")
+    REVIEW_COMPLETED = "review.completed", _("Review completed")
+    PROPOSAL_SUBMITTED = "proposal.submitted", _("Proposal submitted")
+    PROPOSAL_DECIDED = "proposal.decided", _("Proposal decided")
+    CATALOGUE_IMPORTED = "catalogue.imported", _("Catalogue imported")
+    RESPONSES_IMPORTED = "responses.imported", _("Responses imported")

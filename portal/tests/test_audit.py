@@ -140,3 +140,18 @@ def test_the_trail_names_records_by_their_names_when_their_service_holds_them(ns
     # Nothing loaded: the ids, not a query.
     bare = FrameworkParticipant(framework_id=framework.pk, nation_id=participant.nation_id)
     assert bare.audit_name() == f"#{participant.nation_id} in #{framework.pk}"
+
+
+def test_business_events_read_as_words_in_the_readers_language(owner):
+    from django.utils import translation
+
+    from portal.audit import describe
+
+    with transaction.atomic():
+        change = record_change(actor=owner, obj=owner, action="plan.submitted")
+    assert describe(change).action == "Plan submitted"
+    with translation.override("fr"):
+        assert describe(change).action == "Plan soumis"
+    with transaction.atomic():
+        gone = record_change(actor=owner, obj=owner, action="legacy.thing_done")
+    assert describe(gone).action == "Legacy thing done"
