@@ -220,8 +220,17 @@ def notify(
 
 
 def recount_unread(user_ids: Iterable[int]) -> None:
-    """Set the header's unread count of these users from their rows, in one UPDATE (a recount,
-    not an increment, so it cannot drift)."""
+    """Set the header's unread count of these users from their rows: a recount, not an
+    increment, so it cannot drift. It runs in the writer's transaction (the count is right at
+    once), and again after the commit: two writers at once (a notification and a mark-read) each
+    count without the other's uncommitted rows, and the recount after the later commit sees both.
+    No row lock, so no lock order for concurrent writers to deadlock on."""
+    ids = sorted(set(user_ids))
+    _recount(ids)
+    transaction.on_commit(lambda: _recount(ids))
+
+
+def _recount(ids: list[int]) -> None:
     unread = (
         Notification.objects.filter(recipient=models.OuterRef("pk"), read_at__isnull=True)
         .order_by()
@@ -229,9 +238,7 @@ def recount_unread(user_ids: Iterable[int]) -> None:
         .annotate(n=models.Count("pk"))
         .values("n")
     )
-    User.objects.filter(pk__in=list(user_ids)).update(
-        unread_notifications=Coalesce(models.Subquery(unread), 0)
-    )
+    User.objects.filter(pk__in=ids).update(unread_notifications=Coalesce(models.Subquery(unread), 0))
 
 
 def render_text(notification: Notification) -> str:

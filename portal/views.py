@@ -274,7 +274,7 @@ def _may_have_notifications(request: HttpRequest) -> None:
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The notification centre: the user's own notifications, newest first; ``?unread=1`` keeps
-    the unread ones. Opening it also corrects the header's count, should it ever have drifted."""
+    the unread ones."""
     _may_have_notifications(request)
     unread_only = request.GET.get("unread") == "1"
     rows = selectors.notification_list(user=request.user, unread=unread_only).select_related("content_type")
