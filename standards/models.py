@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import loaded_name
 from portal.models import Nation
 from procurement.models import Item
 from standards.choices import (
@@ -214,6 +215,9 @@ class NationalResponse(models.Model):
     def __str__(self) -> str:
         return f"{self.nation_id}: {self.standard}"
 
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'nation')}: {loaded_name(self, 'standard')}"
+
     @property
     def is_ratified(self) -> bool:
         return self.ratification in RATIFIED
@@ -363,6 +367,9 @@ class ChangeProposal(models.Model):
     def __str__(self) -> str:
         return f"{self.nation_id} on {self.standard}"
 
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'nation')} on {loaded_name(self, 'standard')}"
+
     def clean(self) -> None:
         decided = self.status in (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED)
         if decided and not (self.decision.strip() and self.decided_on):
@@ -384,6 +391,9 @@ class ItemRequirement(models.Model):
     def __str__(self) -> str:
         return f"{self.item_id} requires {self.standard_id}"
 
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'item')} requires {loaded_name(self, 'standard')}"
+
 
 class UnmatchedDesignation(models.Model):
     """A STANAG designation from the old free list on an item that the data migration could not
@@ -402,3 +412,6 @@ class UnmatchedDesignation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.designation}"
+
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'item')}: {self.designation}"

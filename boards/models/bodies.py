@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from boards.choices import BodyKind, MemberRole
+from portal.audit import loaded_name
 
 
 class Body(models.Model):
@@ -97,6 +98,9 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.body_id} ({self.role})"
+
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'user')} on {loaded_name(self, 'body')} ({self.get_role_display()})"
 
     @staticmethod
     def current_q(day: dt.date) -> Q:

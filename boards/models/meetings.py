@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boards.choices import MeetingStatus, MinutesState, Presence
 from boards.models.bodies import Body
+from portal.audit import loaded_name
 
 
 def validate_time_zone(value: str) -> None:
@@ -106,6 +107,9 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.presence} at {self.meeting_id}"
+
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'user')} {self.get_presence_display()} at {loaded_name(self, 'meeting')}"
 
 
 class Minutes(models.Model):

@@ -20,7 +20,7 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from pledges.choices import Commitment, InvestmentKind, MeasureStatus, PlanStatus
-from portal.audit import AuditScope, draft_key
+from portal.audit import AuditScope, draft_key, loaded_name
 from portal.models import Nation, alpha3
 
 year_validators = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -214,6 +214,9 @@ class CapacityLine(PlanEntry):
 
     def __str__(self) -> str:
         return f"{self.item_id} at {self.site}"
+
+    def audit_name(self) -> str:
+        return f"{loaded_name(self, 'item')} at {self.site}"
 
     def same_entry_key(self) -> tuple:
         return (self.item_id, self.site.strip().lower())
