@@ -19,6 +19,7 @@ from boards.choices import SUBMITTED_TO_CNAD, BodyKind, MemberRole, MinutesState
 from portal.choices import Role
 from portal.models import User
 from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, Scope, own_nation, own_rows, register
+from portal.rules import nation_directors, secretariat
 
 # Named grants: actions that are not plain edits.
 APPROVE = "approve"  # minutes
@@ -200,15 +201,6 @@ def body_members(body_id, roles=None) -> QuerySet:
     if roles:
         current = current.filter(role__in=roles)
     return User.objects.filter(is_active=True, pk__in=current.values("user"))
-
-
-def nation_directors(nation_id) -> QuerySet:
-    """The active national armaments directors of a nation: who hears of the actions it owns."""
-    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
-
-
-def secretariat() -> QuerySet:
-    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
 
 
 def action_owners(action, *, user: bool = True, nation: bool = True) -> list:

@@ -56,9 +56,9 @@ def plan_reminders(today: dt.date):
     """Plans still with their nation due within 14 days or overdue, and each Ally's plan not yet
     started for such a cycle, at each threshold once."""
     from pledges.models import PlanCycle
-    from pledges.rules import nation_directors
     from portal.choices import NationKind
     from portal.models import Nation
+    from portal.rules import nation_directors
 
     until = today + dt.timedelta(days=max(n.DUE_THRESHOLDS))
     for row in deadlines(user=SYSTEM, until=until):

@@ -9,8 +9,9 @@ from django.db.models import Q
 from pledges import models as m
 from pledges.choices import DatasetSource, DatasetStatus
 from portal.choices import Role
-from portal.models import Nation, User
+from portal.models import Nation
 from portal.permissions import ADD, ALL, CHANGE, VIEW, Scope, extend, own_nation, register
+from portal.rules import nation_directors, secretariat
 
 SUBMIT, REVIEW = "submit", "review"
 # Import NATO editions and choose the dashboard's reference edition.
@@ -152,15 +153,6 @@ def register_expenditure_rules() -> None:
         Nation,
         {OPEN_DIP_NATION: {Role.SECRETARIAT: ALL, Role.BOARD_MEMBER: ALL, Role.DIRECTOR: own_nation("pk")}},
     )
-
-
-def nation_directors(nation_id):
-    """The active national armaments directors of a nation: who hears of its plan."""
-    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
-
-
-def secretariat():
-    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
 
 
 def register_audiences() -> None:

@@ -4,7 +4,7 @@ which workspace panels it shows."""
 
 from django.db.models import Q
 
-from portal.choices import Role
+from portal.choices import NationKind, Role
 from portal.models import (
     IdempotencyRecord,
     JobRun,
@@ -115,3 +115,26 @@ def register_rules() -> None:
     register(NotificationPreference, {VIEW: own_preferences, CHANGE: own_preferences})
     # Idempotency records are the API's own bookkeeping; nobody browses them.
     register(IdempotencyRecord, {})
+
+
+# --- Who hears of what: the recipients the apps' notification audiences draw on -------------------
+
+
+def nation_directors(nation_id):
+    """The active national armaments directors of a nation."""
+    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
+
+
+def ally_directors():
+    """Every Ally's active directors (each Ally responds to each edition of a standard)."""
+    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation__kind=NationKind.ALLY)
+
+
+def secretariat():
+    """The active CNAD secretariat."""
+    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
+
+
+def nspa_staff():
+    """The active NSPA users: who run the frameworks and record the deliveries."""
+    return User.objects.filter(is_active=True, role=Role.NSPA)

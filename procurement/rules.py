@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 
 from portal.choices import Role
-from portal.models import User
 from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, Scope, own_nation, register
+from portal.rules import nation_directors, nspa_staff
 from procurement import models as m
 
 NSPA_AND_SECRETARIAT = {Role.NSPA: ALL, Role.SECRETARIAT: ALL}
@@ -110,16 +110,6 @@ def register_rules() -> None:
 
 
 # --- Who hears of what (portal.notifications; the kinds are in procurement/notifications.py) ------
-
-
-def nation_directors(nation_id) -> QuerySet:
-    """The active national armaments directors of a nation: who hears of its call-offs."""
-    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
-
-
-def nspa_staff() -> QuerySet:
-    """The active NSPA users: who runs the frameworks and records the deliveries."""
-    return User.objects.filter(is_active=True, role=Role.NSPA)
 
 
 def _ordering_nation(obj) -> int:

@@ -77,9 +77,10 @@ def review_reminders(today: dt.date):
     their response. The threshold's key carries the due date: an edition reviewed now falls due
     again a cycle later, and that due date's reminders are new ones."""
     from portal.choices import NationKind
+    from portal.rules import secretariat
     from portal.selectors import nation_list
     from standards.choices import Ratification
-    from standards.rules import directors_by_nation, secretariat
+    from standards.rules import directors_by_nation
     from standards.selectors import deadlines, response_list
 
     until = today + dt.timedelta(days=max(n.DUE_THRESHOLDS))

@@ -9,9 +9,10 @@ manages the catalogue, may record any nation's on its behalf.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from portal.choices import NationKind, Role
+from portal.choices import Role
 from portal.models import User
 from portal.permissions import ADD, ALL, CHANGE, DELETE, VIEW, own_nation, register
+from portal.rules import ally_directors, nation_directors, secretariat
 from standards import models as m
 
 ALLIES = (Role.DIRECTOR, Role.NSPA, Role.SECRETARIAT, Role.BOARD_MEMBER)
@@ -44,21 +45,6 @@ def register_rules() -> None:
 
 
 # --- Who hears of what (standards/notifications.py) -----------------------------------------
-
-
-def secretariat():
-    """The active CNAD secretariat: it manages the catalogue and runs its reviews."""
-    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
-
-
-def nation_directors(nation_id):
-    """The active national armaments directors of a nation: who records its responses."""
-    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation=nation_id)
-
-
-def ally_directors():
-    """Every Ally's active directors: each Ally responds to each edition."""
-    return User.objects.filter(is_active=True, role=Role.DIRECTOR, nation__kind=NationKind.ALLY)
 
 
 def directors_by_nation(nation_ids: Iterable[int] | None = None) -> dict[int, list[User]]:
