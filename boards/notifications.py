@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from boards.calendar import calendar, summary
+from boards.choices import RecommendationState
 from boards.selectors.deadlines import deadlines, meeting_day
 from portal import notifications as n
 from portal.permissions import CHANGE, SYSTEM, allows
@@ -61,7 +62,8 @@ n.define(
     "recommendation_decided",
     GROUP,
     _("CNAD decides on a recommendation of your body"),
-    _("%(actor)s recorded CNAD's decision of %(date)s on %(object)s"),
+    _("%(actor)s recorded CNAD's decision of %(date)s on %(object)s: %(decision)s"),
+    choices={"decision": RecommendationState},
 )
 
 

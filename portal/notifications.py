@@ -54,7 +54,9 @@ class Kind:
     """One kind of notification. ``text`` is the sentence shown and mailed, with ``%(object)s``,
     ``%(actor)s`` and the notifying service's own ``params``; ``label`` names the kind on the
     preferences page. A ``compulsory`` kind is mailed whatever the preference says (it cannot be
-    turned off, only moved to the digest). ``attachments`` gives a mail's files for an object."""
+    turned off, only moved to the digest). ``attachments`` gives a mail's files for an object.
+    ``choices`` names the params stored as a choice's value (``{"decision": SomeChoices}``): the
+    text shows the choice's label, in the reader's language, not the value."""
 
     key: str
     group: str
@@ -63,6 +65,7 @@ class Kind:
     compulsory: bool = False
     default: str = Channel.IMMEDIATE
     attachments: Callable[[models.Model], list[tuple[str, bytes, str]]] | None = None
+    choices: dict[str, type[models.Choices]] = field(default_factory=dict)
 
 
 KINDS: dict[str, Kind] = {}
@@ -250,6 +253,9 @@ def render_text(notification: Notification) -> str:
     for name in DATE_PARAMS & params.keys():
         with contextlib.suppress(TypeError, ValueError):  # not a date after all: shown as given
             params[name] = date_format(dt.date.fromisoformat(params[name]), "DATE_FORMAT")
+    for name, choices in spec.choices.items():
+        with contextlib.suppress(ValueError):  # a value the choices no longer hold: shown as stored
+            params[name] = str(choices(params[name]).label)
     params.setdefault("actor", gettext("The portal"))
     try:
         return str(spec.text) % params

@@ -12,7 +12,7 @@ import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from boards import services
@@ -266,7 +266,9 @@ def test_cnads_decision_tells_the_body_and_the_secretariat(world, owner, make_us
     assert told("recommendation_decided") == {}  # only CNAD's answer is news
     services.recommendation_move(actor=world.secretariat, recommendation=rec, to=RecommendationState.APPROVED)
     today = date_format(timezone.localdate())
-    text = f"{name(world.secretariat)} recorded CNAD's decision of {today} on Stockpile 155 mm"
+    text = (
+        f"{name(world.secretariat)} recorded CNAD's decision of {today} on Stockpile 155 mm: Approved by CNAD"
+    )
     url = reverse("boards:recommendation-list") + "#state-approved"
     # Working group 1 (its member and its chair) and the rest of the secretariat; not the actor,
     # not working group 2, not a director (who reads it) nor a partner.
@@ -275,4 +277,8 @@ def test_cnads_decision_tells_the_body_and_the_secretariat(world, owner, make_us
         world.chair.username: [(text, url)],
         colleague.username: [(text, url)],
     }
-    assert Notification.objects.get(recipient=colleague).params["decision"] == "approved"
+    stored = Notification.objects.get(recipient=colleague)
+    assert stored.params["decision"] == "approved"
+    # The decision is stored as its value and named in the reader's language.
+    with translation.override("fr"):
+        assert notifications.render_text(stored).endswith("\u00a0: Approuvée par la CDNAA")
