@@ -52,6 +52,22 @@ n.define(
     _("%(actor)s scheduled %(object)s on %(starts)s"),
     attachments=meeting_invitation,
 )
+# A move or a cancellation carries the event again, with a higher SEQUENCE (and STATUS:CANCELLED):
+# a client holding the invitation updates it or takes it out of the diary.
+n.define(
+    "meeting_moved",
+    GROUP,
+    _("A meeting of a body you sit on is moved (with its calendar file)"),
+    _("%(actor)s moved %(object)s to %(starts)s"),
+    attachments=meeting_invitation,
+)
+n.define(
+    "meeting_cancelled",
+    GROUP,
+    _("A meeting of a body you sit on is cancelled (with its calendar file)"),
+    _("%(actor)s cancelled %(object)s of %(starts)s"),
+    attachments=meeting_invitation,
+)
 n.define(
     "minutes_to_approve",
     GROUP,

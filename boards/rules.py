@@ -219,7 +219,8 @@ def register_audiences() -> None:
 
     for kind in ("action_assigned", "action_overdue"):
         notifications.audience(kind, action_owners)
-    notifications.audience("meeting_scheduled", lambda meeting: body_members(meeting.body_id))
+    for kind in ("meeting_scheduled", "meeting_moved", "meeting_cancelled"):
+        notifications.audience(kind, lambda meeting: body_members(meeting.body_id))
     # The chair and the secretary record the approval (the APPROVE grant above).
     notifications.audience(
         "minutes_to_approve", lambda minutes: body_members(minutes.meeting.body_id, MINUTE_KEEPERS)

@@ -51,7 +51,7 @@ def meeting_create(*, actor, body, **fields) -> Meeting:
     meeting = model_create(Meeting(body=body, **fields), actor=actor)
     ensure_added(actor, meeting, _("You may not schedule meetings of this body."))
     # A meeting entered after the fact (held, cancelled, or over) is a record, not a summons.
-    if meeting.status == MeetingStatus.PLANNED and meeting.ends_at > timezone.now():
+    if _upcoming(meeting):
         _tell("meeting_scheduled", meeting, actor, meeting_scheduled_params(meeting), meeting.pk)
     return meeting
 
@@ -67,7 +67,29 @@ def meeting_update(*, actor, meeting: Meeting, expected_version: int | None = No
     meeting = locked_for(meeting, actor=actor)
     check_version(meeting, expected_version)
     only_fields(changes, MEETING_FIELDS)
-    return model_update(meeting, actor=actor, changes=changes)
+    was_upcoming = _upcoming(meeting)
+    was_at = {name: getattr(meeting, name) for name in WHEN_AND_WHERE}
+    meeting = model_update(meeting, actor=actor, changes=changes)
+    # The members hold the invitation: they hear of what makes it wrong, with the event again.
+    kind = None
+    if was_upcoming and meeting.status == MeetingStatus.CANCELLED:
+        kind = "meeting_cancelled"
+    elif _upcoming(meeting):
+        if not was_upcoming:
+            kind = "meeting_scheduled"  # reinstated, or moved from the past into the future
+        elif any(getattr(meeting, name) != value for name, value in was_at.items()):
+            kind = "meeting_moved"
+    if kind:
+        _tell(kind, meeting, actor, meeting_scheduled_params(meeting), meeting.pk)
+    return meeting
+
+
+# What an invitation says of when and where a meeting is: a change to one of them is a move.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "time_zone", "location", "virtual")
+
+
+def _upcoming(meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.PLANNED and meeting.ends_at > timezone.now()
 
 
 # --- The agenda --------------------------------------------------------------------------------

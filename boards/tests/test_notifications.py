@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from boards import services
-from boards.choices import ActionStatus, MemberRole, RecommendationState
+from boards.choices import ActionStatus, MeetingStatus, MemberRole, RecommendationState
 from boards.selectors.deadlines import meeting_day
 from boards.tests.factories import START, make_meeting, make_world
 from portal import notifications
@@ -226,6 +226,75 @@ def test_the_meeting_mail_carries_the_same_event_as_the_calendar(world, client, 
     host = urlsplit(settings.PORTAL_BASE_URL).hostname
     assert str(event["UID"]) == str(same["UID"]) == f"boards-meeting-{meeting.pk}@{host}"
     assert Notification.objects.filter(kind="meeting_scheduled", email_state="sent").count() == 2
+
+
+def test_a_moved_meeting_tells_its_members_with_the_event_again(world):
+    for user, address in [(world.chair, "chair@example.org"), (world.wg1_member, "wg1@example.org")]:
+        user.email = address
+        user.save()
+    meeting = make_meeting(world.secretariat, world.wg1, days_from_now=5, title="Capacity returns")
+    # A new title is not a move: the invitation still says when and where.
+    meeting = services.meeting_update(actor=world.secretariat, meeting=meeting, title="Capacity")
+    assert told("meeting_moved") == {}
+    later = meeting.starts_at + dt.timedelta(days=2)
+    notifications.send_pending()  # the invitations
+    mail.outbox.clear()
+    meeting = services.meeting_update(
+        actor=world.wg1_member,
+        meeting=meeting,
+        starts_at=later,
+        ends_at=later + dt.timedelta(hours=2),
+        expected_version=meeting.version,
+    )
+    notifications.send_pending()  # what the mail job sends
+    text = f"{name(world.wg1_member)} moved WG1: Capacity to {date_format(meeting_day(meeting))}"
+    url = reverse("boards:meeting-detail", args=[meeting.pk])
+    assert told("meeting_moved") == {world.chair.username: [(text, url)]}  # not the mover
+    [message] = mail.outbox
+    [(_, content)] = _ics_parts(message)
+    [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert event.decoded("DTSTART") == later
+    assert int(event["SEQUENCE"]) == meeting.version > 1  # a client replaces the one it holds
+
+
+def test_a_cancelled_meeting_tells_its_members_and_the_event_says_cancelled(world):
+    world.chair.email = "chair@example.org"
+    world.chair.save()
+    meeting = make_meeting(world.secretariat, world.wg1, days_from_now=5, title="Capacity returns")
+    day = date_format(meeting_day(meeting))
+    notifications.send_pending()
+    mail.outbox.clear()
+    meeting = services.meeting_update(
+        actor=world.secretariat, meeting=meeting, status=MeetingStatus.CANCELLED
+    )
+    notifications.send_pending()
+    assert told("meeting_cancelled") == {
+        world.chair.username: [
+            (
+                f"{name(world.secretariat)} cancelled WG1: Capacity returns of {day}",
+                reverse("boards:meeting-detail", args=[meeting.pk]),
+            )
+        ],
+        world.wg1_member.username: [
+            (
+                f"{name(world.secretariat)} cancelled WG1: Capacity returns of {day}",
+                reverse("boards:meeting-detail", args=[meeting.pk]),
+            )
+        ],
+    }
+    [(_, content)] = _ics_parts(mail.outbox[0])
+    [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    # Reinstated, it is scheduled again (a second notice of that kind).
+    services.meeting_update(actor=world.secretariat, meeting=meeting, status=MeetingStatus.PLANNED)
+    assert len(told("meeting_scheduled")[world.chair.username]) == 2
+
+
+def test_cancelling_or_moving_a_past_meeting_tells_nobody(world):
+    held = make_meeting(world.secretariat, world.wg1, days_from_now=-3)
+    services.meeting_update(actor=world.secretariat, meeting=held, status=MeetingStatus.CANCELLED)
+    services.meeting_update(actor=world.secretariat, meeting=held, location="Mons")
+    assert told("meeting_cancelled") == told("meeting_moved") == told("meeting_scheduled") == {}
 
 
 def test_minutes_put_up_for_approval_tell_the_chair_and_secretary(world, make_user):
