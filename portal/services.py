@@ -152,24 +152,25 @@ def preferences_update(*, actor: User, time_zone: str, language: str | None = No
 def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
     """Mark the actor's own unread notifications read: those in ``ids``, or all of them. Ids that
     are not the actor's, or already read, are passed over. The row's ``read_at`` is the record of
-    a read; mark-all is also written to the trail."""
+    a read, and the trail says which were marked, on the actor's own record."""
     from portal.models import Notification
     from portal.notifications import recount_unread
 
     rows = restrict(Notification.objects.filter(recipient=actor.pk, read_at__isnull=True), actor, CHANGE)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
-    marked = rows.update(read_at=timezone.now())
+    # Locked, so the ids written to the trail are exactly the rows this call marks.
+    marked_ids = sorted(rows.select_for_update(of=("self",)).values_list("pk", flat=True))
+    marked = Notification.objects.filter(pk__in=marked_ids).update(read_at=timezone.now())
     if marked:
         recount_unread([actor.pk])
-        if ids is None:
-            record_change(
-                actor=actor,
-                obj=actor,
-                action=AuditAction.UPDATE,
-                after={"notifications_marked_read": marked},
-                message="all notifications marked read",
-            )
+        record_change(
+            actor=actor,
+            obj=actor,
+            action=AuditAction.UPDATE,
+            after={"notifications_marked_read": marked_ids},
+            message="all notifications marked read" if ids is None else "notifications marked read",
+        )
     return marked
 
 

@@ -94,6 +94,8 @@ def test_the_header_counts_unread_and_the_centre_marks_them_read(client, owner, 
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.unread_notifications == 1
+    [single] = ObjectChange.objects.filter(message="notifications marked read", actor=owner)
+    assert single.after == {"notifications_marked_read": [first.pk]}
     client.post(reverse("notification-read-all"))
     owner.refresh_from_db()
     assert owner.unread_notifications == 0

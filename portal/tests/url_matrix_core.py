@@ -45,14 +45,14 @@ ROWS = [
         queries={"director": 5},
     ),
     Row("notification-list", "POST", SIGNED_IN_405),
-    # Marking one read is kept on the row itself (read_at), not in the trail: it changes nothing
-    # anybody else reads. Another user's notification is a 404, as one that does not exist.
+    # Marking one read is written to the trail, on the reader's own record, as mark-all is.
+    # Another user's notification is a 404, as one that does not exist.
     Row(
         "notification-read",
         "POST",
         {"anonymous": 302, **dict.fromkeys(ROLES, 404), "secretariat": 302, "no_role": 403},
         kwargs=lambda ctx: {"pk": ctx["notification"].pk},
-        audit=False,
+        audit=True,
     ),
     Row(
         "notification-read",
