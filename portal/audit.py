@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from portal.models import ObjectChange
 from portal.request_context import current_request_id
@@ -163,6 +163,8 @@ def row_last_change(model: type[models.Model], *, actions: Iterable[str] = ()) -
 
 # Bookkeeping that says nothing to a reader of the trail.
 _UNSHOWN = frozenset({"password", "last_login", "unread_notifications"})
+# What services record that is not a field of the record: named here, in the reader's language.
+_RECORDED = {"notifications_marked_read": gettext_lazy("Notifications marked read")}
 
 
 @dataclass(frozen=True)
@@ -288,7 +290,10 @@ def describe(change: ObjectChange) -> ChangeView:
         if key in _UNSHOWN:
             continue
         field = fields.get(key)
-        label = str(field.verbose_name) if field is not None else key.replace("_", " ")
+        if field is not None:
+            label = str(field.verbose_name)
+        else:
+            label = str(_RECORDED.get(key, key.replace("_", " ")))
         rows.append(
             FieldChange(
                 label[:1].upper() + label[1:], _shown(before.get(key), field), _shown(after.get(key), field)

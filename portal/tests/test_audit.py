@@ -142,6 +142,21 @@ def test_the_trail_names_records_by_their_names_when_their_service_holds_them(ns
     assert bare.audit_name() == f"#{participant.nation_id} in #{framework.pk}"
 
 
+def test_what_a_service_records_beside_the_fields_has_a_label_in_each_language(owner):
+    from django.utils import translation
+
+    from portal.audit import describe
+
+    with transaction.atomic():
+        change = record_change(
+            actor=owner, obj=owner, action="update", after={"notifications_marked_read": [7, 9]}
+        )
+    (field,) = describe(change).fields
+    assert (field.label, field.after) == ("Notifications marked read", "7, 9")
+    with translation.override("fr"):
+        assert describe(change).fields[0].label == "Notifications marquées comme lues"
+
+
 def test_business_events_read_as_words_in_the_readers_language(owner):
     from django.utils import translation
 
