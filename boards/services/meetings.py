@@ -39,6 +39,8 @@ MEETING_FIELDS = {
     "classification",
 }
 CREATE_ONLY = {"illustrative"}
+# What an invitation says of when and where a meeting is: a change to one of them is a move.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "time_zone", "location", "virtual")
 AGENDA_FIELDS = {"title", "presenter", "notes"}
 # Above any real agenda's length: positions move out of the way before they are renumbered.
 _PARKED = 10_000
@@ -82,10 +84,6 @@ def meeting_update(*, actor, meeting: Meeting, expected_version: int | None = No
     if kind:
         _tell(kind, meeting, actor, meeting_scheduled_params(meeting), meeting.pk)
     return meeting
-
-
-# What an invitation says of when and where a meeting is: a change to one of them is a move.
-WHEN_AND_WHERE = ("starts_at", "ends_at", "time_zone", "location", "virtual")
 
 
 def _upcoming(meeting: Meeting) -> bool:

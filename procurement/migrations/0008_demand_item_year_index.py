@@ -1,14 +1,11 @@
 """A covering index for aggregated demand: its GROUP BY item and year reads the index alone."""
 
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0007_notifications"),
         ("procurement", "0007_verbose_names"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
